@@ -1,0 +1,42 @@
+//! The shared application state every handler receives: settings, store, authorisation, caches.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::policy::Authz;
+use crate::auth::rate_limit::LoginLimits;
+use crate::auth::{PrincipalCache, secrets};
+use crate::config::Settings;
+use crate::db::Db;
+use crate::metrics::Metrics;
+
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: Db,
+    pub authz: Authz,
+    pub principals: PrincipalCache,
+    pub login_limits: LoginLimits,
+    pub metrics: Metrics,
+    /// Verified against when a login names an unknown email, so that case costs the same time.
+    pub dummy_password_hash: String,
+}
+
+impl AppState {
+    pub async fn build(settings: Settings, db: Db) -> anyhow::Result<Self> {
+        let authz = Authz::load(db.clone()).await?;
+        let dummy_password_hash = secrets::hash_password(secrets::random_secret())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot prepare password hashing: {e}"))?;
+        Ok(Self {
+            principals: PrincipalCache::new(Duration::from_secs(
+                settings.auth.principal_cache_secs,
+            )),
+            login_limits: LoginLimits::new(&settings.auth),
+            metrics: Metrics::new()?,
+            settings: Arc::new(settings),
+            db,
+            authz,
+            dummy_password_hash,
+        })
+    }
+}

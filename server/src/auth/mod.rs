@@ -1,0 +1,211 @@
+//! Who is calling: users (argon2id passwords), browser sessions (HttpOnly cookie + CSRF token on
+//! mutating requests), API tokens (`Authorization: Bearer`, stored hashed), login rate limits, and the
+//! Casbin enforcer with its SurrealDB adapter.
+
+pub mod casbin_adapter;
+pub mod permissions;
+pub mod policy;
+pub mod rate_limit;
+pub mod routes;
+pub mod secrets;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+use actix_web::dev::Payload;
+use actix_web::http::Method;
+use actix_web::{FromRequest, HttpRequest, web};
+use parking_lot::RwLock;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use users::User;
+
+pub const SESSION_COOKIE: &str = "ulak_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const TOKEN_PREFIX: &str = "ulak_";
+
+#[derive(Debug, Clone)]
+pub enum Credential {
+    Session { key: String, csrf: String },
+    Token { id: String, workspace: String },
+}
+
+/// An authenticated caller: the user, and how they proved it.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: User,
+    pub credential: Credential,
+}
+
+impl Principal {
+    /// The Casbin subject: the user for sessions, the token itself for tokens (so a token holds only the
+    /// role it was given, in the one workspace it was made for).
+    pub fn subject(&self) -> String {
+        match &self.credential {
+            Credential::Session { .. } => format!("user:{}", self.user.id),
+            Credential::Token { id, .. } => format!("token:{id}"),
+        }
+    }
+
+    pub fn require_session(&self) -> Result<(), ApiError> {
+        match self.credential {
+            Credential::Session { .. } => Ok(()),
+            Credential::Token { .. } => Err(ApiError::forbidden(
+                "this action needs a signed-in user, not an API token",
+            )),
+        }
+    }
+
+    pub fn require_superadmin(&self) -> Result<(), ApiError> {
+        self.require_session()?;
+        if self.user.superadmin {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                "only the instance's superadmin may do this",
+            ))
+        }
+    }
+}
+
+/// Recently authenticated principals, keyed by the digest of their credential, so that the common
+/// request costs no store round trip. Entries expire after `auth.principal_cache_secs`; logout,
+/// revocation and password changes on this server evict them at once.
+pub struct PrincipalCache {
+    ttl: Duration,
+    entries: RwLock<HashMap<String, (Principal, Instant)>>,
+}
+
+const PRINCIPAL_CACHE_CAPACITY: usize = 10_000;
+
+impl PrincipalCache {
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            entries: RwLock::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<Principal> {
+        let entries = self.entries.read();
+        let (principal, at) = entries.get(key)?;
+        (at.elapsed() < self.ttl).then(|| principal.clone())
+    }
+
+    fn put(&self, key: String, principal: Principal) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut entries = self.entries.write();
+        if entries.len() >= PRINCIPAL_CACHE_CAPACITY {
+            let ttl = self.ttl;
+            entries.retain(|_, (_, at)| at.elapsed() < ttl);
+            if entries.len() >= PRINCIPAL_CACHE_CAPACITY {
+                entries.clear();
+            }
+        }
+        entries.insert(key, (principal, Instant::now()));
+    }
+
+    pub fn evict(&self, key: &str) {
+        self.entries.write().remove(key);
+    }
+
+    pub fn evict_user(&self, user_id: &str) {
+        self.entries
+            .write()
+            .retain(|_, (p, _)| p.user.id != user_id);
+    }
+
+    pub fn evict_token(&self, token_id: &str) {
+        self.entries.write().retain(
+            |_, (p, _)| !matches!(&p.credential, Credential::Token { id, .. } if id == token_id),
+        );
+    }
+}
+
+fn is_mutating(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+async fn authenticate(
+    state: web::Data<AppState>,
+    bearer: Option<String>,
+    cookie: Option<String>,
+) -> Result<Principal, ApiError> {
+    if let Some(token) = bearer {
+        let key = secrets::sha256_hex(&token);
+        if let Some(principal) = state.principals.get(&key) {
+            return Ok(principal);
+        }
+        let principal = tokens::authenticate(&state, &token).await?;
+        state.principals.put(key, principal.clone());
+        return Ok(principal);
+    }
+    if let Some(secret) = cookie {
+        let key = secrets::sha256_hex(&secret);
+        if let Some(principal) = state.principals.get(&key) {
+            return Ok(principal);
+        }
+        let principal = sessions::authenticate(&state, &key).await?;
+        state.principals.put(key, principal.clone());
+        return Ok(principal);
+    }
+    Err(ApiError::unauthorized(
+        "sign in, or send Authorization: Bearer <token>",
+    ))
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let bearer = bearer_token(req);
+        let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned());
+        let csrf_header = req
+            .headers()
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let mutating = is_mutating(req.method());
+        Box::pin(async move {
+            let state =
+                state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("app state missing")))?;
+            let principal = authenticate(state, bearer, cookie).await?;
+            if let Credential::Session { csrf, .. } = &principal.credential
+                && mutating
+            {
+                let sent = csrf_header.unwrap_or_default();
+                if !secrets::digests_equal(&sent, csrf) {
+                    return Err(ApiError::new(
+                        actix_web::http::StatusCode::FORBIDDEN,
+                        "csrf_failed",
+                        "missing or wrong X-CSRF-Token header (GET /api/v1/auth/me returns the token)",
+                    ));
+                }
+            }
+            tracing::Span::current().record("user", principal.user.id.as_str());
+            Ok(principal)
+        })
+    }
+}

@@ -1,0 +1,402 @@
+//! Layered settings: `config/default.toml` (compiled in) < `--config FILE` < `ULAK__SECTION__KEY` env
+//! < command-line flags. The defaults file is also the schema: a key it does not list is an error
+//! naming that key, and env values are typed after the default they replace.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::{Table, Value};
+
+const DEFAULTS: &str = include_str!("../../config/default.toml");
+const ENV_PREFIX: &str = "ULAK__";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid TOML: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("unknown configuration key `{0}`")]
+    UnknownKey(String),
+    #[error("configuration key `{key}`: {message}")]
+    Invalid { key: String, message: String },
+}
+
+/// A string that never shows up in logs, `Debug` output or `ulak config print`.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"***\"" })
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(if self.0.is_empty() { "" } else { "***" })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub storage: StorageSettings,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub listen: String,
+    pub workers: usize,
+    pub max_json_body_bytes: usize,
+    pub shutdown_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub namespace: String,
+    pub database: String,
+    pub username: String,
+    pub password: Secret,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    pub allow_registration: bool,
+    pub session_ttl_hours: u32,
+    pub secure_cookies: bool,
+    pub login_attempts_per_minute_per_ip: u32,
+    pub login_attempts_per_minute_per_account: u32,
+    pub principal_cache_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub level: String,
+}
+
+/// Overrides given on the command line; they win over every other layer.
+#[derive(Debug, Default, Clone)]
+pub struct CliOverrides {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Loads the layers in order. `env` is passed in (rather than read here) so tests stay hermetic.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+        cli: &CliOverrides,
+    ) -> Result<Self, ConfigError> {
+        let mut merged = defaults_table();
+        let schema = merged.clone();
+
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.to_owned(),
+                source,
+            })?;
+            let table: Table = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                path: path.to_owned(),
+                message: e.message().to_owned(),
+            })?;
+            merge_checked(&mut merged, table, &schema, "")?;
+        }
+
+        for (name, raw) in env {
+            let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            let path: Vec<String> = rest.split("__").map(str::to_lowercase).collect();
+            set_typed(&mut merged, &schema, &path, &raw)?;
+        }
+
+        if let Some(listen) = &cli.listen {
+            set_typed(
+                &mut merged,
+                &schema,
+                &["server".into(), "listen".into()],
+                listen,
+            )?;
+        }
+        if let Some(dir) = &cli.data_dir {
+            let path = ["storage".to_owned(), "data_dir".to_owned()];
+            set_typed(&mut merged, &schema, &path, &dir.to_string_lossy())?;
+        }
+
+        let settings: Settings =
+            Value::Table(merged)
+                .try_into()
+                .map_err(|e: toml::de::Error| ConfigError::Invalid {
+                    key: "(settings)".into(),
+                    message: e.message().to_owned(),
+                })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Settings for tests and tools: defaults, an in-memory store, an ephemeral port.
+    pub fn for_tests() -> Self {
+        let cli = CliOverrides {
+            listen: Some("127.0.0.1:0".into()),
+            data_dir: None,
+        };
+        let env = [("ULAK__DATABASE__URL".to_owned(), "mem://".to_owned())];
+        // The compiled-in defaults are valid by construction (a unit test proves it).
+        #[allow(clippy::expect_used)]
+        Self::load(None, env, &cli).expect("default settings are valid")
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.listen_addr()?;
+        let invalid = |key: &str, message: &str| ConfigError::Invalid {
+            key: key.into(),
+            message: message.into(),
+        };
+        if self.server.max_json_body_bytes == 0 {
+            return Err(invalid("server.max_json_body_bytes", "must be above 0"));
+        }
+        if self.auth.login_attempts_per_minute_per_ip == 0
+            || self.auth.login_attempts_per_minute_per_account == 0
+        {
+            return Err(invalid("auth.login_attempts_*", "must be above 0"));
+        }
+        if self.auth.session_ttl_hours == 0 {
+            return Err(invalid("auth.session_ttl_hours", "must be above 0"));
+        }
+        Ok(())
+    }
+
+    pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.server
+            .listen
+            .parse()
+            .map_err(|_| ConfigError::Invalid {
+                key: "server.listen".into(),
+                message: format!(
+                    "`{}` is not an address like 127.0.0.1:8080",
+                    self.server.listen
+                ),
+            })
+    }
+
+    /// The database URL actually used: the configured one, or the embedded store under the data dir.
+    pub fn database_url(&self) -> String {
+        if self.database.url.is_empty() {
+            let dir = self.storage.data_dir.join("db");
+            format!("surrealkv://{}?sync=every", dir.to_string_lossy())
+        } else {
+            self.database.url.clone()
+        }
+    }
+
+    /// The effective settings as TOML, secrets replaced by `***`.
+    pub fn to_redacted_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_else(|e| format!("# cannot print settings: {e}\n"))
+    }
+}
+
+fn defaults_table() -> Table {
+    // The defaults are compiled in and parsed by a unit test, so this cannot fail at run time.
+    #[allow(clippy::expect_used)]
+    toml::from_str(DEFAULTS).expect("config/default.toml is valid TOML")
+}
+
+fn merge_checked(
+    into: &mut Table,
+    from: Table,
+    schema: &Table,
+    prefix: &str,
+) -> Result<(), ConfigError> {
+    for (key, value) in from {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        let Some(expected) = schema.get(&key) else {
+            return Err(ConfigError::UnknownKey(path));
+        };
+        match (expected, value) {
+            (Value::Table(sub_schema), Value::Table(sub)) => {
+                let Some(Value::Table(target)) = into.get_mut(&key) else {
+                    return Err(ConfigError::UnknownKey(path));
+                };
+                merge_checked(target, sub, sub_schema, &path)?;
+            }
+            (Value::Table(_), _) => {
+                return Err(ConfigError::Invalid {
+                    key: path,
+                    message: "must be a section".into(),
+                });
+            }
+            (_, value) => {
+                into.insert(key, value);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sets one key from a string, typed after the default it replaces.
+fn set_typed(
+    into: &mut Table,
+    schema: &Table,
+    path: &[String],
+    raw: &str,
+) -> Result<(), ConfigError> {
+    let dotted = path.join(".");
+    let unknown = || ConfigError::UnknownKey(dotted.clone());
+    let (last, sections) = path.split_last().ok_or_else(unknown)?;
+    let mut target = into;
+    let mut shape = schema;
+    for section in sections {
+        shape = match shape.get(section) {
+            Some(Value::Table(t)) => t,
+            _ => return Err(unknown()),
+        };
+        target = match target.get_mut(section) {
+            Some(Value::Table(t)) => t,
+            _ => return Err(unknown()),
+        };
+    }
+    let expected = shape.get(last).ok_or_else(unknown)?;
+    let invalid = |message: &str| ConfigError::Invalid {
+        key: dotted.clone(),
+        message: message.into(),
+    };
+    let value = match expected {
+        Value::String(_) => Value::String(raw.to_owned()),
+        Value::Integer(_) => Value::Integer(
+            raw.trim()
+                .parse()
+                .map_err(|_| invalid("expects an integer"))?,
+        ),
+        Value::Boolean(_) => Value::Boolean(match raw.trim() {
+            "true" | "1" | "yes" => true,
+            "false" | "0" | "no" => false,
+            _ => return Err(invalid("expects true or false")),
+        }),
+        Value::Float(_) => Value::Float(
+            raw.trim()
+                .parse()
+                .map_err(|_| invalid("expects a number"))?,
+        ),
+        _ => return Err(invalid("cannot be set from a single value")),
+    };
+    target.insert(last.clone(), value);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env() -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    #[test]
+    fn defaults_load_and_name_the_embedded_store() {
+        let s = Settings::load(None, no_env(), &CliOverrides::default()).unwrap();
+        assert_eq!(s.server.listen, "127.0.0.1:8080");
+        assert_eq!(s.database_url(), "surrealkv://./data/db?sync=every");
+    }
+
+    #[test]
+    fn env_overrides_file_and_cli_overrides_env() {
+        let dir = std::env::temp_dir().join(format!("ulak-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("ulak.toml");
+        std::fs::write(&file, "[server]\nlisten = \"127.0.0.1:1\"\nworkers = 3\n").unwrap();
+        let env = vec![
+            ("ULAK__SERVER__LISTEN".to_owned(), "127.0.0.1:2".to_owned()),
+            (
+                "ULAK__AUTH__ALLOW_REGISTRATION".to_owned(),
+                "false".to_owned(),
+            ),
+            ("UNRELATED".to_owned(), "x".to_owned()),
+        ];
+        let s = Settings::load(Some(&file), env.clone(), &CliOverrides::default()).unwrap();
+        assert_eq!(s.server.listen, "127.0.0.1:2");
+        assert_eq!(s.server.workers, 3);
+        assert!(!s.auth.allow_registration);
+        let cli = CliOverrides {
+            listen: Some("127.0.0.1:3".into()),
+            data_dir: Some("/srv/ulak".into()),
+        };
+        let s = Settings::load(Some(&file), env, &cli).unwrap();
+        assert_eq!(s.server.listen, "127.0.0.1:3");
+        assert_eq!(s.storage.data_dir, PathBuf::from("/srv/ulak"));
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let env = vec![("ULAK__SERVER__LISTN".to_owned(), "x".to_owned())];
+        let err = Settings::load(None, env, &CliOverrides::default()).unwrap_err();
+        assert_eq!(err.to_string(), "unknown configuration key `server.listn`");
+
+        let dir = std::env::temp_dir().join(format!("ulak-config-u-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bad.toml");
+        std::fs::write(&file, "[auth]\nallow_registraton = true\n").unwrap();
+        let err = Settings::load(Some(&file), no_env(), &CliOverrides::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown configuration key `auth.allow_registraton`"
+        );
+    }
+
+    #[test]
+    fn wrongly_typed_values_are_rejected_with_the_key() {
+        let env = vec![("ULAK__SERVER__WORKERS".to_owned(), "many".to_owned())];
+        let err = Settings::load(None, env, &CliOverrides::default()).unwrap_err();
+        assert!(err.to_string().contains("server.workers"), "{err}");
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_and_print() {
+        let env = vec![("ULAK__DATABASE__PASSWORD".to_owned(), "hunter2".to_owned())];
+        let s = Settings::load(None, env, &CliOverrides::default()).unwrap();
+        assert_eq!(s.database.password.expose(), "hunter2");
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert!(!s.to_redacted_toml().contains("hunter2"));
+        assert!(s.to_redacted_toml().contains("***"));
+    }
+}

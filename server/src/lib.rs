@@ -1,0 +1,18 @@
+//! Ulak: a self-hosted, plugin-based chat automation server. This crate is the `ulak` binary's
+//! library: configuration, storage, the HTTP API and its domain modules.
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod metrics;
+pub mod openapi;
+pub mod pagination;
+pub mod startup;
+pub mod telemetry;
+pub mod web;
+pub mod workspaces;

@@ -1,0 +1,38 @@
+#![forbid(unsafe_code)]
+
+use clap::Parser;
+use ulak::cli::{Cli, Command, ConfigCommand, UserCommand};
+use ulak::startup::{Application, openapi_json};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = cli.load_settings()?;
+    match cli.command {
+        Some(Command::Config(ConfigCommand::Print)) => {
+            print!("{}", settings.to_redacted_toml());
+            Ok(())
+        }
+        Some(Command::Openapi) => {
+            println!("{}", openapi_json());
+            Ok(())
+        }
+        Some(Command::User(UserCommand::Create(args))) => {
+            ulak::telemetry::init(&settings.log);
+            ulak::cli::create_user(settings, args).await
+        }
+        Some(Command::Serve) | None => {
+            ulak::telemetry::init(&settings.log);
+            let started = std::time::Instant::now();
+            let app = Application::build(settings).await?;
+            tracing::info!(
+                port = app.port(),
+                ready_ms = started.elapsed().as_millis() as u64,
+                "Ulak is listening on http://127.0.0.1:{}",
+                app.port()
+            );
+            app.run_until_stopped().await?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Building the application (state, routes, middleware) and running it. `main` and the tests use
+//! the same [`Application`]; tests bind port 0 with a `mem://` store.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::app::AppState;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error;
+use crate::{auth, health, metrics, openapi, web as landing, workspaces};
+
+/// Every documented route. The OpenAPI paths come from exactly these registrations.
+fn api_routes(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope::scope("/api/v1")
+                .service(auth::routes::register)
+                .service(auth::routes::login)
+                .service(auth::routes::logout)
+                .service(auth::routes::me)
+                .service(auth::routes::change_password)
+                .service(auth::routes::list_users)
+                .service(auth::tokens::create_token)
+                .service(auth::tokens::list_tokens)
+                .service(auth::tokens::revoke_token)
+                .service(workspaces::roles::catalogue)
+                .service(workspaces::create)
+                .service(workspaces::list)
+                .service(workspaces::get_one)
+                .service(workspaces::rename)
+                .service(workspaces::delete_one)
+                .service(workspaces::members::list)
+                .service(workspaces::members::add)
+                .service(workspaces::members::change_role)
+                .service(workspaces::members::remove)
+                .service(workspaces::roles::my_permissions)
+                .service(workspaces::roles::list)
+                .service(workspaces::roles::get_one)
+                .service(workspaces::roles::create)
+                .service(workspaces::roles::update)
+                .service(workspaces::roles::delete_one),
+        );
+}
+
+/// The OpenAPI document as served at `/api/openapi.json` (and committed as `openapi/openapi.json`).
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, document) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .configure(api_routes)
+        .split_for_parts();
+    document
+}
+
+pub fn openapi_json() -> String {
+    serde_json::to_string_pretty(&openapi_document())
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Connects the store, loads the policy and binds the listener; call [`run_until_stopped`] next.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = Db::connect(&settings).await?;
+        let state = web::Data::new(AppState::build(settings, db).await?);
+        let listener = TcpListener::bind(state.settings.listen_addr()?)?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, state.clone())?;
+        spawn_housekeeping(state.clone());
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops the server from elsewhere (tests; signals are handled by actix itself).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until SIGINT/SIGTERM (in-flight requests get `server.shutdown_timeout_secs` to finish),
+    /// then closes the store.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let Application { server, state, .. } = self;
+        let result = server.await;
+        // The embedded store shuts down when its last handle goes; give it a moment to finish.
+        drop(state);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        tracing::info!("stopped");
+        result
+    }
+}
+
+fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
+    let settings = state.settings.clone();
+    let spec: Arc<String> = Arc::new(openapi_json());
+    let json_config = web::JsonConfig::default()
+        .limit(settings.server.max_json_body_bytes)
+        .error_handler(error::json_error);
+    let path_config = web::PathConfig::default().error_handler(error::path_error);
+    let query_config = web::QueryConfig::default().error_handler(error::query_error);
+    let mut server = HttpServer::new(move || {
+        let spec = spec.clone();
+        App::new()
+            .app_data(state.clone())
+            .app_data(json_config.clone())
+            .app_data(path_config.clone())
+            .app_data(query_config.clone())
+            .wrap(from_fn(metrics::record))
+            .wrap(TracingLogger::default())
+            .into_utoipa_app()
+            .configure(api_routes)
+            .into_app()
+            .route(
+                "/api/openapi.json",
+                web::get().to(move || {
+                    let spec = spec.clone();
+                    async move {
+                        HttpResponse::Ok()
+                            .content_type("application/json")
+                            .body(spec.as_str().to_owned())
+                    }
+                }),
+            )
+            .service(
+                SwaggerUi::new("/api/docs/{_:.*}")
+                    .config(utoipa_swagger_ui::Config::from("/api/openapi.json")),
+            )
+            .route(
+                "/api/docs",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header(("Location", "/api/docs/"))
+                        .finish()
+                }),
+            )
+            .route("/metrics", web::get().to(metrics::serve))
+            .route("/", web::get().to(landing::landing))
+            .route(
+                "/{file:[^/]+\\.(?:html|css|js|svg)}",
+                web::get().to(landing::landing),
+            )
+            .default_service(web::to(error::no_route))
+    })
+    .shutdown_timeout(settings.server.shutdown_timeout_secs)
+    .listen(listener)?;
+    if settings.server.workers > 0 {
+        server = server.workers(settings.server.workers);
+    }
+    Ok(server.run())
+}
+
+/// Periodic upkeep: forget idle rate-limit keys, delete expired sessions.
+fn spawn_housekeeping(state: web::Data<AppState>) {
+    let weak = Arc::downgrade(&state.into_inner());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let Some(state) = weak.upgrade() else { break };
+            state.login_limits.forget_idle();
+            if let Err(e) = state
+                .db
+                .exec(
+                    "DELETE session WHERE expires_at < time::now()",
+                    serde_json::json!({}),
+                )
+                .await
+            {
+                tracing::warn!(error = %e, "cannot delete expired sessions");
+            }
+        }
+    });
+}

@@ -1,0 +1,289 @@
+//! Members of a workspace: existing users added by email with a role. A workspace always keeps at
+//! least one owner; leaving or being removed also revokes the member's API tokens for it.
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::roles;
+use crate::app::AppState;
+use crate::auth::{Principal, tokens, users};
+use crate::error::{ApiError, ErrorBody};
+use crate::pagination::{Page, PageQuery};
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Member {
+    #[schema(example = "u0k2m4n6p8r0t2v4x6z8")]
+    pub user_id: String,
+    #[schema(example = "ayse@example.com")]
+    pub email: String,
+    #[schema(example = "Ayşe Yılmaz")]
+    pub name: String,
+    #[schema(example = "editor")]
+    pub role: String,
+}
+
+fn user_subject(user_id: &str) -> String {
+    format!("user:{user_id}")
+}
+
+async fn owners(state: &AppState, workspace: &str) -> usize {
+    state
+        .authz
+        .assignments(workspace)
+        .await
+        .iter()
+        .filter(|(subject, role)| subject.starts_with("user:") && role == "owner")
+        .count()
+}
+
+/// The change must not leave the workspace without an owner.
+async fn ensure_not_last_owner(
+    state: &AppState,
+    workspace: &str,
+    current_role: &str,
+    new_role: Option<&str>,
+) -> Result<(), ApiError> {
+    if current_role == "owner" && new_role != Some("owner") && owners(state, workspace).await <= 1 {
+        return Err(ApiError::conflict(
+            "last_owner",
+            "a workspace needs at least one owner; make someone else owner first",
+        ));
+    }
+    Ok(())
+}
+
+/// List members
+#[utoipa::path(
+    tag = "members",
+    params(("workspace" = String, Path, description = "Workspace id"), PageQuery),
+    responses(
+        (status = 200, description = "Members with their roles, by user id", body = Page<Member>),
+        (status = 403, description = "Your role may not read members", body = ErrorBody),
+        (status = 404, description = "No such workspace of yours", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[get("/workspaces/{workspace}/members")]
+#[tracing::instrument(skip_all)]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<Member>>, ApiError> {
+    state
+        .authz
+        .check(&principal.subject(), &path, "members", "read")
+        .await?;
+    let assignments: Vec<(String, String)> = state
+        .authz
+        .assignments(&path)
+        .await
+        .into_iter()
+        .filter_map(|(subject, role)| Some((subject.strip_prefix("user:")?.to_owned(), role)))
+        .filter(|(user, _)| user.as_str() > query.after())
+        .take(query.limit() + 1)
+        .collect();
+    let ids: Vec<&String> = assignments.iter().map(|(user, _)| user).collect();
+    let found: Vec<users::User> = state
+        .db
+        .rows(
+            "SELECT record::id(id) AS id, email, name, superadmin, created_at FROM user WHERE record::id(id) IN $ids ORDER BY id",
+            json!({ "ids": ids }),
+        )
+        .await?;
+    let members = found
+        .into_iter()
+        .filter_map(|user| {
+            let role = assignments.iter().find(|(id, _)| *id == user.id)?.1.clone();
+            Some(Member {
+                user_id: user.id,
+                email: user.email,
+                name: user.name,
+                role,
+            })
+        })
+        .collect();
+    Ok(web::Json(Page::from_rows(members, query.limit(), |m| {
+        m.user_id.clone()
+    })))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddMember {
+    /// The email of an existing account.
+    #[schema(example = "mehmet@example.com")]
+    pub email: String,
+    #[schema(example = "editor")]
+    pub role: String,
+}
+
+/// Add a member
+///
+/// Adds an existing account by email. You cannot give a role that grants more than yours.
+#[utoipa::path(
+    tag = "members",
+    params(("workspace" = String, Path, description = "Workspace id")),
+    request_body = AddMember,
+    responses(
+        (status = 201, description = "Added", body = Member),
+        (status = 400, description = "Invalid email", body = ErrorBody),
+        (status = 403, description = "Not allowed, or the role grants more than yours", body = ErrorBody),
+        (status = 404, description = "No such workspace, account or role", body = ErrorBody),
+        (status = 409, description = "Already a member", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[post("/workspaces/{workspace}/members")]
+#[tracing::instrument(skip_all)]
+pub async fn add(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    body: web::Json<AddMember>,
+) -> Result<HttpResponse, ApiError> {
+    let subject = principal.subject();
+    state
+        .authz
+        .check(&subject, &path, "members", "write")
+        .await?;
+    let email = users::normalize_email("email", &body.email)?;
+    roles::ensure_grantable(&state, &subject, &path, &body.role).await?;
+    let user = users::find_by_email(&state, &email)
+        .await?
+        .ok_or_else(|| ApiError::not_found("account").with_details(json!({ "field": "email" })))?
+        .user;
+    if state
+        .authz
+        .role_of(&user_subject(&user.id), &path)
+        .await
+        .is_some()
+    {
+        return Err(ApiError::conflict(
+            "already_member",
+            "this account is already a member",
+        ));
+    }
+    state
+        .authz
+        .assign(&user_subject(&user.id), &body.role, &path)
+        .await?;
+    Ok(HttpResponse::Created().json(Member {
+        user_id: user.id,
+        email: user.email,
+        name: user.name,
+        role: body.role.clone(),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRole {
+    #[schema(example = "admin")]
+    pub role: String,
+}
+
+/// Change a member's role
+///
+/// Applies from the member's next request. The last owner cannot be demoted.
+#[utoipa::path(
+    tag = "members",
+    params(("workspace" = String, Path, description = "Workspace id"), ("user" = String, Path, description = "User id")),
+    request_body = ChangeRole,
+    responses(
+        (status = 200, description = "Changed", body = Member),
+        (status = 403, description = "Not allowed, or either role exceeds yours", body = ErrorBody),
+        (status = 404, description = "No such workspace, member or role", body = ErrorBody),
+        (status = 409, description = "Would leave the workspace without an owner", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[patch("/workspaces/{workspace}/members/{user}")]
+#[tracing::instrument(skip_all)]
+pub async fn change_role(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+    body: web::Json<ChangeRole>,
+) -> Result<web::Json<Member>, ApiError> {
+    let (workspace, user_id) = path.into_inner();
+    let subject = principal.subject();
+    state
+        .authz
+        .check(&subject, &workspace, "members", "write")
+        .await?;
+    let target = user_subject(&user_id);
+    let current = state
+        .authz
+        .role_of(&target, &workspace)
+        .await
+        .ok_or_else(|| ApiError::not_found("member"))?;
+    // Changing someone's role is granting their old one away and the new one to them: both must be yours to give.
+    roles::ensure_grantable(&state, &subject, &workspace, &current).await?;
+    roles::ensure_grantable(&state, &subject, &workspace, &body.role).await?;
+    ensure_not_last_owner(&state, &workspace, &current, Some(&body.role)).await?;
+    state.authz.assign(&target, &body.role, &workspace).await?;
+    let user = users::find_by_id(&state, &user_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("member"))?
+        .user;
+    Ok(web::Json(Member {
+        user_id: user.id,
+        email: user.email,
+        name: user.name,
+        role: body.role.clone(),
+    }))
+}
+
+/// Remove a member
+///
+/// Members may remove themselves. Their API tokens for this workspace are revoked.
+#[utoipa::path(
+    tag = "members",
+    params(("workspace" = String, Path, description = "Workspace id"), ("user" = String, Path, description = "User id")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 403, description = "Not allowed", body = ErrorBody),
+        (status = 404, description = "No such workspace or member", body = ErrorBody),
+        (status = 409, description = "The last owner cannot leave", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[delete("/workspaces/{workspace}/members/{user}")]
+#[tracing::instrument(skip_all)]
+pub async fn remove(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (workspace, user_id) = path.into_inner();
+    let subject = principal.subject();
+    let leaving_self = subject == user_subject(&user_id);
+    if leaving_self {
+        state
+            .authz
+            .check(&subject, &workspace, "workspace", "read")
+            .await?;
+    } else {
+        state
+            .authz
+            .check(&subject, &workspace, "members", "write")
+            .await?;
+    }
+    let target = user_subject(&user_id);
+    let current = state
+        .authz
+        .role_of(&target, &workspace)
+        .await
+        .ok_or_else(|| ApiError::not_found("member"))?;
+    if !leaving_self {
+        roles::ensure_grantable(&state, &subject, &workspace, &current).await?;
+    }
+    ensure_not_last_owner(&state, &workspace, &current, None).await?;
+    state.authz.unassign(&target, &workspace).await?;
+    tokens::revoke_for_member(&state, &workspace, Some(&user_id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,242 @@
+//! Workspaces (the tenants), their members and roles. Every workspace route is checked by Casbin
+//! (`resource:action` in that workspace) and every query is filtered by the workspace id.
+
+pub mod members;
+pub mod roles;
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::auth::{Principal, tokens, users};
+use crate::error::{ApiError, ErrorBody};
+use crate::pagination::{Page, PageQuery};
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Workspace {
+    #[schema(example = "w0k2m4n6p8r0t2v4x6z8")]
+    pub id: String,
+    #[schema(example = "Acme Pazarlama")]
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    /// Your role here (absent where it does not apply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "owner")]
+    pub role: Option<String>,
+}
+
+const WORKSPACE_FIELDS: &str = "record::id(id) AS id, name, created_at";
+
+pub async fn find(state: &AppState, id: &str) -> Result<Option<Workspace>, ApiError> {
+    let sql = format!("SELECT {WORKSPACE_FIELDS} FROM type::record('workspace', $id)");
+    Ok(state.db.row(&sql, json!({ "id": id })).await?)
+}
+
+/// Creates a workspace with the built-in roles and makes `owner` its owner.
+pub async fn create_workspace(
+    state: &AppState,
+    name: &str,
+    owner: &str,
+) -> Result<Workspace, ApiError> {
+    let name = users::validate_name("name", name)?;
+    let id = crate::db::new_id();
+    let sql = format!(
+        "CREATE type::record('workspace', $id) SET name = $name, created_by = $owner RETURN {WORKSPACE_FIELDS}"
+    );
+    let mut workspace: Workspace = state
+        .db
+        .row(&sql, json!({ "id": id, "name": name, "owner": owner }))
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("workspace {id} not returned")))?;
+    roles::seed_builtin_roles(state, &id).await?;
+    state
+        .authz
+        .assign(&format!("user:{owner}"), "owner", &id)
+        .await?;
+    workspace.role = Some("owner".into());
+    tracing::info!(workspace = %id, "workspace created");
+    Ok(workspace)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceName {
+    #[schema(example = "Acme Pazarlama")]
+    pub name: String,
+}
+
+/// Create a workspace
+///
+/// You become its owner.
+#[utoipa::path(
+    tag = "workspaces",
+    request_body = WorkspaceName,
+    responses(
+        (status = 201, description = "Created", body = Workspace),
+        (status = 400, description = "Invalid name", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "API tokens cannot create workspaces", body = ErrorBody),
+    ),
+    security(("session" = []))
+)]
+#[post("/workspaces")]
+#[tracing::instrument(skip_all)]
+pub async fn create(
+    state: web::Data<AppState>,
+    principal: Principal,
+    body: web::Json<WorkspaceName>,
+) -> Result<HttpResponse, ApiError> {
+    principal.require_session()?;
+    let workspace = create_workspace(&state, &body.name, &principal.user.id).await?;
+    Ok(HttpResponse::Created().json(workspace))
+}
+
+/// List your workspaces
+///
+/// The workspaces where you hold a role, with that role. An API token sees only its own workspace.
+#[utoipa::path(
+    tag = "workspaces",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "Your workspaces, by id", body = Page<Workspace>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[get("/workspaces")]
+#[tracing::instrument(skip_all)]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<Workspace>>, ApiError> {
+    let mut memberships = state.authz.workspaces_of(&principal.subject()).await;
+    memberships.sort();
+    let ids: Vec<String> = memberships
+        .iter()
+        .map(|(ws, _)| ws.clone())
+        .filter(|ws| ws.as_str() > query.after())
+        .take(query.limit() + 1)
+        .collect();
+    let sql = format!(
+        "SELECT {WORKSPACE_FIELDS} FROM workspace WHERE record::id(id) IN $ids ORDER BY id"
+    );
+    let mut rows: Vec<Workspace> = state.db.rows(&sql, json!({ "ids": ids })).await?;
+    for workspace in &mut rows {
+        workspace.role = memberships
+            .iter()
+            .find(|(ws, _)| *ws == workspace.id)
+            .map(|(_, role)| role.clone());
+    }
+    Ok(web::Json(Page::from_rows(rows, query.limit(), |w| {
+        w.id.clone()
+    })))
+}
+
+/// Get a workspace
+#[utoipa::path(
+    tag = "workspaces",
+    params(("workspace" = String, Path, description = "Workspace id")),
+    responses(
+        (status = 200, description = "The workspace, with your role", body = Workspace),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such workspace of yours", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[get("/workspaces/{workspace}")]
+#[tracing::instrument(skip_all)]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+) -> Result<web::Json<Workspace>, ApiError> {
+    let subject = principal.subject();
+    state
+        .authz
+        .check(&subject, &path, "workspace", "read")
+        .await?;
+    let mut workspace = find(&state, &path)
+        .await?
+        .ok_or_else(|| ApiError::not_found("workspace"))?;
+    workspace.role = state.authz.role_of(&subject, &path).await;
+    Ok(web::Json(workspace))
+}
+
+/// Rename a workspace
+#[utoipa::path(
+    tag = "workspaces",
+    params(("workspace" = String, Path, description = "Workspace id")),
+    request_body = WorkspaceName,
+    responses(
+        (status = 200, description = "Renamed", body = Workspace),
+        (status = 400, description = "Invalid name", body = ErrorBody),
+        (status = 403, description = "Your role may not rename it", body = ErrorBody),
+        (status = 404, description = "No such workspace of yours", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[patch("/workspaces/{workspace}")]
+#[tracing::instrument(skip_all)]
+pub async fn rename(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    body: web::Json<WorkspaceName>,
+) -> Result<web::Json<Workspace>, ApiError> {
+    let subject = principal.subject();
+    state
+        .authz
+        .check(&subject, &path, "workspace", "update")
+        .await?;
+    let name = users::validate_name("name", &body.name)?;
+    let sql =
+        format!("UPDATE type::record('workspace', $id) SET name = $name RETURN {WORKSPACE_FIELDS}");
+    let mut workspace: Workspace = state
+        .db
+        .row(&sql, json!({ "id": path.as_str(), "name": name }))
+        .await?
+        .ok_or_else(|| ApiError::not_found("workspace"))?;
+    workspace.role = state.authz.role_of(&subject, &path).await;
+    Ok(web::Json(workspace))
+}
+
+/// Delete a workspace
+///
+/// Removes the workspace, its roles, memberships and API tokens.
+#[utoipa::path(
+    tag = "workspaces",
+    params(("workspace" = String, Path, description = "Workspace id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Only owners may delete a workspace", body = ErrorBody),
+        (status = 404, description = "No such workspace of yours", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[delete("/workspaces/{workspace}")]
+#[tracing::instrument(skip_all)]
+pub async fn delete_one(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .authz
+        .check(&principal.subject(), &path, "workspace", "delete")
+        .await?;
+    tokens::revoke_for_member(&state, &path, None).await?;
+    state
+        .db
+        .exec(
+            "DELETE role WHERE workspace = $id; DELETE type::record('workspace', $id);",
+            json!({ "id": path.as_str() }),
+        )
+        .await?;
+    state.authz.drop_workspace(&path).await?;
+    tracing::info!(workspace = %path, "workspace deleted");
+    Ok(HttpResponse::NoContent().finish())
+}

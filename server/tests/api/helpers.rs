@@ -1,0 +1,176 @@
+//! Starting a real Ulak on port 0 with a fresh in-memory store, and callers that talk HTTP to it.
+//! Every response passes through [`Caller::send`], which fails the test on any 5xx: no request of
+//! the suite may produce a server error.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use ulak::config::Settings;
+use ulak::startup::Application;
+
+pub struct TestApp {
+    pub base: String,
+    pub handle: actix_web::dev::ServerHandle,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        ulak::telemetry::init_for_tests();
+        let mut settings = Settings::for_tests();
+        settings.server.workers = 2;
+        // Tests sign in often from one address; the rate-limit tests set their own limits.
+        settings.auth.login_attempts_per_minute_per_ip = 10_000;
+        settings.auth.login_attempts_per_minute_per_account = 10_000;
+        adjust(&mut settings);
+        let app = Application::build(settings).await.expect("app builds");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let handle = app.handle();
+        let task = tokio::spawn(app.run_until_stopped());
+        TestApp { base, handle, task }
+    }
+
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+        self.task.await.expect("server task").expect("server ran");
+    }
+
+    pub fn anonymous(&self) -> Caller {
+        Caller {
+            base: self.base.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
+            csrf: None,
+            bearer: None,
+        }
+    }
+
+    pub fn bearer(&self, token: &str) -> Caller {
+        let mut caller = self.anonymous();
+        caller.bearer = Some(token.to_owned());
+        caller
+    }
+
+    /// Registers an account (asserting 201) and returns the response body.
+    pub async fn register(&self, email: &str) -> Value {
+        let (status, body) = self
+            .anonymous()
+            .post(
+                "/api/v1/auth/register",
+                json!({ "email": email, "password": "password123", "name": "Test User" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    /// A signed-in session (with its CSRF token) for an existing account.
+    pub async fn login(&self, email: &str) -> Caller {
+        let mut caller = self.anonymous();
+        let (status, body) = caller
+            .post(
+                "/api/v1/auth/login",
+                json!({ "email": email, "password": "password123" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        caller.csrf = Some(body["csrf_token"].as_str().expect("csrf").to_owned());
+        caller
+    }
+
+    /// Registers and signs in; returns the session and the user's id.
+    pub async fn signed_up(&self, email: &str) -> (Caller, String) {
+        let body = self.register(email).await;
+        let id = body["user"]["id"].as_str().expect("id").to_owned();
+        (self.login(email).await, id)
+    }
+}
+
+pub struct Caller {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub csrf: Option<String>,
+    pub bearer: Option<String>,
+}
+
+impl Caller {
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let mut builder = self
+            .client
+            .request(method.clone(), format!("{}{path}", self.base));
+        if let Some(token) = &self.bearer {
+            builder = builder.bearer_auth(token);
+        }
+        if let Some(csrf) = &self.csrf
+            && method != Method::GET
+        {
+            builder = builder.header("X-CSRF-Token", csrf);
+        }
+        builder
+    }
+
+    /// Sends and returns status and JSON body (Null when the body is empty or not JSON).
+    pub async fn send(&self, builder: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let response = builder.send().await.expect("request reaches the server");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        assert!(status.as_u16() < 500, "server error {status}: {text}");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if status.is_client_error() {
+            assert!(
+                body["code"].is_string() && body["message"].is_string(),
+                "4xx without the error body: {status} {text}"
+            );
+        }
+        (status, body)
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.send(self.request(Method::GET, path)).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.request(Method::POST, path).json(&body))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.request(Method::PATCH, path).json(&body))
+            .await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send(self.request(Method::PUT, path).json(&body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.send(self.request(Method::DELETE, path)).await
+    }
+
+    /// The first workspace listed for this caller.
+    pub async fn first_workspace(&self) -> String {
+        let (status, body) = self.get("/api/v1/workspaces").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["items"][0]["id"]
+            .as_str()
+            .expect("a workspace")
+            .to_owned()
+    }
+
+    /// Creates an API token and returns its secret.
+    pub async fn token(&self, workspace: &str, role: Option<&str>) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/tokens",
+                json!({ "name": "test token", "workspace": workspace, "role": role }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["secret"].as_str().expect("secret").to_owned()
+    }
+}

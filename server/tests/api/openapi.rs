@@ -1,0 +1,145 @@
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_served_spec_is_openapi_3_1_and_equals_the_committed_file() {
+    let app = TestApp::spawn().await;
+    let (status, served) = app.anonymous().get("/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        served["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        served["openapi"]
+    );
+    let committed: Value =
+        serde_json::from_str(include_str!("../../../openapi/openapi.json")).unwrap();
+    assert!(
+        served == committed,
+        "openapi/openapi.json is stale: regenerate it with `cargo run -p ulak -- openapi > openapi/openapi.json`"
+    );
+    let schemes = &served["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    assert_eq!(schemes["session"]["in"], "cookie");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_spec_lists_every_route() {
+    let app = TestApp::spawn().await;
+    let (_, spec) = app.anonymous().get("/api/openapi.json").await;
+    let mut operations: Vec<String> = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            operations.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    operations.sort();
+    let mut expected = vec![
+        "GET /healthz",
+        "GET /readyz",
+        "POST /api/v1/auth/register",
+        "POST /api/v1/auth/login",
+        "POST /api/v1/auth/logout",
+        "GET /api/v1/auth/me",
+        "POST /api/v1/auth/password",
+        "GET /api/v1/admin/users",
+        "POST /api/v1/tokens",
+        "GET /api/v1/tokens",
+        "DELETE /api/v1/tokens/{id}",
+        "GET /api/v1/permissions",
+        "POST /api/v1/workspaces",
+        "GET /api/v1/workspaces",
+        "GET /api/v1/workspaces/{workspace}",
+        "PATCH /api/v1/workspaces/{workspace}",
+        "DELETE /api/v1/workspaces/{workspace}",
+        "GET /api/v1/workspaces/{workspace}/members",
+        "POST /api/v1/workspaces/{workspace}/members",
+        "PATCH /api/v1/workspaces/{workspace}/members/{user}",
+        "DELETE /api/v1/workspaces/{workspace}/members/{user}",
+        "GET /api/v1/workspaces/{workspace}/permissions/me",
+        "GET /api/v1/workspaces/{workspace}/roles",
+        "POST /api/v1/workspaces/{workspace}/roles",
+        "GET /api/v1/workspaces/{workspace}/roles/{name}",
+        "PUT /api/v1/workspaces/{workspace}/roles/{name}",
+        "DELETE /api/v1/workspaces/{workspace}/roles/{name}",
+    ];
+    expected.sort();
+    assert_eq!(operations, expected);
+    // Every operation documents its errors with the shared body.
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            assert!(op["summary"].is_string(), "{method} {path} has no summary");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_docs_ui_is_served_from_the_binary() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    let page = client
+        .get(format!("{}/api/docs/", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    for asset in [
+        "swagger-ui.css",
+        "swagger-ui-bundle.js",
+        "swagger-initializer.js",
+    ] {
+        let response = client
+            .get(format!("{}/api/docs/{asset}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{asset}");
+    }
+    let init = client
+        .get(format!("{}/api/docs/swagger-initializer.js", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("/api/openapi.json"), "{init}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn health_readiness_metrics_and_the_landing_page_answer() {
+    let app = TestApp::spawn().await;
+    let anon = app.anonymous();
+    assert_eq!(
+        anon.get("/healthz").await,
+        (StatusCode::OK, serde_json::json!({"status": "ok"}))
+    );
+    assert_eq!(
+        anon.get("/readyz").await,
+        (StatusCode::OK, serde_json::json!({"status": "ready"}))
+    );
+    let client = reqwest::Client::new();
+    let metrics = client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics
+            .contains("ulak_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("ulak_http_request_duration_seconds_bucket"),
+        "{metrics}"
+    );
+    let landing = client.get(format!("{}/", app.base)).send().await.unwrap();
+    assert_eq!(landing.status(), StatusCode::OK);
+    assert!(landing.text().await.unwrap().contains("Ulak"));
+}

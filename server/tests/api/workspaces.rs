@@ -1,0 +1,191 @@
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn workspaces_are_created_listed_renamed_and_deleted() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.signed_up("crud@example.com").await;
+    let (status, created) = owner
+        .post("/api/v1/workspaces", json!({"name": "Acme Pazarlama"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(created["role"], "owner");
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    let (_, list) = owner.get("/api/v1/workspaces").await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    let (_, page) = owner.get("/api/v1/workspaces?limit=1").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert!(page["next_cursor"].is_string());
+
+    let (status, renamed) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{id}"),
+            json!({"name": "Acme Türkiye"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(renamed["name"], "Acme Türkiye");
+    let (_, fetched) = owner.get(&format!("/api/v1/workspaces/{id}")).await;
+    assert_eq!(fetched["name"], "Acme Türkiye");
+
+    let (status, _) = owner.delete(&format!("/api/v1/workspaces/{id}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = owner.get(&format!("/api/v1/workspaces/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, list) = owner.get("/api/v1/workspaces").await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_a_workspace_revokes_its_tokens() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.signed_up("del@example.com").await;
+    let (_, created) = owner
+        .post("/api/v1/workspaces", json!({"name": "Temp"}))
+        .await;
+    let id = created["id"].as_str().unwrap().to_owned();
+    let token = app.bearer(&owner.token(&id, None).await);
+    assert_eq!(token.get("/api/v1/auth/me").await.0, StatusCode::OK);
+    owner.delete(&format!("/api/v1/workspaces/{id}")).await;
+    assert_eq!(
+        token.get("/api/v1/auth/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn members_are_added_by_email_changed_and_removed() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.signed_up("own@example.com").await;
+    let ws = owner.first_workspace().await;
+    let (member, member_id) = app.signed_up("mem@example.com").await;
+    assert_eq!(
+        member.get(&format!("/api/v1/workspaces/{ws}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let members = format!("/api/v1/workspaces/{ws}/members");
+    let (status, added) = owner
+        .post(
+            &members,
+            json!({"email": "MEM@example.com", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{added}");
+    assert_eq!(added["role"], "viewer");
+    let (status, _) = owner
+        .post(
+            &members,
+            json!({"email": "mem@example.com", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, body) = owner
+        .post(
+            &members,
+            json!({"email": "nobody@example.com", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["details"]["field"].as_str()),
+        (StatusCode::NOT_FOUND, Some("email"))
+    );
+
+    let (_, listed) = member.get(&members).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+    // Viewer cannot rename; after promotion to admin, on the very next request, they can.
+    let rename = format!("/api/v1/workspaces/{ws}");
+    assert_eq!(
+        member.patch(&rename, json!({"name": "x"})).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, changed) = owner
+        .patch(&format!("{members}/{member_id}"), json!({"role": "admin"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(
+        member
+            .patch(&rename, json!({"name": "Renamed by admin"}))
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    let member_token = app.bearer(&member.token(&ws, Some("viewer")).await);
+    assert_eq!(member_token.get("/api/v1/auth/me").await.0, StatusCode::OK);
+    let (status, _) = owner.delete(&format!("{members}/{member_id}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(member.get(&rename).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        member_token.get("/api/v1/auth/me").await.0,
+        StatusCode::UNAUTHORIZED,
+        "tokens go with membership"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_last_owner_can_neither_leave_nor_be_demoted() {
+    let app = TestApp::spawn().await;
+    let (owner, owner_id) = app.signed_up("last@example.com").await;
+    let ws = owner.first_workspace().await;
+    let me = format!("/api/v1/workspaces/{ws}/members/{owner_id}");
+    let (status, body) = owner.delete(&me).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("last_owner"))
+    );
+    let (status, body) = owner.patch(&me, json!({"role": "admin"})).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("last_owner"))
+    );
+
+    // With a second owner, the first may step down.
+    let (_, second_id) = app.signed_up("next@example.com").await;
+    owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/members"),
+            json!({"email": "next@example.com", "role": "owner"}),
+        )
+        .await;
+    let (status, _) = owner.patch(&me, json!({"role": "admin"})).await;
+    assert_eq!(status, StatusCode::OK);
+    // Now an admin, they cannot touch the owner.
+    let (status, _) = owner
+        .delete(&format!("/api/v1/workspaces/{ws}/members/{second_id}"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admins_cannot_hand_out_ownership() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.signed_up("o@example.com").await;
+    let ws = owner.first_workspace().await;
+    let (admin, _) = app.signed_up("a@example.com").await;
+    app.register("c@example.com").await;
+    let members = format!("/api/v1/workspaces/{ws}/members");
+    owner
+        .post(&members, json!({"email": "a@example.com", "role": "admin"}))
+        .await;
+    let (status, body) = admin
+        .post(&members, json!({"email": "c@example.com", "role": "owner"}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("workspace:delete")
+    );
+    let (status, _) = admin
+        .post(
+            &members,
+            json!({"email": "c@example.com", "role": "editor"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+}
