@@ -55,6 +55,7 @@ impl Serialize for Secret {
 pub struct Settings {
     pub server: ServerSettings,
     pub storage: StorageSettings,
+    pub media: MediaSettings,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
@@ -73,6 +74,15 @@ pub struct ServerSettings {
 #[serde(deny_unknown_fields)]
 pub struct StorageSettings {
     pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaSettings {
+    pub image_max_bytes: u64,
+    pub audio_max_bytes: u64,
+    pub video_max_bytes: u64,
+    pub document_max_bytes: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -171,11 +181,17 @@ impl Settings {
         Ok(settings)
     }
 
-    /// Settings for tests and tools: defaults, an in-memory store, an ephemeral port.
+    /// Settings for tests and tools: defaults, an in-memory store, an ephemeral port, and a fresh
+    /// temporary data directory (for media blobs).
     pub fn for_tests() -> Self {
+        let data_dir = std::env::temp_dir().join(format!(
+            "ulak-test-{}-{}",
+            std::process::id(),
+            crate::db::new_id()
+        ));
         let cli = CliOverrides {
             listen: Some("127.0.0.1:0".into()),
-            data_dir: None,
+            data_dir: Some(data_dir),
         };
         let env = [("ULAK__DATABASE__URL".to_owned(), "mem://".to_owned())];
         // The compiled-in defaults are valid by construction (a unit test proves it).

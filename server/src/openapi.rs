@@ -10,7 +10,7 @@ use crate::auth::SESSION_COOKIE;
 #[openapi(
     info(
         title = "Ulak API",
-        description = "Self-hosted chat automation: accounts, workspaces, roles and API tokens.\n\n\
+        description = "Self-hosted chat automation: accounts, workspaces, roles, API tokens, contacts, variables, templates and media.\n\n\
             Authenticate with `Authorization: Bearer <token>` (create tokens with POST /api/v1/tokens) or, \
             in the browser, with the session cookie from POST /api/v1/auth/login plus the `X-CSRF-Token` \
             header on mutating requests. Errors always have the body `{code, message, details?}`.",
@@ -24,6 +24,10 @@ use crate::auth::SESSION_COOKIE;
         (name = "workspaces", description = "Workspaces (tenants)"),
         (name = "members", description = "Who belongs to a workspace"),
         (name = "roles", description = "Built-in and custom roles, the permission catalogue"),
+        (name = "contacts", description = "Contacts: E.164 phones, tags, custom fields, opt-out"),
+        (name = "variables", description = "Workspace custom variables for templates"),
+        (name = "templates", description = "Message templates, preview and render"),
+        (name = "media", description = "Media library: images, audio, video, documents"),
         (name = "admin", description = "Instance administration (superadmin)"),
         (name = "health", description = "Liveness and readiness"),
     )

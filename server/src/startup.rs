@@ -18,7 +18,10 @@ use crate::app::AppState;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error;
-use crate::{auth, health, metrics, openapi, web as landing, workspaces};
+use crate::{
+    auth, contacts, health, media, metrics, openapi, templates, variables, web as landing,
+    workspaces,
+};
 
 /// Every documented route. The OpenAPI paths come from exactly these registrations.
 fn api_routes(cfg: &mut ServiceConfig) {
@@ -50,7 +53,32 @@ fn api_routes(cfg: &mut ServiceConfig) {
                 .service(workspaces::roles::get_one)
                 .service(workspaces::roles::create)
                 .service(workspaces::roles::update)
-                .service(workspaces::roles::delete_one),
+                .service(workspaces::roles::delete_one)
+                .service(contacts::routes::list)
+                .service(contacts::routes::create)
+                .service(contacts::routes::bulk)
+                .service(contacts::routes::export_csv)
+                .service(contacts::routes::get_one)
+                .service(contacts::routes::update)
+                .service(contacts::routes::delete_one)
+                .service(variables::list)
+                .service(variables::create)
+                .service(variables::get_one)
+                .service(variables::update)
+                .service(variables::delete_one)
+                .service(templates::routes::list)
+                .service(templates::routes::create)
+                .service(templates::routes::render)
+                .service(templates::routes::get_one)
+                .service(templates::routes::update)
+                .service(templates::routes::delete_one)
+                .service(templates::routes::preview)
+                .service(media::routes::upload)
+                .service(media::routes::list)
+                .service(media::routes::get_one)
+                .service(media::routes::content)
+                .service(media::routes::thumbnail)
+                .service(media::routes::delete_one),
         );
 }
 

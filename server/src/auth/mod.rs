@@ -204,7 +204,6 @@ impl FromRequest for Principal {
                     ));
                 }
             }
-            tracing::Span::current().record("user", principal.user.id.as_str());
             Ok(principal)
         })
     }

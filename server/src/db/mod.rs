@@ -85,7 +85,7 @@ impl Db {
         vars: Value,
         index: usize,
     ) -> Result<Vec<T>, DbError> {
-        let mut response = self.inner.query(sql).bind(vars).await?.check()?;
+        let mut response = checked(self.inner.query(sql).bind(vars).await?)?;
         let value: surrealdb::types::Value = response.take(index)?;
         let rows = match value.into_json_value() {
             Value::Null => Vec::new(),
@@ -117,7 +117,7 @@ impl Db {
 
     /// Runs statements for their effect; any statement's error fails the call.
     pub async fn exec(&self, sql: &str, vars: Value) -> Result<(), DbError> {
-        self.inner.query(sql).bind(vars).await?.check()?;
+        checked(self.inner.query(sql).bind(vars).await?)?;
         Ok(())
     }
 
@@ -129,6 +129,21 @@ impl Db {
             .and_then(|r| r.check())
             .is_ok()
     }
+}
+
+/// Fails on any statement's error. In a failed transaction every other statement reports only
+/// "not executed due to a failed transaction"; the statement that actually failed is the one to report.
+fn checked(mut response: surrealdb::IndexedResults) -> Result<surrealdb::IndexedResults, DbError> {
+    let mut errors: Vec<(usize, surrealdb::Error)> = response.take_errors().into_iter().collect();
+    if errors.is_empty() {
+        return Ok(response);
+    }
+    errors.sort_by_key(|(index, _)| *index);
+    let cause = errors
+        .iter()
+        .position(|(_, e)| !e.to_string().contains("failed transaction"))
+        .unwrap_or(0);
+    Err(DbError::from(errors.swap_remove(cause).1))
 }
 
 /// A fresh random identifier for records and secrets' public halves: 20 lowercase alphanumerics.

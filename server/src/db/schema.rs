@@ -8,7 +8,11 @@ use serde_json::json;
 use super::{Db, DbError};
 
 /// Released migrations are never edited; a change to the schema is a new entry at the end.
-const MIGRATIONS: &[(u32, &str)] = &[(1, V1_FOUNDATION)];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, V1_FOUNDATION),
+    (2, V2_CONTACTS),
+    (3, V3_TEMPLATES_MEDIA),
+];
 
 const V1_FOUNDATION: &str = r#"
 DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;
@@ -61,6 +65,81 @@ DEFINE FIELD IF NOT EXISTS v3 ON casbin_rule TYPE string;
 DEFINE FIELD IF NOT EXISTS v4 ON casbin_rule TYPE string;
 DEFINE FIELD IF NOT EXISTS v5 ON casbin_rule TYPE string;
 DEFINE INDEX IF NOT EXISTS casbin_rule_unique ON casbin_rule FIELDS ptype, v0, v1, v2, v3, v4, v5 UNIQUE;
+"#;
+
+const V2_CONTACTS: &str = r#"
+DEFINE FIELD IF NOT EXISTS default_region ON workspace TYPE string DEFAULT 'TR';
+UPDATE workspace SET default_region = 'TR' WHERE default_region IS NONE;
+
+DEFINE TABLE IF NOT EXISTS contact SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON contact TYPE string;
+DEFINE FIELD IF NOT EXISTS phone ON contact TYPE string;
+DEFINE FIELD IF NOT EXISTS first_name ON contact TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS last_name ON contact TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS gender ON contact TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS honorific ON contact TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS language ON contact TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS email ON contact TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS tags ON contact TYPE array<string> DEFAULT [];
+DEFINE FIELD IF NOT EXISTS tag_keys ON contact TYPE array<string> DEFAULT [];
+DEFINE FIELD IF NOT EXISTS custom_fields ON contact TYPE object FLEXIBLE DEFAULT {};
+DEFINE FIELD IF NOT EXISTS opted_out ON contact TYPE bool DEFAULT false;
+DEFINE FIELD IF NOT EXISTS opted_out_at ON contact TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS opt_out_reason ON contact TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS notes ON contact TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS search ON contact TYPE string DEFAULT '';
+DEFINE FIELD IF NOT EXISTS created_at ON contact TYPE datetime DEFAULT time::now();
+DEFINE FIELD IF NOT EXISTS updated_at ON contact TYPE datetime DEFAULT time::now();
+DEFINE INDEX IF NOT EXISTS contact_workspace_phone ON contact FIELDS workspace, phone;
+"#;
+
+const V3_TEMPLATES_MEDIA: &str = r#"
+DEFINE FIELD IF NOT EXISTS locale ON workspace TYPE string DEFAULT 'tr';
+DEFINE FIELD IF NOT EXISTS time_zone ON workspace TYPE string DEFAULT 'Europe/Istanbul';
+UPDATE workspace SET locale = 'tr' WHERE locale IS NONE;
+UPDATE workspace SET time_zone = 'Europe/Istanbul' WHERE time_zone IS NONE;
+
+DEFINE TABLE IF NOT EXISTS contact_field SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON contact_field TYPE string;
+DEFINE FIELD IF NOT EXISTS name ON contact_field TYPE string;
+DEFINE INDEX IF NOT EXISTS contact_field_workspace ON contact_field FIELDS workspace;
+
+DEFINE TABLE IF NOT EXISTS variable SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON variable TYPE string;
+DEFINE FIELD IF NOT EXISTS name ON variable TYPE string;
+DEFINE FIELD IF NOT EXISTS kind ON variable TYPE string;
+DEFINE FIELD IF NOT EXISTS value ON variable TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS field ON variable TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS format ON variable TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS plugin ON variable TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS fallback ON variable TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS created_at ON variable TYPE datetime DEFAULT time::now();
+DEFINE FIELD IF NOT EXISTS updated_at ON variable TYPE datetime DEFAULT time::now();
+DEFINE INDEX IF NOT EXISTS variable_workspace ON variable FIELDS workspace, name;
+
+DEFINE TABLE IF NOT EXISTS template SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON template TYPE string;
+DEFINE FIELD IF NOT EXISTS name ON template TYPE string;
+DEFINE FIELD IF NOT EXISTS body ON template TYPE string;
+DEFINE FIELD IF NOT EXISTS media ON template TYPE array<string> DEFAULT [];
+DEFINE FIELD IF NOT EXISTS tags ON template TYPE array<string> DEFAULT [];
+DEFINE FIELD IF NOT EXISTS channel_hints ON template TYPE object FLEXIBLE DEFAULT {};
+DEFINE FIELD IF NOT EXISTS variables ON template TYPE array<string> DEFAULT [];
+DEFINE FIELD IF NOT EXISTS created_at ON template TYPE datetime DEFAULT time::now();
+DEFINE FIELD IF NOT EXISTS updated_at ON template TYPE datetime DEFAULT time::now();
+DEFINE INDEX IF NOT EXISTS template_workspace ON template FIELDS workspace;
+
+DEFINE TABLE IF NOT EXISTS media SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON media TYPE string;
+DEFINE FIELD IF NOT EXISTS kind ON media TYPE string;
+DEFINE FIELD IF NOT EXISTS mime ON media TYPE string;
+DEFINE FIELD IF NOT EXISTS size ON media TYPE int;
+DEFINE FIELD IF NOT EXISTS file_name ON media TYPE string;
+DEFINE FIELD IF NOT EXISTS sha256 ON media TYPE string;
+DEFINE FIELD IF NOT EXISTS has_thumbnail ON media TYPE bool DEFAULT false;
+DEFINE FIELD IF NOT EXISTS created_at ON media TYPE datetime DEFAULT time::now();
+DEFINE INDEX IF NOT EXISTS media_workspace ON media FIELDS workspace;
+DEFINE INDEX IF NOT EXISTS media_sha256 ON media FIELDS sha256;
 "#;
 
 #[derive(Deserialize)]

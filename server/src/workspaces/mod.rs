@@ -22,13 +22,65 @@ pub struct Workspace {
     #[schema(example = "Acme Pazarlama")]
     pub name: String,
     pub created_at: DateTime<Utc>,
+    /// Region (ISO 3166 code) for reading phone numbers written without a country code.
+    #[serde(default = "default_region")]
+    #[schema(example = "TR")]
+    pub default_region: String,
+    /// Language for dates and salutations: `tr` or `en`.
+    #[serde(default = "default_locale")]
+    #[schema(example = "tr")]
+    pub locale: String,
+    /// IANA time zone for `%tarih%`, `%saat%` and scheduling.
+    #[serde(default = "default_time_zone")]
+    #[schema(example = "Europe/Istanbul")]
+    pub time_zone: String,
     /// Your role here (absent where it does not apply).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "owner")]
     pub role: Option<String>,
 }
 
-const WORKSPACE_FIELDS: &str = "record::id(id) AS id, name, created_at";
+const WORKSPACE_FIELDS: &str =
+    "record::id(id) AS id, name, created_at, default_region, locale, time_zone";
+
+fn default_region() -> String {
+    "TR".to_owned()
+}
+
+fn default_locale() -> String {
+    "tr".to_owned()
+}
+
+fn default_time_zone() -> String {
+    "Europe/Istanbul".to_owned()
+}
+
+fn validate_locale(raw: &str) -> Result<String, ApiError> {
+    let locale = raw.trim().to_ascii_lowercase();
+    if crate::templates::render::Language::from_tag(&locale).is_none() {
+        return Err(ApiError::invalid_field("locale", "supported: tr, en"));
+    }
+    Ok(locale)
+}
+
+fn validate_time_zone(raw: &str) -> Result<String, ApiError> {
+    let zone = raw.trim();
+    zone.parse::<chrono_tz::Tz>().map_err(|_| {
+        ApiError::invalid_field("time_zone", "use an IANA time zone such as Europe/Istanbul")
+    })?;
+    Ok(zone.to_owned())
+}
+
+fn validate_region(raw: &str) -> Result<String, ApiError> {
+    let region = raw.trim().to_ascii_uppercase();
+    region.parse::<phonenumber::country::Id>().map_err(|_| {
+        ApiError::invalid_field(
+            "default_region",
+            "use a two-letter country code such as TR or DE",
+        )
+    })?;
+    Ok(region)
+}
 
 pub async fn find(state: &AppState, id: &str) -> Result<Option<Workspace>, ApiError> {
     let sql = format!("SELECT {WORKSPACE_FIELDS} FROM type::record('workspace', $id)");
@@ -66,6 +118,19 @@ pub async fn create_workspace(
 pub struct WorkspaceName {
     #[schema(example = "Acme Pazarlama")]
     pub name: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceUpdate {
+    #[schema(example = "Acme Pazarlama")]
+    pub name: Option<String>,
+    #[schema(example = "TR")]
+    pub default_region: Option<String>,
+    #[schema(example = "tr")]
+    pub locale: Option<String>,
+    #[schema(example = "Europe/Istanbul")]
+    pub time_zone: Option<String>,
 }
 
 /// Create a workspace
@@ -166,15 +231,18 @@ pub async fn get_one(
     Ok(web::Json(workspace))
 }
 
-/// Rename a workspace
+/// Update a workspace
+///
+/// Rename it, or change the region used to read national phone numbers, the language of dates and
+/// salutations, or the time zone.
 #[utoipa::path(
     tag = "workspaces",
     params(("workspace" = String, Path, description = "Workspace id")),
-    request_body = WorkspaceName,
+    request_body = WorkspaceUpdate,
     responses(
-        (status = 200, description = "Renamed", body = Workspace),
-        (status = 400, description = "Invalid name", body = ErrorBody),
-        (status = 403, description = "Your role may not rename it", body = ErrorBody),
+        (status = 200, description = "Updated", body = Workspace),
+        (status = 400, description = "Invalid name or region", body = ErrorBody),
+        (status = 403, description = "Your role may not change it", body = ErrorBody),
         (status = 404, description = "No such workspace of yours", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = []))
@@ -185,19 +253,38 @@ pub async fn rename(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<String>,
-    body: web::Json<WorkspaceName>,
+    body: web::Json<WorkspaceUpdate>,
 ) -> Result<web::Json<Workspace>, ApiError> {
     let subject = principal.subject();
     state
         .authz
         .check(&subject, &path, "workspace", "update")
         .await?;
-    let name = users::validate_name("name", &body.name)?;
-    let sql =
-        format!("UPDATE type::record('workspace', $id) SET name = $name RETURN {WORKSPACE_FIELDS}");
+    let current = find(&state, &path)
+        .await?
+        .ok_or_else(|| ApiError::not_found("workspace"))?;
+    let name = match &body.name {
+        Some(name) => users::validate_name("name", name)?,
+        None => current.name,
+    };
+    let region = match &body.default_region {
+        Some(region) => validate_region(region)?,
+        None => current.default_region,
+    };
+    let locale = match &body.locale {
+        Some(locale) => validate_locale(locale)?,
+        None => current.locale,
+    };
+    let time_zone = match &body.time_zone {
+        Some(zone) => validate_time_zone(zone)?,
+        None => current.time_zone,
+    };
+    let sql = format!(
+        "UPDATE type::record('workspace', $id) SET name = $name, default_region = $region, locale = $locale,          time_zone = $zone RETURN {WORKSPACE_FIELDS}"
+    );
     let mut workspace: Workspace = state
         .db
-        .row(&sql, json!({ "id": path.as_str(), "name": name }))
+        .row(&sql, json!({ "id": path.as_str(), "name": name, "region": region, "locale": locale, "zone": time_zone }))
         .await?
         .ok_or_else(|| ApiError::not_found("workspace"))?;
     workspace.role = state.authz.role_of(&subject, &path).await;
@@ -206,7 +293,8 @@ pub async fn rename(
 
 /// Delete a workspace
 ///
-/// Removes the workspace, its roles, memberships and API tokens.
+/// Removes the workspace with its roles, memberships, API tokens, contacts, variables, templates and
+/// media entries.
 #[utoipa::path(
     tag = "workspaces",
     params(("workspace" = String, Path, description = "Workspace id")),
@@ -232,7 +320,10 @@ pub async fn delete_one(
     state
         .db
         .exec(
-            "DELETE role WHERE workspace = $id; DELETE type::record('workspace', $id);",
+            "DELETE role WHERE workspace = $id; DELETE contact WHERE workspace = $id; \
+             DELETE contact_field WHERE workspace = $id; DELETE variable WHERE workspace = $id; \
+             DELETE template WHERE workspace = $id; DELETE media WHERE workspace = $id; \
+             DELETE type::record('workspace', $id);",
             json!({ "id": path.as_str() }),
         )
         .await?;

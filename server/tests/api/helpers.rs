@@ -9,6 +9,7 @@ use ulak::startup::Application;
 
 pub struct TestApp {
     pub base: String,
+    pub data_dir: std::path::PathBuf,
     pub handle: actix_web::dev::ServerHandle,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -26,11 +27,17 @@ impl TestApp {
         settings.auth.login_attempts_per_minute_per_ip = 10_000;
         settings.auth.login_attempts_per_minute_per_account = 10_000;
         adjust(&mut settings);
+        let data_dir = settings.storage.data_dir.clone();
         let app = Application::build(settings).await.expect("app builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         let task = tokio::spawn(app.run_until_stopped());
-        TestApp { base, handle, task }
+        TestApp {
+            base,
+            data_dir,
+            handle,
+            task,
+        }
     }
 
     pub async fn stop(self) {

@@ -2,10 +2,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod cli;
+mod contacts;
 mod errors;
 mod helpers;
+mod media;
 mod openapi;
 mod persistence;
 mod roles;
+mod templates;
 mod tokens;
 mod workspaces;

@@ -1,0 +1,505 @@
+//! Contacts of a workspace: keyed by their natural identity (workspace + E.164 phone), so the same
+//! number is stored once and imports can upsert. Search folds Turkish case and letters; lists filter by
+//! tag, opt-out and custom fields; bulk tag, untag and delete work on a filter; CSV export.
+
+pub mod model;
+pub mod routes;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::app::AppState;
+use crate::db::DbError;
+use crate::error::ApiError;
+use model::{Contact, ContactInput, Gender, Phone};
+
+const FIELDS: &str = "phone, first_name, last_name, gender, honorific, language, email, tags, custom_fields, \
+                      opted_out, opted_out_at, opt_out_reason, notes, created_at, updated_at";
+
+const SET_FIELDS: &str = "workspace = $ws, phone = $phone, first_name = $first_name, last_name = $last_name, \
+     gender = $gender, honorific = $honorific, language = $language, email = $email, tags = $tags, \
+     tag_keys = $tag_keys, custom_fields = $custom_fields, opted_out = $opted_out, \
+     opted_out_at = <option<datetime>>$opted_out_at, opt_out_reason = $opt_out_reason, notes = $notes, \
+     search = $search, updated_at = time::now()";
+
+#[derive(Deserialize)]
+struct StoredContact {
+    phone: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    gender: Option<Gender>,
+    honorific: Option<String>,
+    language: Option<String>,
+    email: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    custom_fields: BTreeMap<String, Value>,
+    #[serde(default)]
+    opted_out: bool,
+    opted_out_at: Option<DateTime<Utc>>,
+    opt_out_reason: Option<String>,
+    notes: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<StoredContact> for Contact {
+    fn from(s: StoredContact) -> Self {
+        Contact {
+            id: s.phone.trim_start_matches('+').to_owned(),
+            phone: s.phone,
+            first_name: s.first_name,
+            last_name: s.last_name,
+            gender: s.gender,
+            honorific: s.honorific,
+            language: s.language,
+            email: s.email,
+            tags: s.tags,
+            custom_fields: s.custom_fields,
+            opted_out: s.opted_out,
+            opted_out_at: s.opted_out_at,
+            opt_out_reason: s.opt_out_reason,
+            notes: s.notes,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// The workspace's region for reading national numbers (`TR` unless changed).
+pub async fn default_region(state: &AppState, workspace: &str) -> Result<String, ApiError> {
+    let region: Option<Value> = state
+        .db
+        .row(
+            "SELECT VALUE default_region FROM type::record('workspace', $ws)",
+            json!({ "ws": workspace }),
+        )
+        .await?;
+    Ok(region
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "TR".to_owned()))
+}
+
+/// A contact's contents after validation, ready to be written.
+struct Validated {
+    phone: Phone,
+    params: Map<String, Value>,
+}
+
+fn text(value: &Option<String>) -> Value {
+    value.clone().map_or(Value::Null, Value::String)
+}
+
+/// Merges `input` over `current` (if any), validates every field, and builds the query parameters.
+fn validate(
+    input: ContactInput,
+    current: Option<&Contact>,
+    region: &str,
+) -> Result<Validated, ApiError> {
+    let phone = match (&input.phone, current) {
+        (Some(raw), _) => Phone::parse("phone", raw, region)?,
+        (None, Some(c)) => Phone::parse("phone", &c.phone, region)?,
+        (None, None) => return Err(ApiError::invalid_field("phone", "is required")),
+    };
+    let pick = |new: Option<String>, old: Option<&Option<String>>| -> Option<String> {
+        match new {
+            Some(v) => Some(v),
+            None => old.cloned().flatten(),
+        }
+    };
+    let first_name = model::clean_text(
+        "first_name",
+        pick(input.first_name, current.map(|c| &c.first_name)).as_deref(),
+        model::MAX_TEXT_CHARS,
+        false,
+    )?;
+    let last_name = model::clean_text(
+        "last_name",
+        pick(input.last_name, current.map(|c| &c.last_name)).as_deref(),
+        model::MAX_TEXT_CHARS,
+        false,
+    )?;
+    let honorific = model::clean_text(
+        "honorific",
+        pick(input.honorific, current.map(|c| &c.honorific)).as_deref(),
+        40,
+        false,
+    )?;
+    let language =
+        model::clean_language(pick(input.language, current.map(|c| &c.language)).as_deref())?;
+    let email = match pick(input.email, current.map(|c| &c.email)) {
+        Some(raw) if !raw.trim().is_empty() => {
+            Some(crate::auth::users::normalize_email("email", &raw)?)
+        }
+        _ => None,
+    };
+    let notes = model::clean_text(
+        "notes",
+        pick(input.notes, current.map(|c| &c.notes)).as_deref(),
+        model::MAX_NOTES_CHARS,
+        true,
+    )?;
+    let gender = input.gender.or(current.and_then(|c| c.gender));
+    let tags = model::clean_tags(
+        input
+            .tags
+            .unwrap_or_else(|| current.map(|c| c.tags.clone()).unwrap_or_default()),
+    )?;
+    let custom_fields = model::clean_custom_fields(
+        input
+            .custom_fields
+            .unwrap_or_else(|| current.map(|c| c.custom_fields.clone()).unwrap_or_default()),
+    )?;
+    let was_opted_out = current.is_some_and(|c| c.opted_out);
+    let opted_out = input.opted_out.unwrap_or(was_opted_out);
+    let (opted_out_at, opt_out_reason) = if !opted_out {
+        (None, None)
+    } else if was_opted_out {
+        let c = current
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("opted out without a contact")))?;
+        let reason = match input.opt_out_reason {
+            Some(r) => model::clean_text("opt_out_reason", Some(&r), model::MAX_TEXT_CHARS, false)?,
+            None => c.opt_out_reason.clone(),
+        };
+        (c.opted_out_at, reason)
+    } else {
+        let reason = model::clean_text(
+            "opt_out_reason",
+            input.opt_out_reason.as_deref(),
+            model::MAX_TEXT_CHARS,
+            false,
+        )?;
+        (Some(Utc::now()), reason)
+    };
+
+    let search = model::search_key(&format!(
+        "{} {} {} {} {}",
+        first_name.as_deref().unwrap_or(""),
+        last_name.as_deref().unwrap_or(""),
+        email.as_deref().unwrap_or(""),
+        phone.as_str(),
+        phone.national_digits(),
+    ));
+    let tag_keys: Vec<String> = tags.iter().map(|t| model::search_key(t)).collect();
+    let mut params = Map::new();
+    params.insert("id".into(), json!(phone.id()));
+    params.insert("phone".into(), json!(phone.as_str()));
+    params.insert("first_name".into(), text(&first_name));
+    params.insert("last_name".into(), text(&last_name));
+    params.insert("gender".into(), gender.map_or(Value::Null, |g| json!(g)));
+    params.insert("honorific".into(), text(&honorific));
+    params.insert("language".into(), text(&language));
+    params.insert("email".into(), text(&email));
+    params.insert("tags".into(), json!(tags));
+    params.insert("tag_keys".into(), json!(tag_keys));
+    params.insert("custom_fields".into(), json!(custom_fields));
+    params.insert("opted_out".into(), json!(opted_out));
+    params.insert(
+        "opted_out_at".into(),
+        opted_out_at.map_or(Value::Null, |t| json!(t.to_rfc3339())),
+    );
+    params.insert("opt_out_reason".into(), text(&opt_out_reason));
+    params.insert("notes".into(), text(&notes));
+    params.insert("search".into(), json!(search));
+    // An absent parameter reads as NONE in SurrealQL, which is what `option<…>` fields take; null is not.
+    params.retain(|_, v| !v.is_null());
+    Ok(Validated { phone, params })
+}
+
+fn exists_conflict(phone: &Phone) -> ApiError {
+    ApiError::conflict(
+        "contact_exists",
+        format!("a contact with phone {} already exists", phone.as_str()),
+    )
+    .with_details(json!({ "field": "phone", "id": phone.id() }))
+}
+
+pub async fn find(
+    state: &AppState,
+    workspace: &str,
+    id: &str,
+) -> Result<Option<Contact>, ApiError> {
+    let sql = format!("SELECT {FIELDS} FROM type::record('contact', [$ws, $id])");
+    let row: Option<StoredContact> = state
+        .db
+        .row(&sql, json!({ "ws": workspace, "id": id }))
+        .await?;
+    Ok(row.map(Contact::from))
+}
+
+/// Records the custom field names in use, so templates can tell `%şehir%` from a typo.
+async fn register_fields(
+    state: &AppState,
+    workspace: &str,
+    contact: &Contact,
+) -> Result<(), ApiError> {
+    if contact.custom_fields.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<Value> = contact
+        .custom_fields
+        .keys()
+        .map(|name| json!({ "id": [workspace, name], "workspace": workspace, "name": name }))
+        .collect();
+    state
+        .db
+        .exec(
+            "INSERT IGNORE INTO contact_field $rows",
+            json!({ "rows": rows }),
+        )
+        .await?;
+    Ok(())
+}
+
+/// A validated contact that is not stored (for previews).
+pub async fn unsaved(
+    state: &AppState,
+    workspace: &str,
+    input: ContactInput,
+) -> Result<Contact, ApiError> {
+    let region = default_region(state, workspace).await?;
+    let Validated { params, .. } = validate(input, None, &region)?;
+    let mut object = params;
+    object.insert("created_at".into(), json!(Utc::now()));
+    object.insert("updated_at".into(), json!(Utc::now()));
+    let stored: StoredContact =
+        serde_json::from_value(Value::Object(object)).map_err(ApiError::internal)?;
+    Ok(stored.into())
+}
+
+pub async fn create(
+    state: &AppState,
+    workspace: &str,
+    input: ContactInput,
+) -> Result<Contact, ApiError> {
+    let region = default_region(state, workspace).await?;
+    let Validated { phone, mut params } = validate(input, None, &region)?;
+    params.insert("ws".into(), json!(workspace));
+    let sql =
+        format!("CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS} RETURN {FIELDS}");
+    match state
+        .db
+        .row::<StoredContact>(&sql, Value::Object(params))
+        .await
+    {
+        Ok(Some(row)) => {
+            let contact = Contact::from(row);
+            register_fields(state, workspace, &contact).await?;
+            Ok(contact)
+        }
+        Ok(None) => Err(ApiError::internal(anyhow::anyhow!("contact not returned"))),
+        Err(DbError::Conflict(_)) => Err(exists_conflict(&phone)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Applies a partial update. A new phone moves the contact to its new id (409 if that one is taken).
+pub async fn update(
+    state: &AppState,
+    workspace: &str,
+    id: &str,
+    input: ContactInput,
+) -> Result<Contact, ApiError> {
+    let current = find(state, workspace, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("contact"))?;
+    let region = default_region(state, workspace).await?;
+    let Validated { phone, mut params } = validate(input, Some(&current), &region)?;
+    params.insert("ws".into(), json!(workspace));
+    params.insert("old_id".into(), json!(id));
+    params.insert("created_at".into(), json!(current.created_at.to_rfc3339()));
+    let sql = if phone.id() == id {
+        format!("UPDATE type::record('contact', [$ws, $id]) SET {SET_FIELDS} RETURN {FIELDS}")
+    } else {
+        format!(
+            "BEGIN; DELETE type::record('contact', [$ws, $old_id]); \
+             CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS}, created_at = <datetime>$created_at RETURN {FIELDS}; COMMIT;"
+        )
+    };
+    let index = if phone.id() == id { 0 } else { 2 };
+    match state
+        .db
+        .rows_at::<StoredContact>(&sql, Value::Object(params), index)
+        .await
+    {
+        Ok(rows) => {
+            let contact = rows
+                .into_iter()
+                .next()
+                .map(Contact::from)
+                .ok_or_else(|| ApiError::not_found("contact"))?;
+            register_fields(state, workspace, &contact).await?;
+            Ok(contact)
+        }
+        Err(DbError::Conflict(_)) => Err(exists_conflict(&phone)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn delete(state: &AppState, workspace: &str, id: &str) -> Result<(), ApiError> {
+    let deleted: Vec<Value> = state
+        .db
+        .rows(
+            "DELETE type::record('contact', [$ws, $id]) RETURN BEFORE",
+            json!({ "ws": workspace, "id": id }),
+        )
+        .await?;
+    if deleted.is_empty() {
+        return Err(ApiError::not_found("contact"));
+    }
+    Ok(())
+}
+
+/// Which contacts a list, export or bulk action covers.
+#[derive(Debug, Default, Clone)]
+pub struct ContactFilter {
+    pub search: Option<String>,
+    pub tag: Option<String>,
+    pub opted_out: Option<bool>,
+    pub custom: BTreeMap<String, String>,
+}
+
+impl ContactFilter {
+    pub fn is_empty(&self) -> bool {
+        self.search.is_none()
+            && self.tag.is_none()
+            && self.opted_out.is_none()
+            && self.custom.is_empty()
+    }
+
+    /// The WHERE clause (always scoped to `$ws`) and its parameters.
+    fn clause(&self, params: &mut Map<String, Value>) -> String {
+        let mut conditions = vec!["workspace = $ws".to_owned()];
+        if let Some(search) = &self.search {
+            conditions.push("string::contains(search, $search)".into());
+            params.insert("search".into(), json!(model::search_key(search.trim())));
+        }
+        if let Some(tag) = &self.tag {
+            conditions.push("$tag IN tag_keys".into());
+            params.insert("tag".into(), json!(model::search_key(tag.trim())));
+        }
+        if let Some(opted_out) = self.opted_out {
+            conditions.push("opted_out = $opted_out".into());
+            params.insert("opted_out".into(), json!(opted_out));
+        }
+        for (index, (name, value)) in self.custom.iter().enumerate() {
+            conditions.push(format!(
+                "<string>custom_fields[$field_{index}] = $value_{index}"
+            ));
+            params.insert(format!("field_{index}"), json!(name));
+            params.insert(format!("value_{index}"), json!(value));
+        }
+        conditions.join(" AND ")
+    }
+}
+
+/// One page of contacts after the phone `after` (exclusive), by phone.
+pub async fn list(
+    state: &AppState,
+    workspace: &str,
+    filter: &ContactFilter,
+    after_id: &str,
+    limit: usize,
+) -> Result<Vec<Contact>, ApiError> {
+    let mut params = Map::new();
+    params.insert("ws".into(), json!(workspace));
+    params.insert(
+        "after".into(),
+        json!(if after_id.is_empty() {
+            String::new()
+        } else {
+            format!("+{after_id}")
+        }),
+    );
+    params.insert("limit".into(), json!(limit));
+    let clause = filter.clause(&mut params);
+    let sql = format!(
+        "SELECT {FIELDS} FROM contact WHERE {clause} AND phone > $after ORDER BY phone LIMIT $limit"
+    );
+    let rows: Vec<StoredContact> = state.db.rows(&sql, Value::Object(params)).await?;
+    Ok(rows.into_iter().map(Contact::from).collect())
+}
+
+/// Every contact matching the filter, fetched page by page.
+pub async fn all_matching(
+    state: &AppState,
+    workspace: &str,
+    filter: &ContactFilter,
+) -> Result<Vec<Contact>, ApiError> {
+    const PAGE: usize = 1000;
+    let mut all = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = list(state, workspace, filter, &after, PAGE).await?;
+        let done = page.len() < PAGE;
+        if let Some(last) = page.last() {
+            after = last.id.clone();
+        }
+        all.extend(page);
+        if done {
+            return Ok(all);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum BulkAction {
+    Tag,
+    Untag,
+    Delete,
+}
+
+/// Tags, untags or deletes every matching contact; returns how many changed.
+pub async fn bulk(
+    state: &AppState,
+    workspace: &str,
+    filter: &ContactFilter,
+    action: BulkAction,
+    tags: &[String],
+) -> Result<usize, ApiError> {
+    const BATCH: usize = 500;
+    let matching = all_matching(state, workspace, filter).await?;
+    let mut changed: Vec<Value> = Vec::new();
+    for contact in matching {
+        match action {
+            BulkAction::Delete => changed.push(json!({ "id": contact.id })),
+            BulkAction::Tag | BulkAction::Untag => {
+                let keys: Vec<String> = tags.iter().map(|t| model::search_key(t)).collect();
+                let mut next: Vec<String> = contact
+                    .tags
+                    .iter()
+                    .filter(|t| {
+                        matches!(action, BulkAction::Tag) || !keys.contains(&model::search_key(t))
+                    })
+                    .cloned()
+                    .collect();
+                if matches!(action, BulkAction::Tag) {
+                    next.extend(tags.iter().cloned());
+                }
+                let next = model::clean_tags(next)?;
+                if next != contact.tags {
+                    let next_keys: Vec<String> =
+                        next.iter().map(|t| model::search_key(t)).collect();
+                    changed.push(json!({ "id": contact.id, "tags": next, "tag_keys": next_keys }));
+                }
+            }
+        }
+    }
+    let sql = match action {
+        BulkAction::Delete => "FOR $c IN $rows { DELETE type::record('contact', [$ws, $c.id]); }",
+        _ => {
+            "FOR $c IN $rows { UPDATE type::record('contact', [$ws, $c.id]) SET tags = $c.tags, tag_keys = $c.tag_keys, updated_at = time::now(); }"
+        }
+    };
+    for chunk in changed.chunks(BATCH) {
+        state
+            .db
+            .exec(sql, json!({ "ws": workspace, "rows": chunk }))
+            .await?;
+    }
+    Ok(changed.len())
+}

@@ -1,0 +1,448 @@
+//! `/api/v1/workspaces/{workspace}/media…`: multipart upload, list, metadata, bytes (with Range),
+//! thumbnails, delete.
+
+use actix_files::NamedFile;
+use actix_multipart::{Multipart, MultipartError};
+use actix_web::http::header::{
+    Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
+};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use futures_util::TryStreamExt;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+use utoipa::ToSchema;
+
+use super::{
+    FIELDS, Media, MediaKind, blob_dir, blob_path, display_name, find, make_thumbnail, sniff,
+    thumbnail_path,
+};
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::error::{ApiError, ErrorBody};
+use crate::pagination::{Page, PageQuery};
+
+const SNIFF_BYTES: usize = 8192;
+
+fn multipart_error(e: MultipartError) -> ApiError {
+    match e {
+        MultipartError::ContentTypeMissing
+        | MultipartError::ContentTypeParse
+        | MultipartError::ContentTypeIncompatible => ApiError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "expected Content-Type: multipart/form-data with the file in a part named `file`",
+        ),
+        other => ApiError::bad_request(
+            "malformed_body",
+            format!("malformed multipart body: {other}"),
+        ),
+    }
+}
+
+fn too_large(limit: u64, what: &str) -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("{what} may be at most {limit} bytes"),
+    )
+    .with_details(json!({ "field": "file", "limit": limit }))
+}
+
+/// The multipart body of an upload (for the OpenAPI document).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file. Its type is read from its bytes; the name is kept for display.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+struct Received {
+    temp: std::path::PathBuf,
+    size: u64,
+    head: Vec<u8>,
+    sha256: String,
+    file_name: String,
+}
+
+async fn receive_file(
+    field: &mut actix_multipart::Field,
+    temp: std::path::PathBuf,
+    max: u64,
+) -> Result<Received, ApiError> {
+    let file_name = display_name(field.content_disposition().and_then(|cd| cd.get_filename()));
+    let mut file = tokio::fs::File::create(&temp)
+        .await
+        .map_err(ApiError::internal)?;
+    let mut hasher = Sha256::new();
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    let mut size: u64 = 0;
+    while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
+        size += chunk.len() as u64;
+        if size > max {
+            return Err(too_large(max, "a file"));
+        }
+        if head.len() < SNIFF_BYTES {
+            let take = (SNIFF_BYTES - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..take]);
+        }
+        hasher.update(&chunk);
+        file.write_all(&chunk).await.map_err(ApiError::internal)?;
+    }
+    file.sync_all().await.map_err(ApiError::internal)?;
+    Ok(Received {
+        temp,
+        size,
+        head,
+        sha256: hex::encode(hasher.finalize()),
+        file_name,
+    })
+}
+
+/// Upload a media file
+///
+/// Multipart with the file in the part named `file`. The type comes from the bytes. Limits by kind
+/// (defaults as WhatsApp's): image 5 MB, audio and video 16 MB, document 100 MB.
+#[utoipa::path(
+    tag = "media",
+    params(("workspace" = String, Path, description = "Workspace id")),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored (identical bytes are stored once)", body = Media),
+        (status = 400, description = "No `file` part, an empty file, or a malformed body", body = ErrorBody),
+        (status = 403, description = "Your role may not write media", body = ErrorBody),
+        (status = 404, description = "No such workspace of yours", body = ErrorBody),
+        (status = 413, description = "Over the limit for its kind", body = ErrorBody),
+        (status = 415, description = "A type we do not accept, or not multipart", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[post("/workspaces/{workspace}/media")]
+#[tracing::instrument(skip_all)]
+pub async fn upload(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    mut payload: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .authz
+        .check(&principal.subject(), &path, "media", "write")
+        .await?;
+    let settings = &state.settings.media;
+    let data_dir = state.settings.storage.data_dir.clone();
+    let temp_dir = blob_dir(&data_dir).join("incoming");
+    tokio::fs::create_dir_all(&temp_dir)
+        .await
+        .map_err(ApiError::internal)?;
+    let max = [
+        MediaKind::Image,
+        MediaKind::Audio,
+        MediaKind::Video,
+        MediaKind::Document,
+    ]
+    .iter()
+    .map(|k| k.limit(settings))
+    .max()
+    .unwrap_or(0);
+
+    let mut received = None;
+    while let Some(mut field) = payload.try_next().await.map_err(multipart_error)? {
+        if field.name() != Some("file") || received.is_some() {
+            while field.try_next().await.map_err(multipart_error)?.is_some() {}
+            continue;
+        }
+        let temp = temp_dir.join(crate::db::new_id());
+        match receive_file(&mut field, temp.clone(), max).await {
+            Ok(r) => received = Some(r),
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&temp).await;
+                return Err(e);
+            }
+        }
+    }
+    let r = received.ok_or_else(|| {
+        ApiError::invalid_field("file", "send the file in a multipart part named `file`")
+    })?;
+    let stored = store(&state, &path, &r).await;
+    let _ = tokio::fs::remove_file(&r.temp).await;
+    Ok(HttpResponse::Created().json(stored?))
+}
+
+async fn store(state: &AppState, workspace: &str, r: &Received) -> Result<Media, ApiError> {
+    if r.size == 0 {
+        return Err(ApiError::invalid_field("file", "is empty"));
+    }
+    let (kind, mime) = sniff(&r.head, r.size <= SNIFF_BYTES as u64)?;
+    let limit = kind.limit(&state.settings.media);
+    if r.size > limit {
+        return Err(too_large(limit, &format!("{kind:?} files").to_lowercase()));
+    }
+    let data_dir = state.settings.storage.data_dir.clone();
+    let target = blob_path(&data_dir, &r.sha256);
+    if !target.exists() {
+        if let Some(parent) = target.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(ApiError::internal)?;
+        }
+        tokio::fs::rename(&r.temp, &target)
+            .await
+            .map_err(ApiError::internal)?;
+    }
+    let mut has_thumbnail = false;
+    if kind == MediaKind::Image {
+        let thumb = thumbnail_path(&data_dir, &r.sha256);
+        has_thumbnail = thumb.exists()
+            || web::block(move || make_thumbnail(&target, &thumb))
+                .await
+                .map_err(ApiError::internal)?;
+    }
+    let sql = format!(
+        "CREATE type::record('media', $id) SET workspace = $ws, kind = $kind, mime = $mime, size = $size, \
+         file_name = $file_name, sha256 = $sha256, has_thumbnail = $thumb RETURN {FIELDS}"
+    );
+    state
+        .db
+        .row::<Media>(
+            &sql,
+            json!({ "id": crate::db::new_id(), "ws": workspace, "kind": kind, "mime": mime, "size": r.size,
+                    "file_name": r.file_name, "sha256": r.sha256, "thumb": has_thumbnail }),
+        )
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("media not returned")))
+}
+
+/// List media
+#[utoipa::path(
+    tag = "media",
+    params(("workspace" = String, Path, description = "Workspace id"), PageQuery),
+    responses(
+        (status = 200, description = "Media, by id", body = Page<Media>),
+        (status = 403, description = "Your role may not read media", body = ErrorBody),
+        (status = 404, description = "No such workspace of yours", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[get("/workspaces/{workspace}/media")]
+pub async fn list(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<Media>>, ApiError> {
+    state
+        .authz
+        .check(&principal.subject(), &path, "media", "read")
+        .await?;
+    let rows: Vec<Media> = state
+        .db
+        .rows(
+            &format!("SELECT {FIELDS} FROM media WHERE workspace = $ws AND record::id(id) > $after ORDER BY id LIMIT $limit"),
+            json!({ "ws": path.as_str(), "after": query.after(), "limit": query.limit() + 1 }),
+        )
+        .await?;
+    Ok(web::Json(Page::from_rows(rows, query.limit(), |m| {
+        m.id.clone()
+    })))
+}
+
+/// Get media metadata
+#[utoipa::path(
+    tag = "media",
+    params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Media id")),
+    responses(
+        (status = 200, description = "Metadata", body = Media),
+        (status = 404, description = "No such workspace or media", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[get("/workspaces/{workspace}/media/{id}")]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<Media>, ApiError> {
+    let (workspace, id) = path.into_inner();
+    state
+        .authz
+        .check(&principal.subject(), &workspace, "media", "read")
+        .await?;
+    Ok(web::Json(
+        find(&state, &workspace, &id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("media"))?,
+    ))
+}
+
+fn disposition(file_name: &str, inline: bool) -> ContentDisposition {
+    let ascii: String = file_name
+        .chars()
+        .map(|c| if c.is_ascii() && c != '"' { c } else { '_' })
+        .collect();
+    ContentDisposition {
+        disposition: if inline {
+            DispositionType::Inline
+        } else {
+            DispositionType::Attachment
+        },
+        parameters: vec![
+            DispositionParam::Filename(ascii),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: file_name.as_bytes().to_vec(),
+            }),
+        ],
+    }
+}
+
+async fn send_file(
+    req: &HttpRequest,
+    path: std::path::PathBuf,
+    mime: &str,
+    name: &str,
+    inline: bool,
+) -> Result<HttpResponse, ApiError> {
+    let file = NamedFile::open_async(&path).await.map_err(|e| {
+        tracing::error!(error = %e, "stored media bytes are missing");
+        ApiError::not_found("media content")
+    })?;
+    let mime: mime::Mime = mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM);
+    Ok(file
+        .set_content_type(mime)
+        .set_content_disposition(disposition(name, inline))
+        .into_response(req))
+}
+
+/// Download media bytes
+///
+/// With the stored Content-Type and Content-Disposition; supports `Range` requests (206).
+#[utoipa::path(
+    tag = "media",
+    params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Media id")),
+    responses(
+        (status = 200, description = "The bytes", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 206, description = "The requested range", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 404, description = "No such workspace or media", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[get("/workspaces/{workspace}/media/{id}/content")]
+pub async fn content(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (workspace, id) = path.into_inner();
+    state
+        .authz
+        .check(&principal.subject(), &workspace, "media", "read")
+        .await?;
+    let media = find(&state, &workspace, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("media"))?;
+    let file = blob_path(&state.settings.storage.data_dir, &media.sha256);
+    send_file(&req, file, &media.mime, &media.file_name, false).await
+}
+
+/// Download an image's thumbnail
+#[utoipa::path(
+    tag = "media",
+    params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Media id")),
+    responses(
+        (status = 200, description = "A JPEG at most 320 px on its longer side", content_type = "image/jpeg", body = Vec<u8>),
+        (status = 404, description = "No such media, or it has no thumbnail", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[get("/workspaces/{workspace}/media/{id}/thumbnail")]
+pub async fn thumbnail(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (workspace, id) = path.into_inner();
+    state
+        .authz
+        .check(&principal.subject(), &workspace, "media", "read")
+        .await?;
+    let media = find(&state, &workspace, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("media"))?;
+    if !media.has_thumbnail {
+        return Err(ApiError::not_found("thumbnail"));
+    }
+    let file = thumbnail_path(&state.settings.storage.data_dir, &media.sha256);
+    send_file(
+        &req,
+        file,
+        "image/jpeg",
+        &format!("{}.thumb.jpg", media.file_name),
+        true,
+    )
+    .await
+}
+
+/// Delete media
+///
+/// Refused (409) while a template attaches it; `details.templates` lists them. The bytes are removed
+/// when no other media entry shares them.
+#[utoipa::path(
+    tag = "media",
+    params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Media id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Your role may not write media", body = ErrorBody),
+        (status = 404, description = "No such workspace or media", body = ErrorBody),
+        (status = 409, description = "Attached to templates", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[delete("/workspaces/{workspace}/media/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn delete_one(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (workspace, id) = path.into_inner();
+    state
+        .authz
+        .check(&principal.subject(), &workspace, "media", "write")
+        .await?;
+    let media = find(&state, &workspace, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("media"))?;
+    let users: Vec<serde_json::Value> = state
+        .db
+        .rows(
+            "SELECT record::id(id) AS id, name FROM template WHERE workspace = $ws AND $id IN media ORDER BY name",
+            json!({ "ws": workspace, "id": id }),
+        )
+        .await?;
+    if !users.is_empty() {
+        return Err(ApiError::conflict(
+            "media_in_use",
+            format!("attached to {} template(s)", users.len()),
+        )
+        .with_details(json!({ "templates": users })));
+    }
+    let remaining: Vec<serde_json::Value> = state
+        .db
+        .rows_at(
+            "DELETE type::record('media', $id); SELECT VALUE id FROM media WHERE sha256 = $sha LIMIT 1;",
+            json!({ "id": id, "sha": media.sha256 }),
+            1,
+        )
+        .await?;
+    if remaining.is_empty() {
+        let data_dir = &state.settings.storage.data_dir;
+        let _ = tokio::fs::remove_file(blob_path(data_dir, &media.sha256)).await;
+        let _ = tokio::fs::remove_file(thumbnail_path(data_dir, &media.sha256)).await;
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,663 @@
+//! The renderer shared by previews and campaigns: a body is compiled once against the workspace's
+//! variables (every name resolved, unknown ones reported with their position) and rendered many times,
+//! one contact at a time. Plain bodies take a fast path of string pushes; bodies with Handlebars blocks
+//! render through Handlebars with the placeholders' values in its context.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use chrono_tz::Tz;
+use handlebars::{
+    Context, Handlebars, Helper, HelperDef, RenderContext as HbRenderContext, RenderError,
+    ScopedJson,
+};
+use serde_json::{Value, json};
+
+use super::syntax::{self, ParsedBody, Segment, TemplateIssue};
+use crate::contacts::model::{Contact, Gender};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Turkish,
+    English,
+}
+
+impl Language {
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        match tag
+            .split('-')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "tr" => Some(Language::Turkish),
+            "en" => Some(Language::English),
+            _ => None,
+        }
+    }
+}
+
+/// What a workspace variable is (see the variables module); already validated.
+#[derive(Debug, Clone)]
+pub enum VariableKind {
+    Static(String),
+    /// A contact field or custom field, by its name.
+    Field(String),
+    /// The current date and time in a format.
+    DateTime(String),
+    /// Resolved by a plugin; none are installed yet, so compiling with one is an error.
+    Plugin(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct VariableDef {
+    pub kind: VariableKind,
+    pub fallback: Option<String>,
+}
+
+/// What a placeholder reads, decided once at compile time.
+#[derive(Debug, Clone)]
+enum Source {
+    FirstName,
+    LastName,
+    FullName,
+    Salutation,
+    Phone,
+    Email,
+    Date,
+    Time,
+    Weekday,
+    CustomField(String),
+    Static(String),
+    Now(String),
+}
+
+/// Built-in names, Turkish and English alike.
+fn builtin(name: &str) -> Option<Source> {
+    Some(match name {
+        "ad" | "first_name" | "isim" => Source::FirstName,
+        "soyad" | "last_name" => Source::LastName,
+        "ad_soyad" | "full_name" => Source::FullName,
+        "sayın" | "salutation" => Source::Salutation,
+        "telefon" | "phone" => Source::Phone,
+        "eposta" | "email" => Source::Email,
+        "tarih" | "date" => Source::Date,
+        "saat" | "time" => Source::Time,
+        "gün" | "weekday" => Source::Weekday,
+        _ => return None,
+    })
+}
+
+/// Every built-in name, for the UI and the docs.
+pub const BUILTIN_NAMES: &[&str] = &[
+    "ad",
+    "first_name",
+    "soyad",
+    "last_name",
+    "ad_soyad",
+    "full_name",
+    "sayın",
+    "salutation",
+    "telefon",
+    "phone",
+    "eposta",
+    "email",
+    "tarih",
+    "date",
+    "saat",
+    "time",
+    "gün",
+    "weekday",
+];
+
+/// The workspace-wide facts a template is compiled against.
+pub struct Scope<'a> {
+    pub variables: &'a BTreeMap<String, VariableDef>,
+    /// Custom field names seen on the workspace's contacts.
+    pub custom_fields: &'a BTreeSet<String>,
+}
+
+#[derive(Debug)]
+struct CompiledPlaceholder {
+    source: Source,
+    fallback: Option<String>,
+    format: Option<String>,
+}
+
+pub struct CompiledTemplate {
+    parsed: ParsedBody,
+    placeholders: Vec<CompiledPlaceholder>,
+    handlebars: Option<Handlebars<'static>>,
+}
+
+/// Per-render facts: who, where, when.
+pub struct RenderInput<'a> {
+    pub contact: &'a Contact,
+    pub language: Language,
+    pub time_zone: Tz,
+    pub now: DateTime<Utc>,
+}
+
+fn resolve(name: &str, scope: &Scope<'_>) -> Result<(Source, Option<String>), String> {
+    // Contact fields first (built-in contact fields, then custom fields), then workspace variables,
+    // then the other built-ins.
+    if let Some(source @ (Source::FirstName | Source::LastName | Source::Phone | Source::Email)) =
+        builtin(name)
+    {
+        return Ok((source, None));
+    }
+    if scope.custom_fields.contains(name) {
+        return Ok((Source::CustomField(name.to_owned()), None));
+    }
+    if let Some(variable) = scope.variables.get(name) {
+        let source = match &variable.kind {
+            VariableKind::Static(value) => Source::Static(value.clone()),
+            VariableKind::Field(field) => builtin(field)
+                .filter(|s| {
+                    matches!(
+                        s,
+                        Source::FirstName | Source::LastName | Source::Phone | Source::Email
+                    )
+                })
+                .unwrap_or_else(|| Source::CustomField(field.clone())),
+            VariableKind::DateTime(format) => Source::Now(format.clone()),
+            VariableKind::Plugin(plugin) => {
+                return Err(format!(
+                    "`%{name}%` needs the plugin `{plugin}`, which is not installed (no such plugin)"
+                ));
+            }
+        };
+        return Ok((source, variable.fallback.clone()));
+    }
+    builtin(name)
+        .map(|s| (s, None))
+        .ok_or_else(|| format!("unknown variable `%{name}%`"))
+}
+
+impl CompiledTemplate {
+    /// Parses and resolves every placeholder; all problems are returned together.
+    pub fn compile(body: &str, scope: &Scope<'_>) -> Result<Self, Vec<TemplateIssue>> {
+        let parsed = syntax::parse(body)?;
+        let mut issues = Vec::new();
+        let mut placeholders = Vec::with_capacity(parsed.placeholders.len());
+        for p in &parsed.placeholders {
+            match resolve(&p.name, scope) {
+                Ok((source, variable_fallback)) => placeholders.push(CompiledPlaceholder {
+                    source,
+                    fallback: p.fallback.clone().or(variable_fallback),
+                    format: p.format.clone(),
+                }),
+                Err(message) => issues.push(TemplateIssue {
+                    kind: "unknown_variable".into(),
+                    message,
+                    variable: Some(p.name.clone()),
+                    position: p.position,
+                }),
+            }
+        }
+        let handlebars = if parsed.uses_handlebars {
+            match build_handlebars(&parsed) {
+                Ok(hb) => Some(hb),
+                Err(issue) => {
+                    issues.push(issue);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        Ok(Self {
+            parsed,
+            placeholders,
+            handlebars,
+        })
+    }
+
+    pub fn render(&self, input: &RenderInput<'_>) -> Result<String, String> {
+        match &self.handlebars {
+            None => {
+                let mut out = String::with_capacity(256);
+                for segment in &self.parsed.segments {
+                    match segment {
+                        Segment::Text(text) => out.push_str(text),
+                        Segment::Placeholder(index) => {
+                            if let Some(p) = self.placeholders.get(*index) {
+                                push_value(&mut out, p, input);
+                            }
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            Some(hb) => {
+                let mut context = serde_json::Map::new();
+                for (index, p) in self.placeholders.iter().enumerate() {
+                    let mut value = String::new();
+                    push_value(&mut value, p, input);
+                    context.insert(format!("__v{index}"), Value::String(value));
+                }
+                let c = input.contact;
+                context.insert("first_name".into(), json!(c.first_name));
+                context.insert("last_name".into(), json!(c.last_name));
+                context.insert("phone".into(), json!(c.phone));
+                context.insert("tags".into(), json!(c.tags));
+                context.insert("custom".into(), json!(c.custom_fields));
+                context.insert("opted_out".into(), json!(c.opted_out));
+                hb.render(TEMPLATE_NAME, &Value::Object(context))
+                    .map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+const TEMPLATE_NAME: &str = "body";
+
+/// Rebuilds the body for Handlebars with each placeholder as a raw (unescaped) context value.
+fn build_handlebars(parsed: &ParsedBody) -> Result<Handlebars<'static>, TemplateIssue> {
+    let mut source = String::new();
+    for segment in &parsed.segments {
+        match segment {
+            Segment::Text(text) => source.push_str(text),
+            Segment::Placeholder(index) => source.push_str(&format!("{{{{{{__v{index}}}}}}}")),
+        }
+    }
+    let mut hb = Handlebars::new();
+    hb.register_escape_fn(handlebars::no_escape);
+    hb.register_helper("has_tag", Box::new(HasTag));
+    hb.register_template_string(TEMPLATE_NAME, source)
+        .map_err(|e| {
+            let (line, column) = e.pos().unwrap_or((1, 1));
+            TemplateIssue {
+                kind: "syntax".into(),
+                message: format!("Handlebars: {}", e.reason()),
+                variable: None,
+                position: syntax::Position {
+                    line,
+                    column,
+                    offset: 0,
+                },
+            }
+        })?;
+    Ok(hb)
+}
+
+/// `{{#if (has_tag "vip")}}`: whether the contact has the tag (compared like tag filters).
+struct HasTag;
+
+impl HelperDef for HasTag {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut HbRenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let wanted = h
+            .param(0)
+            .and_then(|p| p.value().as_str())
+            .map(crate::contacts::model::search_key);
+        let has = match (wanted, ctx.data().get("tags").and_then(Value::as_array)) {
+            (Some(wanted), Some(tags)) => tags
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|t| crate::contacts::model::search_key(t) == wanted),
+            _ => false,
+        };
+        Ok(ScopedJson::Derived(Value::Bool(has)))
+    }
+}
+
+fn push_value(out: &mut String, p: &CompiledPlaceholder, input: &RenderInput<'_>) {
+    let start = out.len();
+    write_source(out, p, input);
+    if out.len() == start
+        && let Some(fallback) = &p.fallback
+    {
+        out.push_str(fallback);
+    }
+}
+
+fn write_source(out: &mut String, p: &CompiledPlaceholder, input: &RenderInput<'_>) {
+    let c = input.contact;
+    let local = || input.now.with_timezone(&input.time_zone);
+    let language = c
+        .language
+        .as_deref()
+        .and_then(Language::from_tag)
+        .unwrap_or(input.language);
+    match &p.source {
+        Source::FirstName => out.push_str(c.first_name.as_deref().unwrap_or("")),
+        Source::LastName => out.push_str(c.last_name.as_deref().unwrap_or("")),
+        Source::FullName => {
+            let parts: Vec<&str> = [c.first_name.as_deref(), c.last_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            out.push_str(&parts.join(" "));
+        }
+        Source::Salutation => salutation(out, c, language),
+        Source::Phone => out.push_str(&c.phone),
+        Source::Email => out.push_str(c.email.as_deref().unwrap_or("")),
+        Source::Date => format_date(
+            out,
+            &local(),
+            p.format.as_deref().unwrap_or("d MMMM yyyy, dddd"),
+            input.language,
+        ),
+        Source::Time => format_date(
+            out,
+            &local(),
+            p.format.as_deref().unwrap_or("HH:mm"),
+            input.language,
+        ),
+        Source::Weekday => format_date(
+            out,
+            &local(),
+            p.format.as_deref().unwrap_or("dddd"),
+            input.language,
+        ),
+        Source::Now(format) => format_date(
+            out,
+            &local(),
+            p.format.as_deref().unwrap_or(format),
+            input.language,
+        ),
+        Source::Static(value) => out.push_str(value),
+        Source::CustomField(name) => match c.custom_fields.get(name) {
+            Some(Value::String(text)) => {
+                match (&p.format, NaiveDate::parse_from_str(text, "%Y-%m-%d")) {
+                    (Some(format), Ok(date)) => {
+                        if let Some(at) = date.and_hms_opt(0, 0, 0) {
+                            format_date(
+                                out,
+                                &at.and_utc().with_timezone(&chrono_tz::UTC),
+                                format,
+                                input.language,
+                            );
+                        }
+                    }
+                    _ => out.push_str(text),
+                }
+            }
+            Some(Value::Null) | None => {}
+            Some(other) => out.push_str(&other.to_string()),
+        },
+    }
+}
+
+/// "Sayın Ayşe Hanım", "Sayın Ahmet Bey", "Dear Ms Smith", or a neutral form when gender is unknown.
+fn salutation(out: &mut String, c: &Contact, language: Language) {
+    let first = c.first_name.as_deref().unwrap_or("");
+    let last = c.last_name.as_deref().unwrap_or("");
+    match language {
+        Language::Turkish => {
+            if first.is_empty() && last.is_empty() {
+                out.push_str("Değerli müşterimiz");
+                return;
+            }
+            out.push_str("Sayın ");
+            let name = if first.is_empty() { last } else { first };
+            match (c.honorific.as_deref(), c.gender) {
+                (Some(h), _) => out.push_str(&format!("{h} {}", [first, last].join(" ").trim())),
+                (None, Some(Gender::Male)) => out.push_str(&format!("{name} Bey")),
+                (None, Some(Gender::Female)) => out.push_str(&format!("{name} Hanım")),
+                (None, None) => out.push_str([first, last].join(" ").trim()),
+            }
+        }
+        Language::English => {
+            let title = c.honorific.as_deref().or(match c.gender {
+                Some(Gender::Male) => Some("Mr"),
+                Some(Gender::Female) => Some("Ms"),
+                None => None,
+            });
+            match (title, last.is_empty(), first.is_empty()) {
+                (Some(t), false, _) => out.push_str(&format!("Dear {t} {last}")),
+                (_, _, false) => out.push_str(&format!("Dear {first}")),
+                (_, false, true) => out.push_str(&format!("Dear {last}")),
+                _ => out.push_str("Dear customer"),
+            }
+        }
+    }
+}
+
+const TR_MONTHS: [&str; 12] = [
+    "Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
+    "Kasım", "Aralık",
+];
+const EN_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const TR_DAYS: [&str; 7] = [
+    "Pazartesi",
+    "Salı",
+    "Çarşamba",
+    "Perşembe",
+    "Cuma",
+    "Cumartesi",
+    "Pazar",
+];
+const EN_DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+fn short(name: &str) -> String {
+    name.chars().take(3).collect()
+}
+
+/// Date formats with CLDR-style letters: d dd ddd dddd, M MM MMM MMMM, yy yyyy, H HH h hh, m mm, s ss,
+/// EEE EEEE; text in single quotes is literal, other characters are copied.
+pub fn format_date<T: Datelike + Timelike>(
+    out: &mut String,
+    at: &T,
+    format: &str,
+    language: Language,
+) {
+    let (months, days) = match language {
+        Language::Turkish => (&TR_MONTHS, &TR_DAYS),
+        Language::English => (&EN_MONTHS, &EN_DAYS),
+    };
+    let month = months[at.month0() as usize % 12];
+    let day = days[at.weekday().num_days_from_monday() as usize % 7];
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            for c in chars.by_ref() {
+                if c == '\'' {
+                    break;
+                }
+                out.push(c);
+            }
+            continue;
+        }
+        if !matches!(c, 'd' | 'M' | 'y' | 'H' | 'h' | 'm' | 's' | 'E') {
+            out.push(c);
+            continue;
+        }
+        let mut run = 1;
+        while chars.peek() == Some(&c) {
+            chars.next();
+            run += 1;
+        }
+        let hour12 = match at.hour() % 12 {
+            0 => 12,
+            h => h,
+        };
+        let text = match (c, run) {
+            ('d', 1) => at.day().to_string(),
+            ('d', 2) => format!("{:02}", at.day()),
+            ('d', 3) | ('E', 1..=3) => short(day),
+            ('d', _) | ('E', _) => day.to_owned(),
+            ('M', 1) => at.month().to_string(),
+            ('M', 2) => format!("{:02}", at.month()),
+            ('M', 3) => short(month),
+            ('M', _) => month.to_owned(),
+            ('y', 2) => format!("{:02}", at.year().rem_euclid(100)),
+            ('y', _) => at.year().to_string(),
+            ('H', 1) => at.hour().to_string(),
+            ('H', _) => format!("{:02}", at.hour()),
+            ('h', 1) => hour12.to_string(),
+            ('h', _) => format!("{hour12:02}"),
+            ('m', 1) => at.minute().to_string(),
+            ('m', _) => format!("{:02}", at.minute()),
+            ('s', 1) => at.second().to_string(),
+            (_, _) => format!("{:02}", at.second()),
+        };
+        out.push_str(&text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn contact(first: &str, last: &str, gender: Option<Gender>, language: Option<&str>) -> Contact {
+        Contact {
+            id: "905321234567".into(),
+            phone: "+905321234567".into(),
+            first_name: Some(first.into()).filter(|s: &String| !s.is_empty()),
+            last_name: Some(last.into()).filter(|s: &String| !s.is_empty()),
+            gender,
+            honorific: None,
+            language: language.map(str::to_owned),
+            email: None,
+            tags: vec!["VIP".into()],
+            custom_fields: BTreeMap::from([
+                ("şehir".to_owned(), json!("İzmir")),
+                ("son_sipariş".to_owned(), json!("2026-11-02")),
+                ("puan".to_owned(), json!(42)),
+            ]),
+            opted_out: false,
+            opted_out_at: None,
+            opt_out_reason: None,
+            notes: None,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn render(body: &str, c: &Contact) -> String {
+        let variables = BTreeMap::from([(
+            "kampanya_kodu".to_owned(),
+            VariableDef {
+                kind: VariableKind::Static("KASIM50".into()),
+                fallback: None,
+            },
+        )]);
+        let fields = BTreeSet::from([
+            "şehir".to_owned(),
+            "son_sipariş".to_owned(),
+            "puan".to_owned(),
+        ]);
+        let scope = Scope {
+            variables: &variables,
+            custom_fields: &fields,
+        };
+        let template = CompiledTemplate::compile(body, &scope).unwrap();
+        let input = RenderInput {
+            contact: c,
+            language: Language::Turkish,
+            time_zone: chrono_tz::Europe::Istanbul,
+            now: Utc.with_ymd_and_hms(2026, 11, 24, 7, 30, 0).unwrap(),
+        };
+        template.render(&input).unwrap()
+    }
+
+    #[test]
+    fn turkish_dates_follow_the_workspace_time_zone() {
+        let c = contact("Ayşe", "Yılmaz", Some(Gender::Female), None);
+        assert_eq!(render("%tarih%", &c), "24 Kasım 2026, Salı");
+        assert_eq!(
+            render("%saat% %gün% %date:dd.MM.yy%", &c),
+            "10:30 Salı 24.11.26"
+        );
+        assert_eq!(render("%son_sipariş:d MMMM yyyy%", &c), "2 Kasım 2026");
+    }
+
+    #[test]
+    fn salutations_by_language_and_gender() {
+        assert_eq!(
+            render(
+                "%sayın%",
+                &contact("Ayşe", "Yılmaz", Some(Gender::Female), None)
+            ),
+            "Sayın Ayşe Hanım"
+        );
+        assert_eq!(
+            render(
+                "%sayın%",
+                &contact("Ahmet", "Kaya", Some(Gender::Male), Some("tr"))
+            ),
+            "Sayın Ahmet Bey"
+        );
+        assert_eq!(
+            render(
+                "%salutation%",
+                &contact("John", "Smith", Some(Gender::Male), Some("en"))
+            ),
+            "Dear Mr Smith"
+        );
+        assert_eq!(
+            render("%sayın%", &contact("", "", None, None)),
+            "Değerli müşterimiz"
+        );
+    }
+
+    #[test]
+    fn fallbacks_custom_fields_variables_and_blocks() {
+        let c = contact("", "Yılmaz", None, None);
+        assert_eq!(
+            render(
+                "%ad|Değerli müşterimiz%, kodunuz %kampanya_kodu% (%şehir%, %puan%)",
+                &c
+            ),
+            "Değerli müşterimiz, kodunuz KASIM50 (İzmir, 42)"
+        );
+        assert_eq!(
+            render(
+                "{{#if (has_tag \"vip\")}}VIP %soyad%{{else}}normal{{/if}} <&>",
+                &c
+            ),
+            "VIP Yılmaz <&>"
+        );
+    }
+
+    #[test]
+    fn unknown_variables_are_named_with_positions() {
+        let variables = BTreeMap::new();
+        let fields = BTreeSet::new();
+        let scope = Scope {
+            variables: &variables,
+            custom_fields: &fields,
+        };
+        let issues = CompiledTemplate::compile("Merhaba %ad%,\n%soyadi% %x|y%", &scope)
+            .err()
+            .unwrap();
+        let named: Vec<(Option<&str>, usize, usize)> = issues
+            .iter()
+            .map(|i| (i.variable.as_deref(), i.position.line, i.position.column))
+            .collect();
+        assert_eq!(named, vec![(Some("soyadi"), 2, 1), (Some("x"), 2, 10)]);
+    }
+}
