@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Foundation benchmarks, on loopback only, bounded in time. Prints figures; asserts nothing.
-#   1. GET /healthz and GET /api/v1/auth/me (bearer token: token lookup + principal cache) on Ulak,
-#      next to a bare actix-web hello-world, all with wrk in the same run.
+#   1. GET /healthz, GET /api/v1/auth/me (bearer token: token lookup + principal cache) and
+#      GET /api/v1/workspaces/{id} (bearer + Casbin check + a store read) on Ulak, next to a bare
+#      actix-web hello-world, all with wrk in the same run.
 #   2. Idle RSS of Ulak with an empty store, next to a program that only opens the same embedded store.
 #   3. Start-to-ready time (process start until /readyz answers 200).
 # Usage: bench/run.sh [seconds per wrk run, default 10]
@@ -19,11 +20,13 @@ trap cleanup EXIT
 if ! command -v wrk >/dev/null; then
   echo "installing wrk"; (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
 fi
-cargo build --release -q -p ulak --bin ulak --example bench_bare_hello --example bench_bare_store
+cargo build --release -q -p ulak --bin ulak
+cargo build --release -q -p ulak-bench --bin bare_hello --bin bare_store
 
-rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+rss_kb() { awk '/VmRSS/ {rss=$2} /RssAnon/ {anon=$2} /RssFile/ {file=$2} END {print rss " (anonymous " anon ", file-backed " file ")"}' "/proc/$1/status"; }
 wait_for() { for _ in $(seq 1 1000); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.01; done; echo "timeout: $1"; exit 1; }
-run_wrk() { # label url [header]
+run_wrk() { # key label url [header]
+  local key="$1"; shift
   local out
   if [ $# -ge 3 ]; then out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "$3" "$2"); else out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$2"); fi
   local rps p99 non2xx
@@ -31,11 +34,11 @@ run_wrk() { # label url [header]
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
   non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
   printf '%-34s %12s req/s   p99 %8s   non-2xx %s\n' "$1" "$rps" "$p99" "${non2xx:-0}"
-  echo "$rps" > "$WORK/$(echo "$1" | tr -c 'a-z0-9' '_')"
+  echo "$rps" > "$WORK/rps-$key"
 }
 
 echo "== start-to-ready and idle memory"
-"$BIN/examples/bench_bare_store" "$WORK/bare-store" > "$WORK/bare.log" 2>&1 &
+"$BIN/bare_store" "$WORK/bare-store" > "$WORK/bare.log" 2>&1 &
 PIDS+=($!); BARE_STORE=$!
 for _ in $(seq 1 500); do grep -q ready "$WORK/bare.log" 2>/dev/null && break; sleep 0.01; done
 sleep 2
@@ -69,17 +72,18 @@ WS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["workspace"
 CSRF=$(api POST /api/v1/auth/login '{"email":"bench@example.com","password":"benchmark-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
 TOKEN=$(api POST /api/v1/tokens "{\"name\":\"bench\",\"workspace\":\"$WS\",\"role\":\"viewer\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
 
-"$BIN/examples/bench_bare_hello" 127.0.0.1:18181 > /dev/null 2>&1 &
+"$BIN/bare_hello" 127.0.0.1:18181 > /dev/null 2>&1 &
 PIDS+=($!)
 wait_for http://127.0.0.1:18181/
 
 echo
 echo "== throughput (wrk, 2 threads, $CONNECTIONS connections, ${DURATION}s each)"
-run_wrk "bare actix-web hello" http://127.0.0.1:18181/
-run_wrk "ulak GET /healthz" http://127.0.0.1:18182/healthz
-run_wrk "ulak GET /api/v1/auth/me (bearer)" http://127.0.0.1:18182/api/v1/auth/me "Authorization: Bearer $TOKEN"
-bare=$(cat "$WORK"/bare_actix_web_hello*)
-me=$(cat "$WORK"/ulak_get__api_v1_auth_me*)
-health=$(cat "$WORK"/ulak_get__healthz*)
+run_wrk bare "bare actix-web hello" http://127.0.0.1:18181/
+run_wrk health "ulak GET /healthz" http://127.0.0.1:18182/healthz
+run_wrk me "ulak GET /api/v1/auth/me (bearer)" http://127.0.0.1:18182/api/v1/auth/me "Authorization: Bearer $TOKEN"
+run_wrk ws "ulak GET /workspaces/{id} (bearer)" "http://127.0.0.1:18182/api/v1/workspaces/$WS" "Authorization: Bearer $TOKEN"
+bare=$(cat "$WORK/rps-bare")
+me=$(cat "$WORK/rps-me")
+health=$(cat "$WORK/rps-health")
 python3 -c "import sys; b,h,m=map(float,sys.argv[1:]); print(f'healthz = {100*h/b:.0f}% of bare, auth/me = {100*m/b:.0f}% of bare')" "$bare" "$health" "$me"
 echo "ulak RSS after the load:          $(rss_kb $ULAK) kB"

@@ -45,9 +45,9 @@ impl Metrics {
         })
     }
 
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    fn observe(&self, method: &str, route: &str, status_text: &str, seconds: f64) {
         self.requests
-            .with_label_values(&[method, route, &status.to_string()])
+            .with_label_values(&[method, route, status_text])
             .inc();
         self.latency
             .with_label_values(&[method, route])
@@ -81,7 +81,7 @@ pub async fn record(
         state.metrics.observe(
             &method,
             &route,
-            response.status().as_u16(),
+            response.status().as_str(),
             started.elapsed().as_secs_f64(),
         );
     }

@@ -18,6 +18,7 @@ use crate::app::AppState;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error;
+use crate::telemetry::RequestSpan;
 use crate::{
     auth, contacts, health, media, metrics, openapi, templates, variables, web as landing,
     workspaces,
@@ -161,7 +162,7 @@ fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<S
             .app_data(path_config.clone())
             .app_data(query_config.clone())
             .wrap(from_fn(metrics::record))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RequestSpan>::new())
             .into_utoipa_app()
             .configure(api_routes)
             .into_app()

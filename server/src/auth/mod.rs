@@ -15,6 +15,7 @@ pub mod users;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::dev::Payload;
@@ -36,25 +37,26 @@ pub enum Credential {
     Token { id: String, workspace: String },
 }
 
-/// An authenticated caller: the user, and how they proved it.
+/// An authenticated caller: the user, and how they proved it. Cheap to clone (shared), because
+/// every authenticated request takes one from the cache.
 #[derive(Debug, Clone)]
 pub struct Principal {
-    pub user: User,
-    pub credential: Credential,
+    pub user: Arc<User>,
+    pub credential: Arc<Credential>,
 }
 
 impl Principal {
     /// The Casbin subject: the user for sessions, the token itself for tokens (so a token holds only the
     /// role it was given, in the one workspace it was made for).
     pub fn subject(&self) -> String {
-        match &self.credential {
+        match self.credential.as_ref() {
             Credential::Session { .. } => format!("user:{}", self.user.id),
             Credential::Token { id, .. } => format!("token:{id}"),
         }
     }
 
     pub fn require_session(&self) -> Result<(), ApiError> {
-        match self.credential {
+        match self.credential.as_ref() {
             Credential::Session { .. } => Ok(()),
             Credential::Token { .. } => Err(ApiError::forbidden(
                 "this action needs a signed-in user, not an API token",
@@ -125,7 +127,7 @@ impl PrincipalCache {
 
     pub fn evict_token(&self, token_id: &str) {
         self.entries.write().retain(
-            |_, (p, _)| !matches!(&p.credential, Credential::Token { id, .. } if id == token_id),
+            |_, (p, _)| !matches!(p.credential.as_ref(), Credential::Token { id, .. } if id == token_id),
         );
     }
 }
@@ -192,7 +194,7 @@ impl FromRequest for Principal {
             let state =
                 state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("app state missing")))?;
             let principal = authenticate(state, bearer, cookie).await?;
-            if let Credential::Session { csrf, .. } = &principal.credential
+            if let Credential::Session { csrf, .. } = principal.credential.as_ref()
                 && mutating
             {
                 let sent = csrf_header.unwrap_or_default();

@@ -156,7 +156,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
-    let Credential::Session { key, .. } = &principal.credential else {
+    let Credential::Session { key, .. } = principal.credential.as_ref() else {
         return Err(ApiError::forbidden(
             "API tokens are revoked, not logged out",
         ));
@@ -168,7 +168,8 @@ pub async fn logout(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeResponse {
-    pub user: User,
+    #[schema(value_type = User)]
+    pub user: std::sync::Arc<User>,
     /// `session` or `token`.
     #[schema(example = "session")]
     pub authenticated_by: String,
@@ -190,10 +191,13 @@ pub struct MeResponse {
 )]
 #[get("/auth/me")]
 pub async fn me(principal: Principal) -> web::Json<MeResponse> {
-    let (authenticated_by, csrf_token, token_id, token_workspace) = match principal.credential {
-        Credential::Session { csrf, .. } => ("session", Some(csrf), None, None),
-        Credential::Token { id, workspace } => ("token", None, Some(id), Some(workspace)),
-    };
+    let (authenticated_by, csrf_token, token_id, token_workspace) =
+        match principal.credential.as_ref() {
+            Credential::Session { csrf, .. } => ("session", Some(csrf.clone()), None, None),
+            Credential::Token { id, workspace } => {
+                ("token", None, Some(id.clone()), Some(workspace.clone()))
+            }
+        };
     web::Json(MeResponse {
         user: principal.user,
         authenticated_by: authenticated_by.to_owned(),
@@ -232,7 +236,7 @@ pub async fn change_password(
     principal: Principal,
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let Credential::Session { key, .. } = &principal.credential else {
+    let Credential::Session { key, .. } = principal.credential.as_ref() else {
         return Err(ApiError::forbidden("sign in with a password to change it"));
     };
     let body = body.into_inner();

@@ -62,11 +62,11 @@ pub async fn authenticate(state: &AppState, key: &str) -> Result<Principal, ApiE
         .ok_or_else(expired)?
         .user;
     Ok(Principal {
-        user,
-        credential: Credential::Session {
+        user: std::sync::Arc::new(user),
+        credential: std::sync::Arc::new(Credential::Session {
             key: key.to_owned(),
             csrf: session.csrf,
-        },
+        }),
     })
 }
 

@@ -85,20 +85,25 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Principal, Ap
         .await?
         .ok_or_else(invalid)?
         .user;
-    state
+    // Best effort: concurrent first uses of a token race on this write, and losing that race must not
+    // fail the request the token just authenticated.
+    if let Err(e) = state
         .db
         .exec(
             "UPDATE type::record('api_token', $id) SET last_used_at = time::now() \
              WHERE last_used_at IS NONE OR last_used_at < time::now() - 1m",
             json!({ "id": id }),
         )
-        .await?;
+        .await
+    {
+        tracing::debug!(error = %e, "token last-use not recorded");
+    }
     Ok(Principal {
-        user,
-        credential: Credential::Token {
+        user: std::sync::Arc::new(user),
+        credential: std::sync::Arc::new(Credential::Token {
             id: stored.token.id,
             workspace: stored.token.workspace,
-        },
+        }),
     })
 }
 

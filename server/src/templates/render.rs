@@ -643,6 +643,78 @@ mod tests {
         );
     }
 
+    /// Property: no body, however malformed, makes parsing, compiling or rendering panic; every body
+    /// either compiles and renders or yields issues with positions inside the body.
+    #[test]
+    fn no_generated_body_panics() {
+        use rand::{Rng, SeedableRng};
+        const PIECES: &[&str] = &[
+            "%",
+            "%%",
+            "ad",
+            "soyad",
+            "şehir",
+            "tarih",
+            ":",
+            "|",
+            "d MMMM yyyy",
+            "{{",
+            "}}",
+            "{{#if",
+            "(has_tag \"vip\")",
+            "{{/if}}",
+            "{{else}}",
+            "\n",
+            " ",
+            "İ",
+            "ı",
+            "\u{0}",
+            "😀",
+            "'",
+            "E",
+            "y",
+            "kampanya_kodu",
+            "x",
+        ];
+        let c = contact("Ayşe", "Yılmaz", Some(Gender::Female), None);
+        let variables = BTreeMap::from([(
+            "kampanya_kodu".to_owned(),
+            VariableDef {
+                kind: VariableKind::Static("K".into()),
+                fallback: Some("f".into()),
+            },
+        )]);
+        let fields = BTreeSet::from(["şehir".to_owned()]);
+        let scope = Scope {
+            variables: &variables,
+            custom_fields: &fields,
+        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for _ in 0..20_000 {
+            let len = rng.random_range(0..16);
+            let body: String = (0..len)
+                .map(|_| PIECES[rng.random_range(0..PIECES.len())])
+                .collect();
+            match CompiledTemplate::compile(&body, &scope) {
+                Ok(template) => {
+                    let input = RenderInput {
+                        contact: &c,
+                        language: Language::English,
+                        time_zone: chrono_tz::Asia::Kolkata,
+                        now: Utc::now(),
+                    };
+                    let _ = template.render(&input);
+                }
+                Err(issues) => {
+                    assert!(!issues.is_empty());
+                    for issue in issues {
+                        assert!(issue.position.offset <= body.len(), "{body:?}: {issue:?}");
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn unknown_variables_are_named_with_positions() {
         let variables = BTreeMap::new();

@@ -1,5 +1,5 @@
 //! Baseline for `bench/run.sh`: the barest actix-web server, answering "ok" on every path.
-//! Usage: bench_bare_hello 127.0.0.1:18181
+//! Usage: bare_hello 127.0.0.1:18181
 #![forbid(unsafe_code)]
 
 use actix_web::{App, HttpResponse, HttpServer, web};

@@ -1,6 +1,6 @@
 //! Baseline for `bench/run.sh`: a process that only opens the embedded store (as Ulak does) and idles,
 //! so Ulak's own memory can be told apart from the store's.
-//! Usage: bench_bare_store DIR
+//! Usage: bare_store DIR
 #![forbid(unsafe_code)]
 
 #[tokio::main]

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Contacts benchmark: stores N contacts through the API (wrk, 2 threads), then measures pages of 50
+# (random cursors) with wrk: throughput and latency percentiles. Loopback only; prints figures.
+# Usage: bench/contacts.sh [contacts, default 100000] [seconds for the page run, default 15]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ulak-target}"
+N="${1:-100000}"
+DURATION="${2:-15}"
+WORK="$(mktemp -d)"
+PORT=18183
+cleanup() { [ -n "${ULAK:-}" ] && kill "$ULAK" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+cargo build --release -q -p ulak --bin ulak
+
+ULAK__LOG__LEVEL=warn "$CARGO_TARGET_DIR/release/ulak" serve --data "$WORK/data" --listen "127.0.0.1:$PORT" > "$WORK/ulak.log" 2>&1 &
+ULAK=$!
+for _ in $(seq 1 500); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.02; done
+
+CSRF=""
+api() { curl -fsS -X "$1" "http://127.0.0.1:$PORT$2" -b "$WORK/jar" -c "$WORK/jar" -H 'content-type: application/json' -H "X-CSRF-Token: $CSRF" ${3:+-d "$3"}; }
+api POST /api/v1/auth/register '{"email":"bench@example.com","password":"benchmark-password","name":"Bench"}' > "$WORK/reg.json"
+export ULAK_WS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["workspace"]["id"])' "$WORK/reg.json")
+CSRF=$(api POST /api/v1/auth/login '{"email":"bench@example.com","password":"benchmark-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
+export ULAK_TOKEN=$(api POST /api/v1/tokens "{\"name\":\"bench\",\"workspace\":\"$ULAK_WS\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+export CONTACTS_PER_THREAD=$(( N / 2 ))
+
+echo "== storing $N contacts through POST /contacts (wrk, 2 threads, 16 connections)"
+started=$(date +%s.%N)
+wrk -t2 -c16 -d1800s -s bench/contacts_insert.lua "http://127.0.0.1:$PORT" | grep -E "requests in|Requests/sec|Non-2xx|Latency" || true
+echo "   took $(python3 -c "import time,sys; print(round(time.time()-float(sys.argv[1]),1))" "$started") s"
+echo "== pages of 50 with random cursors (wrk, 2 threads, 32 connections, ${DURATION}s)"
+wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/contacts_page.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|Non-2xx|  50%|  90%|  99%|Latency"
+echo "== one page, single client (p99 without queueing)"
+wrk -t1 -c1 -d5s --latency -s bench/contacts_page.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|  50%|  99%"
+echo "ulak RSS: $(awk '/VmRSS/ {print $2}' /proc/$ULAK/status) kB"
