@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Contacts benchmark: stores N contacts through the API (wrk, 2 threads), then measures pages of 50
+# Contacts benchmark: stores N contacts through the API (16 connections), then measures pages of 50
 # (random cursors) with wrk: throughput and latency percentiles. Loopback only; prints figures.
 # Usage: bench/contacts.sh [contacts, default 100000] [seconds for the page run, default 15]
 set -euo pipefail
@@ -24,14 +24,14 @@ api POST /api/v1/auth/register '{"email":"bench@example.com","password":"benchma
 export ULAK_WS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["workspace"]["id"])' "$WORK/reg.json")
 CSRF=$(api POST /api/v1/auth/login '{"email":"bench@example.com","password":"benchmark-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
 export ULAK_TOKEN=$(api POST /api/v1/tokens "{\"name\":\"bench\",\"workspace\":\"$ULAK_WS\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
-export CONTACTS_PER_THREAD=$(( N / 2 ))
+export CONTACTS=$N
 
-echo "== storing $N contacts through POST /contacts (wrk, 2 threads, 16 connections)"
-started=$(date +%s.%N)
-wrk -t2 -c16 -d1800s -s bench/contacts_insert.lua "http://127.0.0.1:$PORT" | grep -E "requests in|Requests/sec|Non-2xx|Latency" || true
-echo "   took $(python3 -c "import time,sys; print(round(time.time()-float(sys.argv[1]),1))" "$started") s"
-echo "== pages of 50 with random cursors (wrk, 2 threads, 32 connections, ${DURATION}s)"
-wrk -t2 -c32 -d"${DURATION}s" --latency -s bench/contacts_page.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|Non-2xx|  50%|  90%|  99%|Latency"
+echo "== storing $N contacts through POST /contacts (16 connections)"
+python3 bench/contacts_insert.py "$PORT" "$ULAK_WS" "$ULAK_TOKEN" "$N"
+for connections in 8 32; do
+  echo "== pages of 50 with random cursors (wrk, 2 threads, $connections connections, ${DURATION}s)"
+  wrk -t2 -c"$connections" -d"${DURATION}s" --latency -s bench/contacts_page.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|Non-2xx|  50%|  90%|  99%"
+done
 echo "== one page, single client (p99 without queueing)"
 wrk -t1 -c1 -d5s --latency -s bench/contacts_page.lua "http://127.0.0.1:$PORT" | grep -E "Requests/sec|  50%|  99%"
 echo "ulak RSS: $(awk '/VmRSS/ {print $2}' /proc/$ULAK/status) kB"

@@ -231,27 +231,37 @@ pub async fn find(
     Ok(row.map(Contact::from))
 }
 
-/// Records the custom field names in use, so templates can tell `%şehir%` from a typo.
-async fn register_fields(
-    state: &AppState,
-    workspace: &str,
-    contact: &Contact,
-) -> Result<(), ApiError> {
+/// Records the custom field names in use, so templates can tell `%şehir%` from a typo. Names already
+/// known are not written again. Concurrent writers of the same new name conflict in the store; the
+/// loser re-reads and finds the name there. The contact itself is already saved, so a registration
+/// that still fails is logged rather than failing the request.
+async fn register_fields(state: &AppState, workspace: &str, contact: &Contact) -> Result<(), ApiError> {
     if contact.custom_fields.is_empty() {
         return Ok(());
     }
-    let rows: Vec<Value> = contact
-        .custom_fields
-        .keys()
-        .map(|name| json!({ "id": [workspace, name], "workspace": workspace, "name": name }))
-        .collect();
-    state
-        .db
-        .exec(
-            "INSERT IGNORE INTO contact_field $rows",
-            json!({ "rows": rows }),
-        )
-        .await?;
+    let names: Vec<&String> = contact.custom_fields.keys().collect();
+    for attempt in 0..3 {
+        let known: Vec<String> = state
+            .db
+            .rows(
+                "SELECT VALUE name FROM contact_field WHERE workspace = $ws AND name IN $names",
+                json!({ "ws": workspace, "names": names }),
+            )
+            .await?;
+        let rows: Vec<Value> = names
+            .iter()
+            .filter(|name| !known.contains(name))
+            .map(|name| json!({ "id": [workspace, name], "workspace": workspace, "name": name }))
+            .collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        match state.db.exec("INSERT IGNORE INTO contact_field $rows", json!({ "rows": rows })).await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < 2 => tracing::debug!(error = %e, "custom field registration raced; retrying"),
+            Err(e) => tracing::warn!(error = %e, "custom field names not registered"),
+        }
+    }
     Ok(())
 }
 
