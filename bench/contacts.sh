@@ -11,19 +11,14 @@ WORK="$(mktemp -d)"
 PORT=18183
 cleanup() { [ -n "${ULAK:-}" ] && kill "$ULAK" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
+. bench/lib.sh
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 cargo build --release -q -p ulak --bin ulak
 
 ULAK__LOG__LEVEL=warn "$CARGO_TARGET_DIR/release/ulak" serve --data "$WORK/data" --listen "127.0.0.1:$PORT" > "$WORK/ulak.log" 2>&1 &
 ULAK=$!
-for _ in $(seq 1 500); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.02; done
-
-CSRF=""
-api() { curl -fsS -X "$1" "http://127.0.0.1:$PORT$2" -b "$WORK/jar" -c "$WORK/jar" -H 'content-type: application/json' -H "X-CSRF-Token: $CSRF" ${3:+-d "$3"}; }
-api POST /api/v1/auth/register '{"email":"bench@example.com","password":"benchmark-password","name":"Bench"}' > "$WORK/reg.json"
-export ULAK_WS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["workspace"]["id"])' "$WORK/reg.json")
-CSRF=$(api POST /api/v1/auth/login '{"email":"bench@example.com","password":"benchmark-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
-export ULAK_TOKEN=$(api POST /api/v1/tokens "{\"name\":\"bench\",\"workspace\":\"$ULAK_WS\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+wait_for "http://127.0.0.1:$PORT/readyz"
+bootstrap "$PORT"
 export CONTACTS=$N
 
 echo "== storing $N contacts through POST /contacts (16 connections)"

@@ -16,6 +16,7 @@ WORK="$(mktemp -d)"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
+. bench/lib.sh
 
 if ! command -v wrk >/dev/null; then
   echo "installing wrk"; (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
@@ -24,7 +25,6 @@ cargo build --release -q -p ulak --bin ulak
 cargo build --release -q -p ulak-bench --bin bare_hello --bin bare_store
 
 rss_kb() { awk '/VmRSS/ {rss=$2} /RssAnon/ {anon=$2} /RssFile/ {file=$2} END {print rss " (anonymous " anon ", file-backed " file ")"}' "/proc/$1/status"; }
-wait_for() { for _ in $(seq 1 1000); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.01; done; echo "timeout: $1"; exit 1; }
 run_wrk() { # key label url [header]
   local key="$1"; shift
   local out
@@ -62,15 +62,9 @@ wait_for http://127.0.0.1:18182/readyz
 t1=$(date +%s%N)
 echo "ulak start-to-ready (restart):    $(( (t1 - t0) / 1000000 )) ms"
 
-api() { # method path [json] -- uses the cookie jar and csrf token
-  curl -fsS -X "$1" "http://127.0.0.1:18182$2" -b "$WORK/jar" -c "$WORK/jar" \
-    -H 'content-type: application/json' -H "X-CSRF-Token: ${CSRF:-}" ${3:+-d "$3"}
-}
-CSRF=""
-api POST /api/v1/auth/register '{"email":"bench@example.com","password":"benchmark-password","name":"Bench"}' > "$WORK/reg.json"
-WS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["workspace"]["id"])' "$WORK/reg.json")
-CSRF=$(api POST /api/v1/auth/login '{"email":"bench@example.com","password":"benchmark-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
-TOKEN=$(api POST /api/v1/tokens "{\"name\":\"bench\",\"workspace\":\"$WS\",\"role\":\"viewer\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+bootstrap 18182
+TOKEN=$ULAK_TOKEN
+WS=$ULAK_WS
 
 "$BIN/bare_hello" 127.0.0.1:18181 > /dev/null 2>&1 &
 PIDS+=($!)

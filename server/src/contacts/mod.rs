@@ -235,7 +235,11 @@ pub async fn find(
 /// known are not written again. Concurrent writers of the same new name conflict in the store; the
 /// loser re-reads and finds the name there. The contact itself is already saved, so a registration
 /// that still fails is logged rather than failing the request.
-async fn register_fields(state: &AppState, workspace: &str, contact: &Contact) -> Result<(), ApiError> {
+async fn register_fields(
+    state: &AppState,
+    workspace: &str,
+    contact: &Contact,
+) -> Result<(), ApiError> {
     if contact.custom_fields.is_empty() {
         return Ok(());
     }
@@ -256,9 +260,18 @@ async fn register_fields(state: &AppState, workspace: &str, contact: &Contact) -
         if rows.is_empty() {
             return Ok(());
         }
-        match state.db.exec("INSERT IGNORE INTO contact_field $rows", json!({ "rows": rows })).await {
+        match state
+            .db
+            .exec(
+                "INSERT IGNORE INTO contact_field $rows",
+                json!({ "rows": rows }),
+            )
+            .await
+        {
             Ok(()) => return Ok(()),
-            Err(e) if attempt < 2 => tracing::debug!(error = %e, "custom field registration raced; retrying"),
+            Err(e) if attempt < 2 => {
+                tracing::debug!(error = %e, "custom field registration raced; retrying")
+            }
             Err(e) => tracing::warn!(error = %e, "custom field names not registered"),
         }
     }

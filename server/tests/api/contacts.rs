@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Caller, TestApp};
+use crate::helpers::{Caller, TestApp, urlencode};
 
 async fn owner_with_workspace(app: &TestApp) -> (Caller, String) {
     let (owner, _) = app.signed_up("contacts-owner@example.com").await;
@@ -468,16 +468,4 @@ async fn the_workspace_region_decides_how_national_numbers_are_read() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["phone"], "+4930123456");
-}
-
-fn urlencode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -1,7 +1,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, urlencode};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn malformed_json_is_a_400_with_the_error_body() {
@@ -98,7 +98,7 @@ async fn hostile_ids_in_paths_are_plain_404s() {
         &"z".repeat(300),
         "user:abc",
     ] {
-        let encoded: String = url_escape(id);
+        let encoded: String = urlencode(id);
         let (status, _) = owner.get(&format!("/api/v1/workspaces/{encoded}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{id}");
         let (status, _) = owner.delete(&format!("/api/v1/tokens/{encoded}")).await;
@@ -110,16 +110,4 @@ async fn hostile_ids_in_paths_are_plain_404s() {
     }
     // The account is intact.
     assert_eq!(owner.get("/api/v1/auth/me").await.0, StatusCode::OK);
-}
-
-fn url_escape(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -181,3 +181,16 @@ impl Caller {
         body["secret"].as_str().expect("secret").to_owned()
     }
 }
+
+/// Percent-encodes everything but ASCII letters and digits (for ids and queries in paths).
+pub fn urlencode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
