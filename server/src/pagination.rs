@@ -1,7 +1,9 @@
 //! Cursor pagination shared by every list: `?limit=&cursor=` in, `{items, next_cursor}` out.
 //! The cursor is the id of the last item of the previous page; lists are ordered by id.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 pub const DEFAULT_LIMIT: usize = 50;
@@ -61,4 +63,39 @@ impl<T> Page<T> {
             .collect();
         Self::from_rows(rows, limit, id_of)
     }
+}
+
+/// How a table is paged: the key compared with the cursor, and the field that orders by that key.
+pub enum PageKey {
+    /// The record id (`record::id(id)`, ordered by `id`).
+    RecordId,
+    /// A field such as `name`.
+    Field(&'static str),
+}
+
+/// One page of a workspace's rows of `table` after the cursor. `table` and `fields` come from code,
+/// never from requests.
+pub async fn workspace_page<T: DeserializeOwned>(
+    db: &crate::db::Db,
+    table: &str,
+    fields: &str,
+    key: PageKey,
+    workspace: &str,
+    query: &PageQuery,
+    key_of: impl Fn(&T) -> String,
+) -> Result<Page<T>, crate::error::ApiError> {
+    let (compare, order) = match key {
+        PageKey::RecordId => ("record::id(id)", "id"),
+        PageKey::Field(field) => (field, field),
+    };
+    let sql = format!(
+        "SELECT {fields} FROM {table} WHERE workspace = $ws AND {compare} > $after ORDER BY {order} LIMIT $limit"
+    );
+    let rows: Vec<T> = db
+        .rows(
+            &sql,
+            json!({ "ws": workspace, "after": query.after(), "limit": query.limit() + 1 }),
+        )
+        .await?;
+    Ok(Page::from_rows(rows, query.limit(), key_of))
 }

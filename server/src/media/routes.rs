@@ -236,16 +236,17 @@ pub async fn list(
         .authz
         .check(&principal.subject(), &path, "media", "read")
         .await?;
-    let rows: Vec<Media> = state
-        .db
-        .rows(
-            &format!("SELECT {FIELDS} FROM media WHERE workspace = $ws AND record::id(id) > $after ORDER BY id LIMIT $limit"),
-            json!({ "ws": path.as_str(), "after": query.after(), "limit": query.limit() + 1 }),
-        )
-        .await?;
-    Ok(web::Json(Page::from_rows(rows, query.limit(), |m| {
-        m.id.clone()
-    })))
+    let page = crate::pagination::workspace_page(
+        &state.db,
+        "media",
+        FIELDS,
+        crate::pagination::PageKey::RecordId,
+        &path,
+        &query,
+        |m: &Media| m.id.clone(),
+    )
+    .await?;
+    Ok(web::Json(page))
 }
 
 /// Get media metadata

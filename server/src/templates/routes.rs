@@ -117,16 +117,17 @@ pub async fn list(
         .authz
         .check(&principal.subject(), &path, "templates", "read")
         .await?;
-    let rows: Vec<Template> = state
-        .db
-        .rows(
-            &format!("SELECT {FIELDS} FROM template WHERE workspace = $ws AND record::id(id) > $after ORDER BY id LIMIT $limit"),
-            json!({ "ws": path.as_str(), "after": query.after(), "limit": query.limit() + 1 }),
-        )
-        .await?;
-    Ok(web::Json(Page::from_rows(rows, query.limit(), |t| {
-        t.id.clone()
-    })))
+    let page = crate::pagination::workspace_page(
+        &state.db,
+        "template",
+        FIELDS,
+        crate::pagination::PageKey::RecordId,
+        &path,
+        &query,
+        |t: &Template| t.id.clone(),
+    )
+    .await?;
+    Ok(web::Json(page))
 }
 
 /// Create a template

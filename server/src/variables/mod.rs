@@ -181,16 +181,17 @@ pub async fn list(
         .authz
         .check(&principal.subject(), &path, "variables", "read")
         .await?;
-    let rows: Vec<Variable> = state
-        .db
-        .rows(
-            &format!("SELECT {FIELDS} FROM variable WHERE workspace = $ws AND name > $after ORDER BY name LIMIT $limit"),
-            json!({ "ws": path.as_str(), "after": query.after(), "limit": query.limit() + 1 }),
-        )
-        .await?;
-    Ok(web::Json(Page::from_rows(rows, query.limit(), |v| {
-        v.name.clone()
-    })))
+    let page = crate::pagination::workspace_page(
+        &state.db,
+        "variable",
+        FIELDS,
+        crate::pagination::PageKey::Field("name"),
+        &path,
+        &query,
+        |v: &Variable| v.name.clone(),
+    )
+    .await?;
+    Ok(web::Json(page))
 }
 
 /// Create a custom variable

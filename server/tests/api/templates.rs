@@ -264,6 +264,14 @@ async fn variables_are_validated_and_plugin_variables_say_no_such_plugin() {
     );
     let (_, list) = owner.get(&variables).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    let (_, first) = owner.get(&format!("{variables}?limit=1")).await;
+    assert_eq!(first["items"][0]["name"], "bugün");
+    let cursor = crate::helpers::urlencode(first["next_cursor"].as_str().unwrap());
+    let (_, second) = owner
+        .get(&format!("{variables}?limit=1&cursor={cursor}"))
+        .await;
+    assert_eq!(second["items"][0]["name"], "eposta_adresi");
+    assert!(second["next_cursor"].is_null());
     let viewer = app.bearer(&owner.token(&ws, Some("viewer")).await);
     assert_eq!(
         viewer
