@@ -134,7 +134,7 @@ impl Settings {
         env: impl IntoIterator<Item = (String, String)>,
         cli: &CliOverrides,
     ) -> Result<Self, ConfigError> {
-        let mut merged = defaults_table();
+        let mut merged = defaults_table()?;
         let schema = merged.clone();
 
         if let Some(path) = file {
@@ -183,7 +183,7 @@ impl Settings {
 
     /// Settings for tests and tools: defaults, an in-memory store, an ephemeral port, and a fresh
     /// temporary data directory (for media blobs).
-    pub fn for_tests() -> Self {
+    pub fn for_tests() -> Result<Self, ConfigError> {
         let data_dir = std::env::temp_dir().join(format!(
             "ulak-test-{}-{}",
             std::process::id(),
@@ -194,9 +194,7 @@ impl Settings {
             data_dir: Some(data_dir),
         };
         let env = [("ULAK__DATABASE__URL".to_owned(), "mem://".to_owned())];
-        // The compiled-in defaults are valid by construction (a unit test proves it).
-        #[allow(clippy::expect_used)]
-        Self::load(None, env, &cli).expect("default settings are valid")
+        Self::load(None, env, &cli)
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -248,10 +246,11 @@ impl Settings {
     }
 }
 
-fn defaults_table() -> Table {
-    // The defaults are compiled in and parsed by a unit test, so this cannot fail at run time.
-    #[allow(clippy::expect_used)]
-    toml::from_str(DEFAULTS).expect("config/default.toml is valid TOML")
+fn defaults_table() -> Result<Table, ConfigError> {
+    toml::from_str(DEFAULTS).map_err(|e: toml::de::Error| ConfigError::Parse {
+        path: PathBuf::from("config/default.toml"),
+        message: e.message().to_owned(),
+    })
 }
 
 fn merge_checked(

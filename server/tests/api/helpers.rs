@@ -21,7 +21,7 @@ impl TestApp {
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         ulak::telemetry::init_for_tests();
-        let mut settings = Settings::for_tests();
+        let mut settings = Settings::for_tests().expect("default settings are valid");
         settings.server.workers = 2;
         // Tests sign in often from one address; the rate-limit tests set their own limits.
         settings.auth.login_attempts_per_minute_per_ip = 10_000;
