@@ -184,8 +184,26 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
     ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", err.to_string()).into()
 }
 
-/// Answers requests that match no route.
+/// Answers requests that match no route: 405 with `Allow` for a known path and another method,
+/// 404 otherwise.
 pub async fn no_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let known = req
+        .app_data::<actix_web::web::Data<crate::openapi::RouteTable>>()
+        .and_then(|routes| routes.allowed(req.path()));
+    if let Some(methods) = known {
+        let body = ErrorBody {
+            code: "method_not_allowed".into(),
+            message: format!(
+                "{} is not allowed here; use {}",
+                req.method(),
+                methods.join(", ")
+            ),
+            details: None,
+        };
+        return Ok(HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, methods.join(", ")))
+            .json(body));
+    }
     Err(ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",

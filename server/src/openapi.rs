@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document: its header and security schemes here; the paths and schemas come from the
 //! routes themselves (utoipa-actix-web collects them where they are registered).
 
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::auth::SESSION_COOKIE;
@@ -55,5 +57,130 @@ impl Modify for SecuritySchemes {
                 "Browser session from POST /api/v1/auth/login; mutating requests also need X-CSRF-Token",
             ))),
         );
+    }
+}
+
+/// The error answers every operation of a kind can give, added where an operation does not document
+/// them itself: 401 wherever credentials are required; 400, 413 and 415 wherever a JSON body is read;
+/// 400 wherever query parameters are parsed. Applied to the assembled document (the paths come from
+/// the routes, after `ApiDoc`'s own modifiers ran).
+pub fn add_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                add_error(
+                    operation,
+                    "401",
+                    "Not signed in, or the API token is invalid or revoked",
+                );
+            }
+            let json_body = matches!(&operation.request_body, Some(RefOr::T(body)) if body.content.contains_key("application/json"));
+            if json_body {
+                add_error(
+                    operation,
+                    "400",
+                    "Malformed JSON, a wrong type or an invalid field",
+                );
+                add_error(
+                    operation,
+                    "413",
+                    "The body is larger than server.max_json_body_bytes",
+                );
+                add_error(
+                    operation,
+                    "415",
+                    "The body is not Content-Type: application/json",
+                );
+            }
+            let has_query = operation.parameters.iter().flatten().any(|p| {
+                matches!(p, RefOr::T(parameter) if matches!(parameter.parameter_in, ParameterIn::Query))
+            });
+            if has_query {
+                add_error(
+                    operation,
+                    "400",
+                    "A query parameter is unknown or malformed",
+                );
+            }
+        }
+    }
+}
+
+fn add_error(operation: &mut Operation, status: &str, description: &str) {
+    operation
+        .responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        });
+}
+
+/// The documented routes with their methods, to answer 405 (with `Allow`) rather than 404 when a
+/// known path is called with a method it does not have.
+pub struct RouteTable {
+    routes: Vec<(Vec<String>, Vec<&'static str>)>,
+}
+
+impl RouteTable {
+    pub fn from_document(openapi: &utoipa::openapi::OpenApi) -> Self {
+        let routes = openapi
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path
+                    .trim_matches('/')
+                    .split('/')
+                    .map(str::to_owned)
+                    .collect();
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, present)| present.then_some(m))
+                .collect();
+                (segments, methods)
+            })
+            .collect();
+        Self { routes }
+    }
+
+    /// The methods a path accepts, when some documented route matches it. Literal segments win over
+    /// placeholders (`/contacts/bulk` is not `/contacts/{id}`), as they do in the router.
+    pub fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let is_placeholder = |p: &String| p.starts_with('{') && p.ends_with('}');
+        let matching = self.routes.iter().filter(|(pattern, _)| {
+            pattern.len() == segments.len()
+                && pattern
+                    .iter()
+                    .zip(&segments)
+                    .all(|(p, s)| (is_placeholder(p) && !s.is_empty()) || p == s)
+        });
+        let best = matching
+            .min_by_key(|(pattern, _)| pattern.iter().filter(|p| is_placeholder(p)).count())?;
+        Some(best.1.clone())
     }
 }

@@ -85,11 +85,12 @@ fn api_routes(cfg: &mut ServiceConfig) {
 
 /// The OpenAPI document as served at `/api/openapi.json` (and committed as `openapi/openapi.json`).
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let (_, document) = App::new()
+    let (_, mut document) = App::new()
         .into_utoipa_app()
         .openapi(openapi::ApiDoc::openapi())
         .configure(api_routes)
         .split_for_parts();
+    openapi::add_common_errors(&mut document);
     document
 }
 
@@ -148,7 +149,12 @@ impl Application {
 
 fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
     let settings = state.settings.clone();
-    let spec: Arc<String> = Arc::new(openapi_json());
+    let document = openapi_document();
+    let routes = web::Data::new(openapi::RouteTable::from_document(&document));
+    let spec: Arc<String> = Arc::new(
+        serde_json::to_string_pretty(&document)
+            .map_err(|e| std::io::Error::other(e.to_string()))?,
+    );
     let json_config = web::JsonConfig::default()
         .limit(settings.server.max_json_body_bytes)
         .error_handler(error::json_error);
@@ -158,6 +164,7 @@ fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<S
         let spec = spec.clone();
         App::new()
             .app_data(state.clone())
+            .app_data(routes.clone())
             .app_data(json_config.clone())
             .app_data(path_config.clone())
             .app_data(query_config.clone())

@@ -18,9 +18,13 @@ pub struct RegisterRequest {
     #[schema(example = "ayse@example.com")]
     pub email: String,
     /// At least 8 characters.
-    #[schema(example = "correct horse battery staple")]
+    #[schema(
+        example = "correct horse battery staple",
+        min_length = 8,
+        max_length = 1024
+    )]
     pub password: String,
-    #[schema(example = "Ayşe Yılmaz")]
+    #[schema(example = "Ayşe Yılmaz", min_length = 1, max_length = 100)]
     pub name: String,
 }
 
@@ -212,6 +216,7 @@ pub async fn me(principal: Principal) -> web::Json<MeResponse> {
 pub struct ChangePasswordRequest {
     pub current_password: String,
     /// At least 8 characters.
+    #[schema(min_length = 8, max_length = 1024)]
     pub new_password: String,
 }
 

@@ -73,6 +73,26 @@ async fn unknown_routes_and_bad_queries_answer_in_the_same_shape() {
         (status, body["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
+    let response = owner
+        .request(Method::PUT, "/api/v1/workspaces/some-id/members")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.headers()["allow"], "GET, POST");
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "method_not_allowed");
+    let response = owner
+        .request(Method::PUT, "/api/v1/workspaces/some-id/contacts/bulk")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        response.headers()["allow"],
+        "POST",
+        "the literal route, not /contacts/{{id}}"
+    );
     let (status, body) = owner.get("/api/v1/workspaces?limit=lots").await;
     assert_eq!(
         (status, body["code"].as_str()),

@@ -91,10 +91,23 @@ async fn the_spec_lists_every_route() {
     ];
     expected.sort();
     assert_eq!(operations, expected);
-    // Every operation documents its errors with the shared body.
+    // Every operation has a summary; every secured one documents 401, every JSON body 400/413/415,
+    // all with the shared error body.
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             assert!(op["summary"].is_string(), "{method} {path} has no summary");
+            let responses = &op["responses"];
+            if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+                assert!(responses["401"].is_object(), "{method} {path} lacks 401");
+            }
+            if op["requestBody"]["content"]["application/json"].is_object() {
+                for status in ["400", "413", "415"] {
+                    assert!(
+                        responses[status].is_object(),
+                        "{method} {path} lacks {status}"
+                    );
+                }
+            }
         }
     }
 }
