@@ -7,8 +7,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ulak-target}"
 
 command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)"; exit 1; }
 
-echo "==> building ulak (release; the first build takes a while, later ones are quick)"
+echo "==> building ulak and the bundled plugins (release; the first build takes a while, later ones are quick)"
 started=$(date +%s)
+./plugins/build.sh
 cargo build --release -p ulak
 echo "==> built in $(( $(date +%s) - started )) s"
 

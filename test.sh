@@ -15,6 +15,13 @@ fi
 
 step "formatting (cargo fmt --check)"
 cargo fmt --all -- --check
+cargo fmt --manifest-path plugins/Cargo.toml --all -- --check
+cargo fmt --manifest-path tests/plugins/hostile/Cargo.toml -- --check
+
+step "plugins (wasm32-wasip2 components, bundled and test ones)"
+./plugins/build.sh --with-test-plugins
+cargo clippy --locked --manifest-path plugins/Cargo.toml --target wasm32-wasip2 --release -- -D warnings
+cargo test --locked --manifest-path plugins/Cargo.toml
 
 step "lints (cargo clippy, warnings are errors)"
 cargo clippy --all-targets --locked -- -D warnings

@@ -56,6 +56,8 @@ pub struct Settings {
     pub server: ServerSettings,
     pub storage: StorageSettings,
     pub media: MediaSettings,
+    pub plugins: PluginSettings,
+    pub imports: ImportSettings,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
@@ -83,6 +85,29 @@ pub struct MediaSettings {
     pub audio_max_bytes: u64,
     pub video_max_bytes: u64,
     pub document_max_bytes: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginSettings {
+    pub dir: PathBuf,
+    pub cache_dir: PathBuf,
+    pub memory_limit_mib: u64,
+    pub call_timeout_ms: u64,
+    pub import_call_timeout_ms: u64,
+    pub http_timeout_ms: u64,
+    pub http_max_response_bytes: u64,
+    pub max_component_bytes: u64,
+    pub max_value_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSettings {
+    pub max_file_bytes: u64,
+    pub concurrent_jobs: usize,
+    pub chunk_bytes: usize,
+    pub batch_rows: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -193,7 +218,17 @@ impl Settings {
             listen: Some("127.0.0.1:0".into()),
             data_dir: Some(data_dir),
         };
-        let env = [("ULAK__DATABASE__URL".to_owned(), "mem://".to_owned())];
+        // No bundled plugins unless a test asks for them; compiled components are shared between
+        // tests so each is compiled once per machine.
+        let wasm_cache = std::env::temp_dir().join("ulak-test-wasm-cache");
+        let env = [
+            ("ULAK__DATABASE__URL".to_owned(), "mem://".to_owned()),
+            ("ULAK__PLUGINS__DIR".to_owned(), String::new()),
+            (
+                "ULAK__PLUGINS__CACHE_DIR".to_owned(),
+                wasm_cache.to_string_lossy().into_owned(),
+            ),
+        ];
         Self::load(None, env, &cli)
     }
 
@@ -203,6 +238,24 @@ impl Settings {
             key: key.into(),
             message: message.into(),
         };
+        if !(1..=4096).contains(&self.plugins.memory_limit_mib) {
+            return Err(invalid("plugins.memory_limit_mib", "must be 1–4096"));
+        }
+        if self.plugins.call_timeout_ms < 10 || self.plugins.import_call_timeout_ms < 10 {
+            return Err(invalid(
+                "plugins.call_timeout_ms",
+                "timeouts must be at least 10 ms",
+            ));
+        }
+        if self.imports.concurrent_jobs == 0 {
+            return Err(invalid("imports.concurrent_jobs", "must be above 0"));
+        }
+        if !(4096..=16 << 20).contains(&self.imports.chunk_bytes) {
+            return Err(invalid("imports.chunk_bytes", "must be 4 KiB – 16 MiB"));
+        }
+        if !(1..=10_000).contains(&self.imports.batch_rows) {
+            return Err(invalid("imports.batch_rows", "must be 1–10000"));
+        }
         if self.server.max_json_body_bytes == 0 {
             return Err(invalid("server.max_json_body_bytes", "must be above 0"));
         }
@@ -215,6 +268,14 @@ impl Settings {
             return Err(invalid("auth.session_ttl_hours", "must be above 0"));
         }
         Ok(())
+    }
+
+    pub fn wasm_cache_dir(&self) -> PathBuf {
+        if self.plugins.cache_dir.as_os_str().is_empty() {
+            self.storage.data_dir.join("cache").join("wasm")
+        } else {
+            self.plugins.cache_dir.clone()
+        }
     }
 
     pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {

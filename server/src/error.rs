@@ -119,6 +119,13 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The message for the user (without the code).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} ({})", self.message, self.code)

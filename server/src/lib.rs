@@ -14,6 +14,7 @@ pub mod media;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;
+pub mod plugins;
 pub mod startup;
 pub mod telemetry;
 pub mod templates;

@@ -17,6 +17,8 @@ pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    pub plugin_calls: IntCounterVec,
+    pub plugin_seconds: HistogramVec,
 }
 
 impl Metrics {
@@ -36,12 +38,33 @@ impl Metrics {
             ]),
             &["method", "route"],
         )?;
+        let plugin_calls = IntCounterVec::new(
+            Opts::new(
+                "ulak_plugin_calls_total",
+                "Calls into plugins, by plugin, function and outcome (ok or error)",
+            ),
+            &["plugin", "function", "outcome"],
+        )?;
+        let plugin_seconds = HistogramVec::new(
+            HistogramOpts::new(
+                "ulak_plugin_call_duration_seconds",
+                "Time spent in plugin calls, including instantiation",
+            )
+            .buckets(vec![
+                0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 30.0,
+            ]),
+            &["plugin", "function"],
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(plugin_calls.clone()))?;
+        registry.register(Box::new(plugin_seconds.clone()))?;
         Ok(Self {
             registry,
             requests,
             latency,
+            plugin_calls,
+            plugin_seconds,
         })
     }
 

@@ -30,6 +30,8 @@ use crate::auth::SESSION_COOKIE;
         (name = "variables", description = "Workspace custom variables for templates"),
         (name = "templates", description = "Message templates, preview and render"),
         (name = "media", description = "Media library: images, audio, video, documents"),
+        (name = "plugins", description = "WebAssembly plugins: install, enable, configure"),
+        (name = "imports", description = "Contact imports through importer plugins, with progress"),
         (name = "admin", description = "Instance administration (superadmin)"),
         (name = "health", description = "Liveness and readiness"),
     )
@@ -64,6 +66,46 @@ impl Modify for SecuritySchemes {
 /// them itself: 401 wherever credentials are required; 400, 413 and 415 wherever a JSON body is read;
 /// 400 wherever query parameters are parsed. Applied to the assembled document (the paths come from
 /// the routes, after `ApiDoc`'s own modifiers ran).
+/// Handlers in different modules share names (`list`, `get_one` …), and generated clients need
+/// unique operation ids: a repeated id becomes `<tag>_<id>` (`contacts_list`, `media_get_one`).
+pub fn unique_operation_ids(openapi: &mut utoipa::openapi::OpenApi) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for item in openapi.paths.paths.values() {
+        for operation in [&item.get, &item.put, &item.post, &item.delete, &item.patch]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(id) = &operation.operation_id {
+                *seen.entry(id.clone()).or_default() += 1;
+            }
+        }
+    }
+    for item in openapi.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let tag = operation
+                .tags
+                .as_ref()
+                .and_then(|t| t.first())
+                .cloned()
+                .unwrap_or_default();
+            if let Some(id) = &mut operation.operation_id
+                && seen.get(id.as_str()).is_some_and(|n| *n > 1)
+            {
+                *id = format!("{tag}_{id}");
+            }
+        }
+    }
+}
+
 pub fn add_common_errors(openapi: &mut utoipa::openapi::OpenApi) {
     for item in openapi.paths.paths.values_mut() {
         let operations = [

@@ -20,7 +20,7 @@ use crate::db::Db;
 use crate::error;
 use crate::telemetry::RequestSpan;
 use crate::{
-    auth, contacts, health, media, metrics, openapi, templates, variables, web as landing,
+    auth, contacts, health, media, metrics, openapi, plugins, templates, variables, web as landing,
     workspaces,
 };
 
@@ -59,6 +59,11 @@ fn api_routes(cfg: &mut ServiceConfig) {
                 .service(contacts::routes::create)
                 .service(contacts::routes::bulk)
                 .service(contacts::routes::export_csv)
+                .service(contacts::import_routes::start)
+                .service(contacts::import_routes::list)
+                .service(contacts::import_routes::get_one)
+                .service(contacts::import_routes::events)
+                .service(contacts::import_routes::errors_csv)
                 .service(contacts::routes::get_one)
                 .service(contacts::routes::update)
                 .service(contacts::routes::delete_one)
@@ -79,7 +84,15 @@ fn api_routes(cfg: &mut ServiceConfig) {
                 .service(media::routes::get_one)
                 .service(media::routes::content)
                 .service(media::routes::thumbnail)
-                .service(media::routes::delete_one),
+                .service(media::routes::delete_one)
+                .service(plugins::routes::list_installed)
+                .service(plugins::routes::install)
+                .service(plugins::routes::get_installed)
+                .service(plugins::routes::uninstall)
+                .service(plugins::routes::list_in_workspace)
+                .service(plugins::routes::get_in_workspace)
+                .service(plugins::routes::configure)
+                .service(plugins::routes::test_send),
         );
 }
 
@@ -91,6 +104,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
         .configure(api_routes)
         .split_for_parts();
     openapi::add_common_errors(&mut document);
+    openapi::unique_operation_ids(&mut document);
     document
 }
 
@@ -110,6 +124,11 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = Db::connect(&settings).await?;
         let state = web::Data::new(AppState::build(settings, db).await?);
+        contacts::imports::fail_interrupted(&state).await;
+        tokio::fs::create_dir_all(contacts::imports::imports_dir(
+            &state.settings.storage.data_dir,
+        ))
+        .await?;
         let listener = TcpListener::bind(state.settings.listen_addr()?)?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;

@@ -70,6 +70,7 @@ fn main() -> anyhow::Result<()> {
     let scope = Scope {
         variables: &variables,
         custom_fields: &fields,
+        plugins: &Default::default(),
     };
     let template = CompiledTemplate::compile(BODY, &scope).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let people = contacts(n);
@@ -85,6 +86,7 @@ fn main() -> anyhow::Result<()> {
                 language: Language::Turkish,
                 time_zone: chrono_tz::Europe::Istanbul,
                 now,
+                plugin_values: &[],
             };
             let text = template.render(&input).map_err(|e| anyhow::anyhow!(e))?;
             checksum += text.len();
@@ -97,6 +99,7 @@ fn main() -> anyhow::Result<()> {
             language: Language::Turkish,
             time_zone: chrono_tz::Europe::Istanbul,
             now,
+            plugin_values: &[],
         })
         .map_err(|e| anyhow::anyhow!(e))?;
     println!(

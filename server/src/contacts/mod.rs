@@ -2,6 +2,8 @@
 //! number is stored once and imports can upsert. Search folds Turkish case and letters; lists filter by
 //! tag, opt-out and custom fields; bulk tag, untag and delete work on a filter; CSV export.
 
+pub mod import_routes;
+pub mod imports;
 pub mod model;
 pub mod routes;
 
@@ -240,10 +242,17 @@ async fn register_fields(
     workspace: &str,
     contact: &Contact,
 ) -> Result<(), ApiError> {
-    if contact.custom_fields.is_empty() {
+    register_field_names(state, workspace, contact.custom_fields.keys().collect()).await
+}
+
+async fn register_field_names(
+    state: &AppState,
+    workspace: &str,
+    names: Vec<&String>,
+) -> Result<(), ApiError> {
+    if names.is_empty() {
         return Ok(());
     }
-    let names: Vec<&String> = contact.custom_fields.keys().collect();
     for attempt in 0..3 {
         let known: Vec<String> = state
             .db

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, V1_FOUNDATION),
     (2, V2_CONTACTS),
     (3, V3_TEMPLATES_MEDIA),
+    (4, V4_PLUGINS_IMPORTS),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -140,6 +141,50 @@ DEFINE FIELD IF NOT EXISTS has_thumbnail ON media TYPE bool DEFAULT false;
 DEFINE FIELD IF NOT EXISTS created_at ON media TYPE datetime DEFAULT time::now();
 DEFINE INDEX IF NOT EXISTS media_workspace ON media FIELDS workspace;
 DEFINE INDEX IF NOT EXISTS media_sha256 ON media FIELDS sha256;
+"#;
+
+const V4_PLUGINS_IMPORTS: &str = r#"
+DEFINE TABLE IF NOT EXISTS plugin SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS name ON plugin TYPE string;
+DEFINE FIELD IF NOT EXISTS version ON plugin TYPE string;
+DEFINE FIELD IF NOT EXISTS kind ON plugin TYPE string;
+DEFINE FIELD IF NOT EXISTS manifest ON plugin TYPE string;
+DEFINE FIELD IF NOT EXISTS sha256 ON plugin TYPE string;
+DEFINE FIELD IF NOT EXISTS source ON plugin TYPE string;
+DEFINE FIELD IF NOT EXISTS installed_at ON plugin TYPE datetime DEFAULT time::now();
+
+DEFINE TABLE IF NOT EXISTS plugin_setting SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON plugin_setting TYPE string;
+DEFINE FIELD IF NOT EXISTS plugin ON plugin_setting TYPE string;
+DEFINE FIELD IF NOT EXISTS enabled ON plugin_setting TYPE bool;
+DEFINE FIELD IF NOT EXISTS config ON plugin_setting TYPE object FLEXIBLE DEFAULT {};
+DEFINE FIELD IF NOT EXISTS updated_at ON plugin_setting TYPE datetime DEFAULT time::now();
+DEFINE INDEX IF NOT EXISTS plugin_setting_plugin ON plugin_setting FIELDS plugin;
+
+DEFINE TABLE IF NOT EXISTS plugin_kv SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON plugin_kv TYPE string;
+DEFINE FIELD IF NOT EXISTS plugin ON plugin_kv TYPE string;
+DEFINE FIELD IF NOT EXISTS value ON plugin_kv TYPE string;
+DEFINE FIELD IF NOT EXISTS updated_at ON plugin_kv TYPE datetime DEFAULT time::now();
+DEFINE INDEX IF NOT EXISTS plugin_kv_plugin ON plugin_kv FIELDS plugin;
+
+DEFINE TABLE IF NOT EXISTS import_job SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON import_job TYPE string;
+DEFINE FIELD IF NOT EXISTS importer ON import_job TYPE string;
+DEFINE FIELD IF NOT EXISTS file_name ON import_job TYPE string;
+DEFINE FIELD IF NOT EXISTS size ON import_job TYPE int;
+DEFINE FIELD IF NOT EXISTS dry_run ON import_job TYPE bool;
+DEFINE FIELD IF NOT EXISTS options ON import_job TYPE object FLEXIBLE DEFAULT {};
+DEFINE FIELD IF NOT EXISTS status ON import_job TYPE string;
+DEFINE FIELD IF NOT EXISTS counts ON import_job TYPE object FLEXIBLE DEFAULT {};
+DEFINE FIELD IF NOT EXISTS errors ON import_job TYPE array<object> FLEXIBLE DEFAULT [];
+DEFINE FIELD IF NOT EXISTS error_count ON import_job TYPE int DEFAULT 0;
+DEFINE FIELD IF NOT EXISTS failure ON import_job TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS created_by ON import_job TYPE string;
+DEFINE FIELD IF NOT EXISTS created_at ON import_job TYPE datetime DEFAULT time::now();
+DEFINE FIELD IF NOT EXISTS started_at ON import_job TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS finished_at ON import_job TYPE option<datetime>;
+DEFINE INDEX IF NOT EXISTS import_job_workspace ON import_job FIELDS workspace;
 "#;
 
 #[derive(Deserialize)]

@@ -24,7 +24,7 @@ use crate::pagination::{Page, PageQuery};
 
 const SNIFF_BYTES: usize = 8192;
 
-fn multipart_error(e: MultipartError) -> ApiError {
+pub(crate) fn multipart_error(e: MultipartError) -> ApiError {
     match e {
         MultipartError::ContentTypeMissing
         | MultipartError::ContentTypeParse
@@ -40,7 +40,7 @@ fn multipart_error(e: MultipartError) -> ApiError {
     }
 }
 
-fn too_large(limit: u64, what: &str) -> ApiError {
+pub(crate) fn too_large(limit: u64, what: &str) -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
         "payload_too_large",

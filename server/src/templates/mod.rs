@@ -21,6 +21,14 @@ use syntax::TemplateIssue;
 pub struct RenderSettings {
     pub language: Language,
     pub time_zone: chrono_tz::Tz,
+    /// The workspace's locale tag as stored (`tr`, `en-GB`).
+    pub locale: String,
+}
+
+impl RenderSettings {
+    pub fn locale(&self) -> &str {
+        &self.locale
+    }
 }
 
 pub async fn render_settings(
@@ -43,9 +51,11 @@ pub async fn render_settings(
         .as_str()
         .and_then(|tz| tz.parse().ok())
         .unwrap_or(chrono_tz::Europe::Istanbul);
+    let locale = row["locale"].as_str().unwrap_or("tr").to_owned();
     Ok(RenderSettings {
         language,
         time_zone,
+        locale,
     })
 }
 
@@ -99,9 +109,11 @@ pub async fn compile(state: &AppState, workspace: &str, body: &str) -> Result<Co
         .map(|(name, v)| (name.clone(), v.definition()))
         .collect();
     let custom_fields = known_custom_fields(state, workspace).await?;
+    let plugins = state.plugins.resolvers(workspace).await?;
     let scope = Scope {
         variables: &definitions,
         custom_fields: &custom_fields,
+        plugins: &plugins,
     };
     let template = CompiledTemplate::compile(body, &scope).map_err(invalid_template)?;
     let used: BTreeSet<String> = syntax::parse(body)
@@ -117,16 +129,128 @@ pub async fn compile(state: &AppState, workspace: &str, body: &str) -> Result<Co
     })
 }
 
+/// The contact as a plugin sees it.
+pub fn plugin_contact(c: &Contact) -> crate::plugins::runtime::Contact {
+    crate::plugins::runtime::Contact {
+        id: c.id.clone(),
+        phone: c.phone.clone(),
+        first_name: c.first_name.clone(),
+        last_name: c.last_name.clone(),
+        email: c.email.clone(),
+        language: c.language.clone(),
+        tags: c.tags.clone(),
+        fields: c
+            .custom_fields
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(name, value)| crate::plugins::runtime::Field {
+                name: name.clone(),
+                value: match value {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                },
+            })
+            .collect(),
+    }
+}
+
+/// Asks each plugin the template needs for its values, one batch per plugin for all the contacts.
+/// Returns, per contact, the values by slot; an item the plugin could not resolve is `None` (the
+/// placeholder's fallback applies). A plugin that fails as a whole fails the render.
+pub async fn plugin_values(
+    state: &AppState,
+    workspace: &str,
+    template: &CompiledTemplate,
+    contacts: &[Contact],
+    settings: &RenderSettings,
+) -> Result<Vec<Vec<Option<String>>>, ApiError> {
+    let calls = template.plugin_calls();
+    let mut values = vec![vec![None; calls.len()]; contacts.len()];
+    let mut by_plugin: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (slot, call) in calls.iter().enumerate() {
+        by_plugin
+            .entry(call.plugin.as_str())
+            .or_default()
+            .push(slot);
+    }
+    for (name, slots) in by_plugin {
+        let (plugin, scope) = state
+            .plugins
+            .usable(
+                workspace,
+                name,
+                crate::plugins::manifest::PluginKind::VariableResolver,
+            )
+            .await?;
+        let context =
+            crate::plugins::runtime::context(workspace, settings.locale(), settings.time_zone);
+        let mut batch = Vec::with_capacity(contacts.len() * slots.len());
+        for contact in contacts {
+            let wit_contact = plugin_contact(contact);
+            for slot in &slots {
+                let call = &calls[*slot];
+                batch.push(crate::plugins::runtime::ResolveRequest {
+                    variable: call.variable.clone(),
+                    arguments: call.arguments.clone(),
+                    contact: wit_contact.clone(),
+                });
+            }
+        }
+        let answers = state
+            .plugins
+            .runtime
+            .resolve(plugin, scope, context, batch)
+            .await?;
+        for (i, answer) in answers.into_iter().enumerate() {
+            let slot = slots[i % slots.len()];
+            match answer {
+                Ok(value) if !value.is_empty() => values[i / slots.len()][slot] = Some(value),
+                Ok(_) => {}
+                Err(reason) => {
+                    tracing::debug!(plugin = name, %reason, "plugin gave no value; fallback used")
+                }
+            }
+        }
+    }
+    Ok(values)
+}
+
+/// Renders for one contact, calling plugin resolvers as the template needs.
+pub async fn render_one(
+    state: &AppState,
+    workspace: &str,
+    template: &CompiledTemplate,
+    contact: &Contact,
+    settings: &RenderSettings,
+) -> Result<String, ApiError> {
+    let values = plugin_values(
+        state,
+        workspace,
+        template,
+        std::slice::from_ref(contact),
+        settings,
+    )
+    .await?;
+    render_for(
+        template,
+        contact,
+        settings,
+        values.first().map(Vec::as_slice).unwrap_or(&[]),
+    )
+}
+
 pub fn render_for(
     template: &CompiledTemplate,
     contact: &Contact,
     settings: &RenderSettings,
+    plugin_values: &[Option<String>],
 ) -> Result<String, ApiError> {
     let input = RenderInput {
         contact,
         language: settings.language,
         time_zone: settings.time_zone,
         now: Utc::now(),
+        plugin_values,
     };
     template.render(&input).map_err(|e| {
         ApiError::new(

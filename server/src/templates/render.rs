@@ -46,8 +46,11 @@ pub enum VariableKind {
     Field(String),
     /// The current date and time in a format.
     DateTime(String),
-    /// Resolved by a plugin; none are installed yet, so compiling with one is an error.
-    Plugin(String),
+    /// Resolved by a variable-resolver plugin: the plugin and the variable it provides.
+    Plugin {
+        plugin: String,
+        variable: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +74,16 @@ enum Source {
     CustomField(String),
     Static(String),
     Now(String),
+    /// The value a plugin resolved before rendering, by its slot in [`CompiledTemplate::plugin_calls`].
+    Plugin(usize),
+}
+
+/// A placeholder a plugin resolves: called in batches before rendering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginCall {
+    pub plugin: String,
+    pub variable: String,
+    pub arguments: Vec<String>,
 }
 
 /// Built-in names, Turkish and English alike.
@@ -116,6 +129,8 @@ pub struct Scope<'a> {
     pub variables: &'a BTreeMap<String, VariableDef>,
     /// Custom field names seen on the workspace's contacts.
     pub custom_fields: &'a BTreeSet<String>,
+    /// Variable-resolver plugins enabled in the workspace, with the variables each provides.
+    pub plugins: &'a BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug)]
@@ -129,6 +144,7 @@ pub struct CompiledTemplate {
     parsed: ParsedBody,
     placeholders: Vec<CompiledPlaceholder>,
     handlebars: Option<Handlebars<'static>>,
+    plugin_calls: Vec<PluginCall>,
 }
 
 /// Per-render facts: who, where, when.
@@ -137,18 +153,35 @@ pub struct RenderInput<'a> {
     pub language: Language,
     pub time_zone: Tz,
     pub now: DateTime<Utc>,
+    /// This contact's plugin values, by slot (see [`CompiledTemplate::plugin_calls`]); `None` where
+    /// the plugin gave no value, so the fallback applies.
+    pub plugin_values: &'a [Option<String>],
 }
 
-fn resolve(name: &str, scope: &Scope<'_>) -> Result<(Source, Option<String>), String> {
+/// What a placeholder resolves to before plugin calls are given their slots.
+enum Resolved {
+    Source(Source),
+    Plugin { plugin: String, variable: String },
+}
+
+fn provided_by<'s>(scope: &'s Scope<'_>, variable: &str) -> Option<&'s String> {
+    scope
+        .plugins
+        .iter()
+        .find(|(_, variables)| variables.iter().any(|v| v == variable))
+        .map(|(plugin, _)| plugin)
+}
+
+fn resolve(name: &str, scope: &Scope<'_>) -> Result<(Resolved, Option<String>), String> {
     // Contact fields first (built-in contact fields, then custom fields), then workspace variables,
     // then the other built-ins.
     if let Some(source @ (Source::FirstName | Source::LastName | Source::Phone | Source::Email)) =
         builtin(name)
     {
-        return Ok((source, None));
+        return Ok((Resolved::Source(source), None));
     }
     if scope.custom_fields.contains(name) {
-        return Ok((Source::CustomField(name.to_owned()), None));
+        return Ok((Resolved::Source(Source::CustomField(name.to_owned())), None));
     }
     if let Some(variable) = scope.variables.get(name) {
         let source = match &variable.kind {
@@ -162,17 +195,43 @@ fn resolve(name: &str, scope: &Scope<'_>) -> Result<(Source, Option<String>), St
                 })
                 .unwrap_or_else(|| Source::CustomField(field.clone())),
             VariableKind::DateTime(format) => Source::Now(format.clone()),
-            VariableKind::Plugin(plugin) => {
-                return Err(format!(
-                    "`%{name}%` needs the plugin `{plugin}`, which is not installed (no such plugin)"
+            VariableKind::Plugin {
+                plugin,
+                variable: provided,
+            } => {
+                if !scope
+                    .plugins
+                    .get(plugin)
+                    .is_some_and(|vars| vars.contains(provided))
+                {
+                    return Err(format!(
+                        "`%{name}%` needs `%{provided}%` from the plugin `{plugin}`, which is not installed or not enabled in this workspace"
+                    ));
+                }
+                return Ok((
+                    Resolved::Plugin {
+                        plugin: plugin.clone(),
+                        variable: provided.clone(),
+                    },
+                    variable.fallback.clone(),
                 ));
             }
         };
-        return Ok((source, variable.fallback.clone()));
+        return Ok((Resolved::Source(source), variable.fallback.clone()));
     }
-    builtin(name)
-        .map(|s| (s, None))
-        .ok_or_else(|| format!("unknown variable `%{name}%`"))
+    if let Some(source) = builtin(name) {
+        return Ok((Resolved::Source(source), None));
+    }
+    if let Some(plugin) = provided_by(scope, name) {
+        return Ok((
+            Resolved::Plugin {
+                plugin: plugin.clone(),
+                variable: name.to_owned(),
+            },
+            None,
+        ));
+    }
+    Err(format!("unknown variable `%{name}%`"))
 }
 
 impl CompiledTemplate {
@@ -181,13 +240,39 @@ impl CompiledTemplate {
         let parsed = syntax::parse(body)?;
         let mut issues = Vec::new();
         let mut placeholders = Vec::with_capacity(parsed.placeholders.len());
+        let mut plugin_calls: Vec<PluginCall> = Vec::new();
         for p in &parsed.placeholders {
             match resolve(&p.name, scope) {
-                Ok((source, variable_fallback)) => placeholders.push(CompiledPlaceholder {
-                    source,
-                    fallback: p.fallback.clone().or(variable_fallback),
-                    format: p.format.clone(),
-                }),
+                Ok((resolved, variable_fallback)) => {
+                    let (source, format) = match resolved {
+                        Resolved::Source(source) => (source, p.format.clone()),
+                        Resolved::Plugin { plugin, variable } => {
+                            // After the colon come the plugin's arguments, not a date format.
+                            let call = PluginCall {
+                                plugin,
+                                variable,
+                                arguments: p
+                                    .format
+                                    .as_deref()
+                                    .map(|f| f.split(',').map(|a| a.trim().to_owned()).collect())
+                                    .unwrap_or_default(),
+                            };
+                            let slot = match plugin_calls.iter().position(|c| *c == call) {
+                                Some(slot) => slot,
+                                None => {
+                                    plugin_calls.push(call);
+                                    plugin_calls.len() - 1
+                                }
+                            };
+                            (Source::Plugin(slot), None)
+                        }
+                    };
+                    placeholders.push(CompiledPlaceholder {
+                        source,
+                        fallback: p.fallback.clone().or(variable_fallback),
+                        format,
+                    })
+                }
                 Err(message) => issues.push(TemplateIssue {
                     kind: "unknown_variable".into(),
                     message,
@@ -214,7 +299,14 @@ impl CompiledTemplate {
             parsed,
             placeholders,
             handlebars,
+            plugin_calls,
         })
+    }
+
+    /// The distinct plugin values this template needs per contact; slot `i` of
+    /// [`RenderInput::plugin_values`] holds the answer to call `i`.
+    pub fn plugin_calls(&self) -> &[PluginCall] {
+        &self.plugin_calls
     }
 
     pub fn render(&self, input: &RenderInput<'_>) -> Result<String, String> {
@@ -367,6 +459,11 @@ fn write_source(out: &mut String, p: &CompiledPlaceholder, input: &RenderInput<'
             input.language,
         ),
         Source::Static(value) => out.push_str(value),
+        Source::Plugin(slot) => {
+            if let Some(Some(value)) = input.plugin_values.get(*slot) {
+                out.push_str(value);
+            }
+        }
         Source::CustomField(name) => match c.custom_fields.get(name) {
             Some(Value::String(text)) => {
                 match (&p.format, NaiveDate::parse_from_str(text, "%Y-%m-%d")) {
@@ -573,6 +670,7 @@ mod tests {
         let scope = Scope {
             variables: &variables,
             custom_fields: &fields,
+            plugins: &Default::default(),
         };
         let template = CompiledTemplate::compile(body, &scope).unwrap();
         let input = RenderInput {
@@ -580,6 +678,7 @@ mod tests {
             language: Language::Turkish,
             time_zone: chrono_tz::Europe::Istanbul,
             now: Utc.with_ymd_and_hms(2026, 11, 24, 7, 30, 0).unwrap(),
+            plugin_values: &[],
         };
         template.render(&input).unwrap()
     }
@@ -688,6 +787,7 @@ mod tests {
         let scope = Scope {
             variables: &variables,
             custom_fields: &fields,
+            plugins: &Default::default(),
         };
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         for _ in 0..20_000 {
@@ -702,6 +802,7 @@ mod tests {
                         language: Language::English,
                         time_zone: chrono_tz::Asia::Kolkata,
                         now: Utc::now(),
+                        plugin_values: &[],
                     };
                     let _ = template.render(&input);
                 }
@@ -722,6 +823,7 @@ mod tests {
         let scope = Scope {
             variables: &variables,
             custom_fields: &fields,
+            plugins: &Default::default(),
         };
         let issues = CompiledTemplate::compile("Merhaba %ad%,\n%soyadi% %x|y%", &scope)
             .err()

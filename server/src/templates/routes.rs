@@ -344,7 +344,8 @@ pub async fn preview(
     let contact = preview_contact(&state, &workspace, body.contact_id, body.contact).await?;
     let compiled = super::compile(&state, &workspace, &template.body).await?;
     let settings = super::render_settings(&state, &workspace).await?;
-    let text = super::render_for(&compiled.template, &contact, &settings)?;
+    let text =
+        super::render_one(&state, &workspace, &compiled.template, &contact, &settings).await?;
     let attachments = crate::media::refs(&state, &workspace, &template.media).await?;
     Ok(web::Json(Rendered { text, attachments }))
 }
@@ -390,6 +391,6 @@ pub async fn render(
     let attachments = crate::media::refs(&state, &path, &body.media).await?;
     let contact = preview_contact(&state, &path, body.contact_id, body.contact).await?;
     let settings = super::render_settings(&state, &path).await?;
-    let text = super::render_for(&compiled.template, &contact, &settings)?;
+    let text = super::render_one(&state, &path, &compiled.template, &contact, &settings).await?;
     Ok(web::Json(Rendered { text, attachments }))
 }

@@ -27,7 +27,8 @@ pub enum Kind {
     Field,
     /// The current date and time in `format` (e.g. `d MMMM yyyy`), in the workspace's time zone.
     Datetime,
-    /// Resolved by the plugin named in `plugin`.
+    /// Resolved by the variable-resolver plugin named in `plugin`: its variable named in `value`
+    /// (default: the same name as this variable). Arguments come from the placeholder: `%name:a,b%`.
     Plugin,
 }
 
@@ -72,7 +73,10 @@ impl Variable {
             Kind::Datetime => {
                 VariableKind::DateTime(self.format.clone().unwrap_or_else(|| "d MMMM yyyy".into()))
             }
-            Kind::Plugin => VariableKind::Plugin(self.plugin.clone().unwrap_or_default()),
+            Kind::Plugin => VariableKind::Plugin {
+                plugin: self.plugin.clone().unwrap_or_default(),
+                variable: self.value.clone().unwrap_or_else(|| self.name.clone()),
+            },
         };
         VariableDef {
             kind,
@@ -82,7 +86,11 @@ impl Variable {
 }
 
 /// Checks the kind-specific fields and returns the query parameters (absent fields left out: NONE).
-fn validate(input: &VariableInput, name: &str) -> Result<serde_json::Map<String, Value>, ApiError> {
+fn validate(
+    input: &VariableInput,
+    name: &str,
+    plugins: &crate::plugins::Plugins,
+) -> Result<serde_json::Map<String, Value>, ApiError> {
     if !valid_field_name(name) {
         return Err(ApiError::invalid_field(
             "name",
@@ -120,13 +128,28 @@ fn validate(input: &VariableInput, name: &str) -> Result<serde_json::Map<String,
             params.insert("format".into(), json!(format));
         }
         Kind::Plugin => {
-            let plugin = required("plugin", &input.plugin, 100)?;
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "no_such_plugin",
-                format!("no such plugin: `{plugin}` (no plugins are installed on this server)"),
-            )
-            .with_details(json!({ "field": "plugin" })));
+            let plugin_name = required("plugin", &input.plugin, 100)?;
+            let plugin = plugins
+                .get(&plugin_name)
+                .filter(|p| {
+                    p.manifest.kind == crate::plugins::manifest::PluginKind::VariableResolver
+                })
+                .ok_or_else(|| {
+                    crate::plugins::no_such_plugin(&plugin_name)
+                        .with_details(json!({ "field": "plugin" }))
+                })?;
+            let provided = input.value.clone().unwrap_or_else(|| name.to_owned());
+            if !plugin.manifest.variables.contains(&provided) {
+                return Err(ApiError::invalid_field(
+                    "value",
+                    format!(
+                        "`{plugin_name}` provides {}, not `{provided}`",
+                        plugin.manifest.variables.join(", ")
+                    ),
+                ));
+            }
+            params.insert("plugin".into(), json!(plugin_name));
+            params.insert("value".into(), json!(provided));
         }
     }
     if let Some(fallback) = clean_text("fallback", input.fallback.as_deref(), 500, true)? {
@@ -196,7 +219,7 @@ pub async fn list(
 
 /// Create a custom variable
 ///
-/// Kind `plugin` answers 422 `no_such_plugin` until the plugin system is installed.
+/// Kind `plugin` names an installed variable-resolver plugin (422 `no_such_plugin` otherwise).
 #[utoipa::path(
     tag = "variables",
     params(("workspace" = String, Path, description = "Workspace id")),
@@ -224,7 +247,7 @@ pub async fn create(
         .check(&principal.subject(), &path, "variables", "write")
         .await?;
     let name = body.name.clone().unwrap_or_default().trim().to_owned();
-    let mut params = validate(&body, &name)?;
+    let mut params = validate(&body, &name, &state.plugins)?;
     if BUILTIN_NAMES.contains(&name.as_str()) {
         return Err(ApiError::conflict(
             "name_taken",
@@ -305,7 +328,7 @@ pub async fn update(
     find(&state, &workspace, &name)
         .await?
         .ok_or_else(|| ApiError::not_found("variable"))?;
-    let mut params = validate(&body, &name)?;
+    let mut params = validate(&body, &name, &state.plugins)?;
     params.insert("ws".into(), json!(workspace));
     let sql = format!(
         "UPDATE type::record('variable', [$ws, $name]) SET kind = $kind, value = $value, field = $field, \

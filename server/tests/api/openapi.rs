@@ -88,6 +88,19 @@ async fn the_spec_lists_every_route() {
         "DELETE /api/v1/workspaces/{workspace}/media/{id}",
         "GET /api/v1/workspaces/{workspace}/media/{id}/content",
         "GET /api/v1/workspaces/{workspace}/media/{id}/thumbnail",
+        "GET /api/v1/plugins",
+        "POST /api/v1/plugins",
+        "GET /api/v1/plugins/{name}",
+        "DELETE /api/v1/plugins/{name}",
+        "GET /api/v1/workspaces/{workspace}/plugins",
+        "GET /api/v1/workspaces/{workspace}/plugins/{name}",
+        "PATCH /api/v1/workspaces/{workspace}/plugins/{name}",
+        "POST /api/v1/workspaces/{workspace}/plugins/{name}/test-send",
+        "POST /api/v1/workspaces/{workspace}/contacts/imports",
+        "GET /api/v1/workspaces/{workspace}/contacts/imports",
+        "GET /api/v1/workspaces/{workspace}/contacts/imports/{id}",
+        "GET /api/v1/workspaces/{workspace}/contacts/imports/{id}/events",
+        "GET /api/v1/workspaces/{workspace}/contacts/imports/{id}/errors.csv",
     ];
     expected.sort();
     assert_eq!(operations, expected);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Contact import benchmark: a generated CSV of N rows (default 1,000,000; Turkish names, a custom
+# field, a few bad rows) uploaded to a release Ulak with the embedded store and imported end to end
+# through the csv-importer plugin. Prints the time from upload to `done`, rows per second, the
+# counts, and the server's peak RSS. Loopback only.
+# Usage: bench/import.sh [rows]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ulak-target}"
+N="${1:-1000000}"
+WORK="$(mktemp -d)"
+PORT=18184
+cleanup() { [ -n "${ULAK:-}" ] && kill "$ULAK" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+. bench/lib.sh
+./plugins/build.sh
+cargo build --release -q -p ulak --bin ulak
+
+python3 - "$N" "$WORK/contacts.csv" <<'PY'
+import sys, random
+n, path = int(sys.argv[1]), sys.argv[2]
+first = ["Ayşe", "Çağlar", "İlkay", "Gülşen", "Mehmet", "Şule", "Öykü", "Ümit", "Işıl", "Ahmet"]
+last = ["Yılmaz", "Öztürk", "Şahin", "Ünal", "Kaya", "Aydın", "Çelik", "Doğan", "Arslan", "Koç"]
+cities = ["İstanbul", "İzmir", "Ankara", "Bursa", "Antalya"]
+random.seed(7)
+with open(path, "w", encoding="utf-8", newline="") as f:
+    f.write("Ad;Soyad;Telefon;Şehir;Etiketler\r\n")
+    for i in range(n):
+        phone = "12" if i % 100_000 == 99_999 else f"05{30 + i % 20}{i // 20 % 10_000_000:07d}"
+        f.write(f"{random.choice(first)};{random.choice(last)};{phone};{random.choice(cities)};müşteri\r\n")
+PY
+echo "== file: $N rows, $(du -h "$WORK/contacts.csv" | cut -f1)"
+
+ULAK__LOG__LEVEL=warn ULAK__PLUGINS__DIR=plugins "$CARGO_TARGET_DIR/release/ulak" serve --data "$WORK/data" --listen "127.0.0.1:$PORT" > "$WORK/ulak.log" 2>&1 &
+ULAK=$!
+wait_for "http://127.0.0.1:$PORT/readyz"
+bootstrap "$PORT"
+echo "== idle RSS before: $(awk '/VmRSS/ {print $2}' /proc/$ULAK/status) kB"
+started=$(date +%s.%N)
+JOB=$(curl -fsS -H "Authorization: Bearer $ULAK_TOKEN" -F "file=@$WORK/contacts.csv" \
+  "http://127.0.0.1:$PORT/api/v1/workspaces/$ULAK_WS/contacts/imports" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+uploaded=$(date +%s.%N)
+# The event stream ends when the job is done or failed.
+curl -fsS -N -H "Authorization: Bearer $ULAK_TOKEN" \
+  "http://127.0.0.1:$PORT/api/v1/workspaces/$ULAK_WS/contacts/imports/$JOB/events" | tail -n 2 > "$WORK/last"
+finished=$(date +%s.%N)
+python3 - "$WORK/last" "$started" "$uploaded" "$finished" "$N" <<'PY'
+import json, sys
+last = [l for l in open(sys.argv[1]) if l.startswith("data: ")][-1]
+job = json.loads(last[6:])
+started, uploaded, finished, n = map(float, sys.argv[2:6])
+print(f"== status {job['status']}, counts {job['counts']}, failure {job.get('failure')}")
+print(f"upload: {uploaded - started:.1f} s; upload to done: {finished - uploaded:.1f} s; "
+      f"end to end: {finished - started:.1f} s ({n / (finished - started):,.0f} rows/s)")
+PY
+echo "ulak peak RSS (VmHWM): $(awk '/VmHWM/ {print $2}' /proc/$ULAK/status) kB"
+curl -fsS -H "Authorization: Bearer $ULAK_TOKEN" "http://127.0.0.1:$PORT/api/v1/workspaces/$ULAK_WS/contacts?limit=1" | head -c 300; echo

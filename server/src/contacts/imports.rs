@@ -1,0 +1,747 @@
+//! Contact imports: an uploaded file is handed to an importer plugin in chunks; the host normalises
+//! each phone with the workspace's rules (the same as the API), merges duplicates by phone, and
+//! writes contacts in batches while the plugin reads the next chunk. Progress lives on the job row
+//! and streams to watchers; every bad row is kept in a CSV report.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::{Semaphore, watch};
+use utoipa::ToSchema;
+
+use super::model::{ContactInput, Phone};
+use super::{FIELDS, StoredContact, Validated, validate};
+use crate::app::AppState;
+use crate::contacts::model::Contact;
+use crate::error::ApiError;
+use crate::plugins::manifest::PluginKind;
+use crate::plugins::runtime::{ImportBatch, ImportSession};
+
+/// Row errors kept on the job itself; the CSV report has all of them.
+const ERRORS_ON_JOB: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ImportStatus {
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+impl ImportStatus {
+    pub fn finished(self) -> bool {
+        matches!(self, ImportStatus::Done | ImportStatus::Failed)
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct ImportCounts {
+    /// Records the importer read (contacts and bad rows).
+    pub read: u64,
+    /// New contacts.
+    pub created: u64,
+    /// Existing contacts the import updated.
+    pub updated: u64,
+    /// Records left alone: a phone seen earlier in the same file, or an existing contact when
+    /// `update_existing` is false.
+    pub skipped: u64,
+    /// Bad rows (no or invalid phone, invalid field).
+    pub failed: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RowIssue {
+    pub row: u32,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ImportJob {
+    #[schema(example = "k3j2h4g5f6d7s8a9q0w1")]
+    pub id: String,
+    #[schema(example = "csv-importer")]
+    pub importer: String,
+    pub file_name: String,
+    /// Bytes uploaded.
+    pub size: u64,
+    /// Counted and checked, nothing written.
+    pub dry_run: bool,
+    pub status: ImportStatus,
+    pub counts: ImportCounts,
+    /// The first 100 bad rows; all of them are in `errors.csv`.
+    pub errors: Vec<RowIssue>,
+    pub error_count: u64,
+    /// Why the whole import failed (the file could not be read, the plugin failed …).
+    pub failure: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+const JOB_FIELDS: &str = "record::id(id) AS id, importer, file_name, size, dry_run, status, counts, \
+     errors, error_count, failure, created_at, started_at, finished_at";
+
+/// What the user asked for besides the file. `options` is also passed to the plugin as it is.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    pub importer: String,
+    pub file_name: String,
+    pub size: u64,
+    pub dry_run: bool,
+    pub options: Map<String, Value>,
+}
+
+/// Options the host itself reads.
+struct HostOptions {
+    region: String,
+    tags: Vec<String>,
+    update_existing: bool,
+}
+
+impl HostOptions {
+    fn read(options: &Map<String, Value>, workspace_region: String) -> Result<Self, ApiError> {
+        let region = match options.get("default_region") {
+            None | Some(Value::Null) => workspace_region,
+            Some(Value::String(r))
+                if r.len() == 2 && r.chars().all(|c| c.is_ascii_alphabetic()) =>
+            {
+                r.to_ascii_uppercase()
+            }
+            Some(_) => {
+                return Err(ApiError::invalid_field(
+                    "options.default_region",
+                    "must be a two-letter region code such as TR",
+                ));
+            }
+        };
+        let tags = match options.get("tags") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+                super::model::clean_tags(
+                    items
+                        .iter()
+                        .filter_map(|t| t.as_str().map(str::to_owned))
+                        .collect(),
+                )?
+            }
+            Some(_) => {
+                return Err(ApiError::invalid_field(
+                    "options.tags",
+                    "must be an array of tags",
+                ));
+            }
+        };
+        let update_existing = match options.get("update_existing") {
+            None | Some(Value::Null) => true,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(ApiError::invalid_field(
+                    "options.update_existing",
+                    "must be true or false",
+                ));
+            }
+        };
+        Ok(Self {
+            region,
+            tags,
+            update_existing,
+        })
+    }
+}
+
+/// Jobs being worked on in this process: a limit on how many run at once, and their progress.
+pub struct ImportJobs {
+    slots: Arc<Semaphore>,
+    live: Mutex<HashMap<String, watch::Sender<ImportJob>>>,
+}
+
+impl ImportJobs {
+    pub fn new(concurrent: usize) -> Self {
+        Self {
+            slots: Arc::new(Semaphore::new(concurrent)),
+            live: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Progress of a job running here, if it is.
+    pub fn watch(&self, id: &str) -> Option<watch::Receiver<ImportJob>> {
+        self.live.lock().get(id).map(|tx| tx.subscribe())
+    }
+}
+
+pub fn imports_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("imports")
+}
+
+pub fn upload_path(data_dir: &Path, id: &str) -> PathBuf {
+    imports_dir(data_dir).join(format!("{id}.upload"))
+}
+
+pub fn report_path(data_dir: &Path, id: &str) -> PathBuf {
+    imports_dir(data_dir).join(format!("{id}.errors.csv"))
+}
+
+pub async fn find(
+    state: &AppState,
+    workspace: &str,
+    id: &str,
+) -> Result<Option<ImportJob>, ApiError> {
+    Ok(state
+        .db
+        .row(
+            &format!(
+                "SELECT {JOB_FIELDS} FROM type::record('import_job', $id) WHERE workspace = $ws"
+            ),
+            json!({ "id": id, "ws": workspace }),
+        )
+        .await?)
+}
+
+pub async fn list(
+    state: &AppState,
+    workspace: &str,
+    limit: usize,
+) -> Result<Vec<ImportJob>, ApiError> {
+    Ok(state
+        .db
+        .rows(
+            &format!(
+                "SELECT {JOB_FIELDS} FROM import_job WHERE workspace = $ws ORDER BY created_at DESC LIMIT $limit"
+            ),
+            json!({ "ws": workspace, "limit": limit }),
+        )
+        .await?)
+}
+
+/// Picks the importer: the one named, else the enabled importer that claims the file's extension.
+pub async fn choose_importer(
+    state: &AppState,
+    workspace: &str,
+    named: Option<String>,
+    file_name: &str,
+) -> Result<String, ApiError> {
+    if let Some(name) = named.filter(|n| !n.trim().is_empty()) {
+        state
+            .plugins
+            .usable(workspace, name.trim(), PluginKind::ContactImporter)
+            .await?;
+        return Ok(name.trim().to_owned());
+    }
+    let extension = Path::new(file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let settings = state.plugins.settings(workspace).await?;
+    state
+        .plugins
+        .list()
+        .into_iter()
+        .find(|p| {
+            p.manifest.kind == PluginKind::ContactImporter
+                && settings.get(p.name()).is_some_and(|s| s.enabled)
+                && p.manifest.file_extensions.contains(&extension)
+        })
+        .map(|p| p.name().to_owned())
+        .ok_or_else(|| {
+            ApiError::invalid_field(
+                "importer",
+                format!("is required: no enabled importer reads `.{extension}` files"),
+            )
+        })
+}
+
+/// Records the job and starts it in the background; the uploaded file is already at
+/// [`upload_path`]. Returns the job as queued.
+pub async fn start(
+    state: actix_web::web::Data<AppState>,
+    workspace: &str,
+    id: &str,
+    user: &str,
+    request: ImportRequest,
+) -> Result<ImportJob, ApiError> {
+    let region = super::default_region(&state, workspace).await?;
+    let host_options = HostOptions::read(&request.options, region)?;
+    let (plugin, scope) = state
+        .plugins
+        .usable(workspace, &request.importer, PluginKind::ContactImporter)
+        .await?;
+    let job: Option<ImportJob> = state
+        .db
+        .row(
+            &format!(
+                "CREATE type::record('import_job', $id) SET workspace = $ws, importer = $importer, \
+                 file_name = $file_name, size = $size, dry_run = $dry_run, options = $options, \
+                 status = 'queued', counts = $counts, created_by = $user RETURN {JOB_FIELDS}"
+            ),
+            json!({
+                "id": id,
+                "ws": workspace,
+                "importer": request.importer,
+                "file_name": request.file_name,
+                "size": request.size,
+                "dry_run": request.dry_run,
+                "options": request.options,
+                "counts": ImportCounts::default(),
+                "user": user,
+            }),
+        )
+        .await?;
+    let job = job.ok_or_else(|| ApiError::internal(anyhow::anyhow!("import job not returned")))?;
+    let (tx, _) = watch::channel(job.clone());
+    state.imports.live.lock().insert(id.to_owned(), tx.clone());
+    let settings = crate::templates::render_settings(&state, workspace).await?;
+    let context =
+        crate::plugins::runtime::context(workspace, settings.locale(), settings.time_zone);
+    let options_text = Value::Object(request.options.clone()).to_string();
+    let run = Run {
+        state: state.clone(),
+        workspace: workspace.to_owned(),
+        job: job.clone(),
+        tx,
+        options: host_options,
+        seen: HashSet::new(),
+        report: None,
+    };
+    let runtime = state.plugins.runtime.clone();
+    let slots = state.imports.slots.clone();
+    let handle = state.plugins.runtime.handle().clone();
+    handle.spawn(async move {
+        let Ok(_permit) = slots.acquire_owned().await else {
+            return;
+        };
+        let session = runtime
+            .open_import(plugin, scope, context, options_text)
+            .await;
+        run.execute(session).await;
+    });
+    Ok(job)
+}
+
+/// One import being carried out.
+struct Run {
+    state: actix_web::web::Data<AppState>,
+    workspace: String,
+    job: ImportJob,
+    tx: watch::Sender<ImportJob>,
+    options: HostOptions,
+    /// Contact ids already met in this file.
+    seen: HashSet<String>,
+    report: Option<tokio::fs::File>,
+}
+
+/// A record ready to write: its id, the merged contact and whether it exists already.
+struct Prepared {
+    row: u32,
+    input: ContactInput,
+    phone: Phone,
+}
+
+impl Run {
+    async fn execute(mut self, session: Result<ImportSession, crate::plugins::PluginError>) {
+        self.job.status = ImportStatus::Running;
+        self.job.started_at = Some(Utc::now());
+        self.save().await;
+        let outcome = match session {
+            Ok(session) => self.feed(session).await,
+            Err(e) => Err(e.to_string()),
+        };
+        match outcome {
+            Ok(()) => self.job.status = ImportStatus::Done,
+            Err(reason) => {
+                tracing::warn!(job = %self.job.id, %reason, "contact import failed");
+                self.job.status = ImportStatus::Failed;
+                self.job.failure = Some(reason);
+            }
+        }
+        self.job.finished_at = Some(Utc::now());
+        if let Some(mut report) = self.report.take() {
+            let _ = report.flush().await;
+        }
+        self.save().await;
+        let data_dir = &self.state.settings.storage.data_dir;
+        let _ = tokio::fs::remove_file(upload_path(data_dir, &self.job.id)).await;
+        self.state.imports.live.lock().remove(&self.job.id);
+    }
+
+    /// Reads the file chunk by chunk; each chunk's records are written while the plugin reads the
+    /// next one.
+    async fn feed(&mut self, session: ImportSession) -> Result<(), String> {
+        let data_dir = self.state.settings.storage.data_dir.clone();
+        let chunk_bytes = self.state.settings.imports.chunk_bytes;
+        let mut file = tokio::fs::File::open(upload_path(&data_dir, &self.job.id))
+            .await
+            .map_err(|e| format!("the uploaded file is gone: {e}"))?;
+        let mut session = Some(session);
+        let mut pending: Option<ImportBatch> = None;
+        loop {
+            let mut chunk = vec![0u8; chunk_bytes];
+            let mut filled = 0;
+            while filled < chunk_bytes {
+                let n = file
+                    .read(&mut chunk[filled..])
+                    .await
+                    .map_err(|e| format!("cannot read the uploaded file: {e}"))?;
+                if n == 0 {
+                    break;
+                }
+                filled += n;
+            }
+            chunk.truncate(filled);
+            let last = filled == 0;
+            let current = session.take().ok_or("the importer session was lost")?;
+            let plugin_call = async move {
+                if last {
+                    current.finish().await
+                } else {
+                    current.push(chunk).await
+                }
+            };
+            let previous = pending.take();
+            let ((next_session, produced), written) = tokio::join!(plugin_call, async {
+                match previous {
+                    Some(batch) => self.absorb(batch).await,
+                    None => Ok(()),
+                }
+            });
+            written?;
+            session = next_session;
+            pending = Some(produced.map_err(|e| e.to_string())?);
+            if last {
+                break;
+            }
+        }
+        if let Some(batch) = pending {
+            self.absorb(batch).await?;
+        }
+        Ok(())
+    }
+
+    /// Normalises, merges and writes one batch from the plugin, then publishes progress.
+    async fn absorb(&mut self, batch: ImportBatch) -> Result<(), String> {
+        let ImportBatch { contacts, errors } = batch;
+        self.job.counts.read += (contacts.len() + errors.len()) as u64;
+        for error in errors {
+            self.fail_row(error.row, error.message).await;
+        }
+        let mut prepared: Vec<Prepared> = Vec::with_capacity(contacts.len());
+        let mut positions: HashMap<String, usize> = HashMap::new();
+        for record in contacts {
+            let phone = match Phone::parse("phone", &record.phone, &self.options.region) {
+                Ok(phone) => phone,
+                Err(_) if record.phone.trim().is_empty() => {
+                    self.fail_row(record.row, "no phone number".into()).await;
+                    continue;
+                }
+                Err(_) => {
+                    self.fail_row(
+                        record.row,
+                        format!("`{}` is not a valid phone number", record.phone.trim()),
+                    )
+                    .await;
+                    continue;
+                }
+            };
+            let mut custom = BTreeMap::new();
+            for field in record.fields {
+                if let Some(key) = field_key(&field.name)
+                    && !field.value.trim().is_empty()
+                {
+                    custom.insert(key, Value::String(field.value.trim().to_owned()));
+                }
+            }
+            let mut tags = record.tags;
+            tags.extend(self.options.tags.iter().cloned());
+            let input = ContactInput {
+                phone: Some(phone.as_str().to_owned()),
+                first_name: non_empty(record.first_name),
+                last_name: non_empty(record.last_name),
+                email: non_empty(record.email),
+                tags: Some(tags),
+                custom_fields: Some(custom),
+                ..ContactInput::default()
+            };
+            let id = phone.id();
+            if !self.seen.insert(id.clone()) {
+                // The same phone earlier in this file: fill in what this row adds.
+                self.job.counts.skipped += 1;
+                if let Some(&at) = positions.get(&id) {
+                    merge_into(&mut prepared[at].input, input);
+                }
+                continue;
+            }
+            positions.insert(id, prepared.len());
+            prepared.push(Prepared {
+                row: record.row,
+                input,
+                phone,
+            });
+        }
+        for group in prepared.chunks(self.state.settings.imports.batch_rows.max(1)) {
+            self.write(group).await?;
+        }
+        self.save().await;
+        Ok(())
+    }
+
+    /// Merges over the existing contacts and writes new and updated ones in one transaction each.
+    async fn write(&mut self, group: &[Prepared]) -> Result<(), String> {
+        let ids: Vec<String> = group.iter().map(|p| p.phone.id()).collect();
+        let existing: Vec<StoredContact> = self
+            .state
+            .db
+            .rows(
+                &format!(
+                    "SELECT {FIELDS} FROM array::map($ids, |$id| type::record('contact', [$ws, $id]))"
+                ),
+                json!({ "ws": self.workspace, "ids": ids }),
+            )
+            .await
+            .map_err(|e| format!("cannot read existing contacts: {e}"))?;
+        let existing: HashMap<String, Contact> = existing
+            .into_iter()
+            .map(|s| {
+                let c = Contact::from(s);
+                (c.id.clone(), c)
+            })
+            .collect();
+        let mut created = Vec::new();
+        let mut updated = Vec::new();
+        let mut field_names: HashSet<String> = HashSet::new();
+        for p in group {
+            let current = existing.get(&p.phone.id());
+            if current.is_some() && !self.options.update_existing {
+                self.job.counts.skipped += 1;
+                continue;
+            }
+            let mut input = p.input.clone();
+            if let Some(current) = current {
+                // Tags and custom fields add to what the contact has; names and email replace.
+                let mut tags = current.tags.clone();
+                tags.extend(input.tags.take().unwrap_or_default());
+                input.tags = Some(tags);
+                let mut custom = current.custom_fields.clone();
+                custom.extend(input.custom_fields.take().unwrap_or_default());
+                input.custom_fields = Some(custom);
+            }
+            match validate(input, current, &self.options.region) {
+                Ok(Validated { params, .. }) => {
+                    if let Some(Value::Object(custom)) = params.get("custom_fields") {
+                        field_names.extend(custom.keys().cloned());
+                    }
+                    if current.is_some() {
+                        updated.push(Value::Object(params));
+                    } else {
+                        created.push(Value::Object(params));
+                    }
+                }
+                Err(e) => self.fail_row(p.row, e.message().to_owned()).await,
+            }
+        }
+        if !self.job.dry_run {
+            self.store(&mut created, &updated, field_names).await?;
+        }
+        self.job.counts.created += created.len() as u64;
+        self.job.counts.updated += updated.len() as u64;
+        Ok(())
+    }
+
+    async fn store(
+        &self,
+        created: &mut [Value],
+        updated: &[Value],
+        field_names: HashSet<String>,
+    ) -> Result<(), String> {
+        let ws = &self.workspace;
+        for row in created.iter_mut() {
+            if let Value::Object(map) = row {
+                let id = map.get("id").cloned().unwrap_or(Value::Null);
+                map.insert("id".into(), json!([ws, id]));
+                map.insert("workspace".into(), json!(ws));
+            }
+        }
+        if !created.is_empty() {
+            self.state
+                .db
+                .exec("INSERT INTO contact $rows", json!({ "rows": created }))
+                .await
+                .map_err(|e| format!("cannot store contacts: {e}"))?;
+        }
+        if !updated.is_empty() {
+            self.state
+                .db
+                .exec(
+                    "FOR $c IN $rows { UPDATE type::record('contact', [$ws, $c.id]) MERGE { \
+                     first_name: $c.first_name, last_name: $c.last_name, email: $c.email, \
+                     tags: $c.tags, tag_keys: $c.tag_keys, custom_fields: $c.custom_fields, \
+                     search: $c.search, updated_at: time::now() }; }",
+                    json!({ "ws": ws, "rows": updated }),
+                )
+                .await
+                .map_err(|e| format!("cannot update contacts: {e}"))?;
+        }
+        let names: Vec<&String> = field_names.iter().collect();
+        super::register_field_names(&self.state, ws, names)
+            .await
+            .map_err(|e| format!("cannot record custom field names: {e}"))?;
+        Ok(())
+    }
+
+    async fn fail_row(&mut self, row: u32, message: String) {
+        self.job.counts.failed += 1;
+        self.job.error_count += 1;
+        if self.report.is_none() {
+            let path = report_path(&self.state.settings.storage.data_dir, &self.job.id);
+            match tokio::fs::File::create(&path).await {
+                Ok(mut file) => {
+                    let _ = file.write_all(b"row,message\n").await;
+                    self.report = Some(file);
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot write the import error report"),
+            }
+        }
+        if let Some(report) = &mut self.report {
+            let line = format!("{row},{}\n", csv_cell(&message));
+            let _ = report.write_all(line.as_bytes()).await;
+        }
+        if self.job.errors.len() < ERRORS_ON_JOB {
+            self.job.errors.push(RowIssue { row, message });
+        }
+    }
+
+    /// Stores the job's progress and tells watchers. A store failure is logged: progress is
+    /// best effort, the contacts are what matters.
+    async fn save(&self) {
+        let mut params = json!({
+            "id": self.job.id,
+            "status": self.job.status,
+            "counts": self.job.counts,
+            "errors": self.job.errors,
+            "error_count": self.job.error_count,
+            "failure": self.job.failure,
+            "started_at": self.job.started_at,
+            "finished_at": self.job.finished_at,
+        });
+        // An absent parameter is NONE, which `option<…>` fields take; null is not.
+        if let Value::Object(map) = &mut params {
+            map.retain(|_, v| !v.is_null());
+        }
+        let result = self
+            .state
+            .db
+            .exec(
+                "UPDATE type::record('import_job', $id) SET status = $status, counts = $counts, \
+                 errors = $errors, error_count = $error_count, failure = $failure, \
+                 started_at = <option<datetime>>$started_at, finished_at = <option<datetime>>$finished_at",
+                params,
+            )
+            .await;
+        if let Err(e) = result {
+            tracing::warn!(job = %self.job.id, error = %e, "cannot save import progress");
+        }
+        self.tx.send_replace(self.job.clone());
+    }
+}
+
+/// A column header as a custom field name usable in templates: `Doğum Tarihi` → `doğum_tarihi`
+/// (Turkish lower case, separators as `_`, other punctuation dropped).
+pub fn field_key(header: &str) -> Option<String> {
+    let lower = super::model::turkish_lowercase(header.trim());
+    let mut key = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        if c.is_alphanumeric() {
+            key.push(c);
+        } else if (c.is_whitespace() || matches!(c, '_' | '-' | '.' | '/')) && !key.ends_with('_') {
+            key.push('_');
+        }
+    }
+    let key = key.trim_matches('_');
+    let key = if key.starts_with(char::is_alphabetic) {
+        key.to_owned()
+    } else if key.is_empty() {
+        return None;
+    } else {
+        format!("alan_{key}")
+    };
+    Some(
+        key.chars()
+            .take(super::model::MAX_FIELD_NAME_CHARS)
+            .collect(),
+    )
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+/// Fills what `into` lacks from a later row with the same phone.
+fn merge_into(into: &mut ContactInput, from: ContactInput) {
+    if into.first_name.is_none() {
+        into.first_name = from.first_name;
+    }
+    if into.last_name.is_none() {
+        into.last_name = from.last_name;
+    }
+    if into.email.is_none() {
+        into.email = from.email;
+    }
+    if let (Some(tags), Some(more)) = (&mut into.tags, from.tags) {
+        tags.extend(more);
+    }
+    if let (Some(custom), Some(more)) = (&mut into.custom_fields, from.custom_fields) {
+        for (k, v) in more {
+            custom.entry(k).or_insert(v);
+        }
+    }
+}
+
+/// A CSV cell, quoted when needed; formula starts are defused as in the contact export.
+fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// Jobs a previous process left unfinished cannot resume (their plugin state is gone): mark them.
+pub async fn fail_interrupted(state: &AppState) {
+    if let Err(e) = state
+        .db
+        .exec(
+            "UPDATE import_job SET status = 'failed', failure = 'interrupted by a server restart; upload the file again', \
+             finished_at = time::now() WHERE status IN ['queued', 'running']",
+            json!({}),
+        )
+        .await
+    {
+        tracing::warn!(error = %e, "cannot mark interrupted imports");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_key;
+
+    #[test]
+    fn headers_become_template_friendly_field_names() {
+        assert_eq!(field_key("Şehir").as_deref(), Some("şehir"));
+        assert_eq!(field_key(" Doğum Tarihi ").as_deref(), Some("doğum_tarihi"));
+        assert_eq!(field_key("İl / İlçe").as_deref(), Some("il_ilçe"));
+        assert_eq!(field_key("2. Telefon").as_deref(), Some("alan_2_telefon"));
+        assert_eq!(field_key("company").as_deref(), Some("company"));
+        assert_eq!(field_key("  -- ").as_deref(), None);
+    }
+}

@@ -1,0 +1,297 @@
+//! The host side of `ulak:plugin/host`: log, config, key-value store and HTTP. Each capability is a
+//! small piece that checks its own limits and permission. These run inside a plugin call on a
+//! blocking thread, so they wait for async work with the runtime handle's `block_on`.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+use super::runtime::HostState;
+use super::runtime::bindings::resolver::ulak::plugin::{host, types};
+use crate::config::PluginSettings;
+use crate::db::Db;
+
+/// What every plugin instance shares: the store, an HTTP client and the runtime to wait on.
+pub struct Services {
+    pub db: Db,
+    pub http: reqwest::Client,
+    pub handle: tokio::runtime::Handle,
+    pub http_timeout: Duration,
+    pub http_max_response_bytes: u64,
+}
+
+impl Services {
+    pub fn new(
+        db: Db,
+        handle: tokio::runtime::Handle,
+        settings: &PluginSettings,
+    ) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            // A redirect could lead outside the allow-list; plugins see the 3xx instead.
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_millis(settings.http_timeout_ms))
+            .user_agent(concat!(
+                "Ulak/",
+                env!("CARGO_PKG_VERSION"),
+                " (plugin host)"
+            ))
+            .build()?;
+        Ok(Self {
+            db,
+            http,
+            handle,
+            http_timeout: Duration::from_millis(settings.http_timeout_ms),
+            http_max_response_bytes: settings.http_max_response_bytes,
+        })
+    }
+}
+
+/// One allowed host: exact (`api.telegram.org`) or a domain and its subdomains (`*.example.com`).
+#[derive(Debug, Clone)]
+pub enum HostRule {
+    Exact(String),
+    Suffix(String),
+}
+
+impl HostRule {
+    /// Resolves the manifest's patterns for one configuration: `{config.url}` becomes that URL's host
+    /// (or nothing, while the URL is not set).
+    pub fn compile(patterns: &[String], config: &serde_json::Map<String, Value>) -> Vec<HostRule> {
+        patterns
+            .iter()
+            .filter_map(|pattern| {
+                if let Some(key) = pattern
+                    .strip_prefix("{config.")
+                    .and_then(|p| p.strip_suffix('}'))
+                {
+                    let url = config.get(key)?.as_str()?;
+                    let host = reqwest::Url::parse(url)
+                        .ok()?
+                        .host_str()?
+                        .to_ascii_lowercase();
+                    return Some(HostRule::Exact(host));
+                }
+                let pattern = pattern.to_ascii_lowercase();
+                Some(match pattern.strip_prefix("*.") {
+                    Some(domain) => HostRule::Suffix(domain.to_owned()),
+                    None => HostRule::Exact(pattern),
+                })
+            })
+            .collect()
+    }
+
+    pub fn allows(rules: &[HostRule], host: &str) -> bool {
+        let host = host.to_ascii_lowercase();
+        rules.iter().any(|rule| match rule {
+            HostRule::Exact(h) => *h == host,
+            HostRule::Suffix(domain) => host == *domain || host.ends_with(&format!(".{domain}")),
+        })
+    }
+}
+
+const MAX_KEY_BYTES: usize = 256;
+const MAX_VALUE_BYTES: usize = 64 * 1024;
+const MAX_LOG_CHARS: usize = 2000;
+const MAX_REQUEST_BODY_BYTES: usize = 8 << 20;
+
+impl types::Host for HostState {}
+
+impl HostState {
+    fn kv_params(&self, key: &str) -> Value {
+        json!({ "id": [self.workspace, &*self.plugin, key] })
+    }
+}
+
+impl host::Host for HostState {
+    fn log(&mut self, level: host::Level, message: String) {
+        let message: String = message.chars().take(MAX_LOG_CHARS).collect();
+        let plugin = &*self.plugin;
+        let workspace = &self.workspace;
+        match level {
+            host::Level::Trace => tracing::trace!(plugin, workspace, "{message}"),
+            host::Level::Debug => tracing::debug!(plugin, workspace, "{message}"),
+            host::Level::Info => tracing::info!(plugin, workspace, "{message}"),
+            host::Level::Warn => tracing::warn!(plugin, workspace, "{message}"),
+            host::Level::Error => tracing::error!(plugin, workspace, "{message}"),
+        }
+    }
+
+    fn config(&mut self) -> String {
+        Value::Object(self.config.clone()).to_string()
+    }
+
+    fn kv_get(&mut self, key: String) -> Option<Vec<u8>> {
+        if key.len() > MAX_KEY_BYTES {
+            return None;
+        }
+        let db = self.services.db.clone();
+        let params = self.kv_params(&key);
+        let stored: Result<Option<String>, _> = self.services.handle.block_on(async move {
+            db.row(
+                "SELECT VALUE value FROM type::record('plugin_kv', $id)",
+                params,
+            )
+            .await
+        });
+        match stored {
+            Ok(value) => value.and_then(|hex_text| hex::decode(hex_text).ok()),
+            Err(e) => {
+                tracing::warn!(plugin = &*self.plugin, error = %e, "plugin key-value read failed");
+                None
+            }
+        }
+    }
+
+    fn kv_set(&mut self, key: String, value: Vec<u8>) -> Result<(), String> {
+        if key.is_empty() || key.len() > MAX_KEY_BYTES {
+            return Err(format!("keys are 1–{MAX_KEY_BYTES} bytes"));
+        }
+        if value.len() > MAX_VALUE_BYTES {
+            return Err(format!("values are at most {MAX_VALUE_BYTES} bytes"));
+        }
+        let db = self.services.db.clone();
+        let mut params = self.kv_params(&key);
+        params["value"] = json!(hex::encode(&value));
+        params["ws"] = json!(self.workspace);
+        params["plugin"] = json!(&*self.plugin);
+        self.services
+            .handle
+            .block_on(async move {
+                db.exec(
+                    "UPSERT type::record('plugin_kv', $id) SET workspace = $ws, plugin = $plugin, \
+                     value = $value, updated_at = time::now()",
+                    params,
+                )
+                .await
+            })
+            .map_err(|e| {
+                tracing::warn!(plugin = &*self.plugin, error = %e, "plugin key-value write failed");
+                "the store is unavailable".to_owned()
+            })
+    }
+
+    fn kv_delete(&mut self, key: String) {
+        let db = self.services.db.clone();
+        let params = self.kv_params(&key);
+        if let Err(e) = self.services.handle.block_on(async move {
+            db.exec("DELETE type::record('plugin_kv', $id)", params)
+                .await
+        }) {
+            tracing::warn!(plugin = &*self.plugin, error = %e, "plugin key-value delete failed");
+        }
+    }
+
+    fn http_fetch(&mut self, request: host::HttpRequest) -> Result<host::HttpResponse, String> {
+        let url = reqwest::Url::parse(&request.url).map_err(|e| format!("bad URL: {e}"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!(
+                "not allowed: the scheme `{}` (only http and https)",
+                url.scheme()
+            ));
+        }
+        let host_name = url.host_str().unwrap_or_default().to_owned();
+        if !HostRule::allows(&self.rules, &host_name) {
+            tracing::warn!(plugin = &*self.plugin, host = %host_name, "plugin HTTP request refused");
+            return Err(format!(
+                "not allowed: `{host_name}` is not among the hosts this plugin's manifest permits"
+            ));
+        }
+        let method = reqwest::Method::from_bytes(request.method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| format!("bad method `{}`", request.method))?;
+        if request
+            .body
+            .as_ref()
+            .is_some_and(|b| b.len() > MAX_REQUEST_BODY_BYTES)
+        {
+            return Err(format!(
+                "request bodies are at most {MAX_REQUEST_BODY_BYTES} bytes"
+            ));
+        }
+        let mut builder = self.services.http.request(method, url);
+        for types::Header { name, value } in request.headers {
+            // The host sets these itself.
+            if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("content-length") {
+                continue;
+            }
+            builder = builder.header(name, value);
+        }
+        if let Some(body) = request.body {
+            builder = builder.body(body);
+        }
+        let limit = self.services.http_max_response_bytes;
+        let timeout = self.services.http_timeout;
+        self.services.handle.block_on(async move {
+            let response = builder.send().await.map_err(|e| {
+                if e.is_timeout() {
+                    format!("timed out after {} ms", timeout.as_millis())
+                } else {
+                    format!("request failed: {}", without_url(&e))
+                }
+            })?;
+            let status = response.status().as_u16();
+            let headers = response
+                .headers()
+                .iter()
+                .filter_map(|(name, value)| {
+                    Some(types::Header {
+                        name: name.as_str().to_owned(),
+                        value: value.to_str().ok()?.to_owned(),
+                    })
+                })
+                .collect();
+            let mut body = Vec::new();
+            let mut stream = response.bytes_stream();
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk
+                    .map_err(|e| format!("reading the response failed: {}", without_url(&e)))?;
+                if (body.len() + chunk.len()) as u64 > limit {
+                    return Err(format!("the response is larger than {limit} bytes"));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(host::HttpResponse {
+                status,
+                headers,
+                body,
+            })
+        })
+    }
+}
+
+/// reqwest errors carry the URL, which may hold a token (Telegram puts it in the path).
+fn without_url(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    if let Some(url) = error.url() {
+        text = text.replace(url.as_str(), "<url>");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_rules_match_exact_hosts_subdomains_and_configured_urls() {
+        let config = json!({"url": "https://hooks.Example.net:8443/in?x=1"});
+        let rules = HostRule::compile(
+            &[
+                "api.telegram.org".into(),
+                "*.example.org".into(),
+                "{config.url}".into(),
+                "{config.missing}".into(),
+            ],
+            config.as_object().unwrap(),
+        );
+        assert!(HostRule::allows(&rules, "api.telegram.org"));
+        assert!(HostRule::allows(&rules, "API.TELEGRAM.ORG"));
+        assert!(HostRule::allows(&rules, "a.b.example.org"));
+        assert!(HostRule::allows(&rules, "example.org"));
+        assert!(HostRule::allows(&rules, "hooks.example.net"));
+        assert!(!HostRule::allows(&rules, "evilexample.org"));
+        assert!(!HostRule::allows(&rules, "telegram.org"));
+        assert!(!HostRule::allows(&rules, "127.0.0.1"));
+        assert!(!HostRule::allows(&[], "anything"));
+    }
+}

@@ -1,0 +1,513 @@
+//! Plugins: installing, upgrading and removing WebAssembly components, their per-workspace state
+//! (enabled, configuration), and the sandboxed runtime that calls them. Installed components are
+//! kept under `<data>/plugins/<sha256>.wasm` and listed in the store; bundled and drop-in plugins are
+//! picked up from `plugins.dir` at start.
+
+pub mod capabilities;
+pub mod manifest;
+pub mod routes;
+pub mod runtime;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use chrono::{DateTime, Utc};
+use parking_lot::RwLock;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use capabilities::Services;
+use manifest::{Manifest, PluginKind};
+pub use runtime::{CallScope, LoadedPlugin, PluginError, Runtime};
+
+impl From<PluginError> for ApiError {
+    fn from(e: PluginError) -> Self {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "plugin_failed",
+            e.to_string(),
+        )
+        .with_details(json!({ "plugin": e.plugin }))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstallOutcome {
+    Installed,
+    Upgraded,
+    Unchanged,
+}
+
+/// A plugin's state in one workspace.
+#[derive(Debug, Clone)]
+pub struct WorkspaceSetting {
+    pub enabled: bool,
+    /// As stored (secrets included): never send this to a client as is.
+    pub config: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct StoredPlugin {
+    name: String,
+    manifest: String,
+    sha256: String,
+    source: String,
+    installed_at: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+struct StoredSetting {
+    plugin: String,
+    enabled: bool,
+    #[serde(default)]
+    config: Map<String, Value>,
+}
+
+pub struct Plugins {
+    pub runtime: Arc<Runtime>,
+    installed: RwLock<BTreeMap<String, Arc<LoadedPlugin>>>,
+    db: Db,
+    store_dir: PathBuf,
+    pub max_component_bytes: u64,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn invalid_manifest(e: manifest::Invalid) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_manifest",
+        format!("plugin.toml: {e}"),
+    )
+    .with_details(json!({ "field": e.field }))
+}
+
+pub fn no_such_plugin(name: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no_such_plugin",
+        format!("no plugin named `{name}` is installed"),
+    )
+}
+
+impl Plugins {
+    /// Sets up the runtime, loads the installed plugins, and installs or upgrades the ones found in
+    /// the plugins directory. A plugin that fails to load is logged and skipped; start goes on.
+    pub async fn start(settings: &Settings, db: Db, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
+        let services = Arc::new(Services::new(
+            db.clone(),
+            tokio::runtime::Handle::current(),
+            &settings.plugins,
+        )?);
+        let runtime = Arc::new(Runtime::new(settings, services, metrics)?);
+        let store_dir = settings.storage.data_dir.join("plugins");
+        tokio::fs::create_dir_all(&store_dir).await?;
+        let plugins = Plugins {
+            runtime,
+            installed: RwLock::new(BTreeMap::new()),
+            db,
+            store_dir,
+            max_component_bytes: settings.plugins.max_component_bytes,
+        };
+        plugins.load_installed().await?;
+        if !settings.plugins.dir.as_os_str().is_empty() {
+            plugins.install_directory(&settings.plugins.dir).await;
+        }
+        Ok(plugins)
+    }
+
+    async fn load_installed(&self) -> anyhow::Result<()> {
+        let rows: Vec<StoredPlugin> = self
+            .db
+            .rows(
+                "SELECT name, manifest, sha256, source, installed_at FROM plugin",
+                json!({}),
+            )
+            .await?;
+        for row in rows {
+            let path = self.component_path(&row.sha256);
+            let loaded = async {
+                let manifest = Manifest::parse(&row.manifest).map_err(|e| e.to_string())?;
+                let bytes = tokio::fs::read(&path)
+                    .await
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                self.prepare(
+                    manifest,
+                    bytes,
+                    row.sha256.clone(),
+                    row.source.clone(),
+                    row.installed_at,
+                )
+                .await
+                .map_err(|e| e.to_string())
+            }
+            .await;
+            match loaded {
+                Ok(plugin) => {
+                    self.installed
+                        .write()
+                        .insert(row.name.clone(), Arc::new(plugin));
+                }
+                Err(e) => {
+                    tracing::error!(plugin = %row.name, error = %e, "installed plugin not loaded")
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Each subfolder holding a `plugin.toml` and `<name>.wasm` is installed, or upgraded when its
+    /// component differs from the installed one.
+    async fn install_directory(&self, dir: &Path) {
+        let mut entries = match tokio::fs::read_dir(dir).await {
+            Ok(entries) => entries,
+            Err(e) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "plugins directory not readable");
+                return;
+            }
+        };
+        let mut folders = Vec::new();
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            folders.push(entry.path());
+        }
+        folders.sort();
+        for folder in folders {
+            let Ok(text) = tokio::fs::read_to_string(folder.join("plugin.toml")).await else {
+                continue;
+            };
+            let name = match Manifest::parse(&text) {
+                Ok(m) => m.name,
+                Err(e) => {
+                    tracing::error!(folder = %folder.display(), error = %e, "plugin.toml refused");
+                    continue;
+                }
+            };
+            let component = folder.join(format!("{name}.wasm"));
+            let Ok(bytes) = tokio::fs::read(&component).await else {
+                tracing::warn!(
+                    plugin = %name,
+                    expected = %component.display(),
+                    "plugin not built yet (run plugins/build.sh); skipped"
+                );
+                continue;
+            };
+            match self.install(&text, bytes, "directory").await {
+                Ok((plugin, outcome)) if outcome != InstallOutcome::Unchanged => tracing::info!(
+                    plugin = %plugin.name(),
+                    version = %plugin.manifest.version,
+                    ?outcome,
+                    "plugin installed from the plugins directory"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::error!(plugin = %name, error = ?e, "plugin not installed"),
+            }
+        }
+    }
+
+    fn component_path(&self, sha256: &str) -> PathBuf {
+        self.store_dir.join(format!("{sha256}.wasm"))
+    }
+
+    async fn prepare(
+        &self,
+        manifest: Manifest,
+        bytes: Vec<u8>,
+        sha256: String,
+        source: String,
+        installed_at: DateTime<Utc>,
+    ) -> Result<LoadedPlugin, PluginError> {
+        let runtime = self.runtime.clone();
+        let name = manifest.name.clone();
+        tokio::task::spawn_blocking(move || {
+            runtime.prepare(manifest, &bytes, sha256, source, installed_at)
+        })
+        .await
+        .map_err(|e| PluginError::new(&name, format!("compilation was lost: {e}")))?
+    }
+
+    pub fn get(&self, name: &str) -> Option<Arc<LoadedPlugin>> {
+        self.installed.read().get(name).cloned()
+    }
+
+    pub fn list(&self) -> Vec<Arc<LoadedPlugin>> {
+        self.installed.read().values().cloned().collect()
+    }
+
+    /// Installs a component, or replaces the installed version of the same name. Calls already
+    /// running keep the old version until they finish.
+    pub async fn install(
+        &self,
+        manifest_text: &str,
+        bytes: Vec<u8>,
+        source: &str,
+    ) -> Result<(Arc<LoadedPlugin>, InstallOutcome), ApiError> {
+        let manifest = Manifest::parse(manifest_text).map_err(invalid_manifest)?;
+        let sha256 = sha256_hex(&bytes);
+        let previous = self.get(&manifest.name);
+        if let Some(previous) = &previous
+            && previous.sha256 == sha256
+            && previous.manifest.version == manifest.version
+        {
+            return Ok((previous.clone(), InstallOutcome::Unchanged));
+        }
+        if let Some(previous) = &previous
+            && previous.manifest.kind != manifest.kind
+        {
+            return Err(ApiError::conflict(
+                "plugin_kind_changed",
+                format!(
+                    "`{}` is installed as a {}; uninstall it before installing a {} of that name",
+                    manifest.name,
+                    previous.manifest.kind.as_str(),
+                    manifest.kind.as_str()
+                ),
+            ));
+        }
+        let path = self.component_path(&sha256);
+        let now = Utc::now();
+        let plugin = self
+            .prepare(
+                manifest.clone(),
+                bytes.clone(),
+                sha256.clone(),
+                source.to_owned(),
+                now,
+            )
+            .await
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_component",
+                    e.to_string(),
+                )
+                .with_details(json!({ "field": "component", "plugin": e.plugin }))
+            })?;
+        if tokio::fs::metadata(&path).await.is_err() {
+            let partial = path.with_extension("partial");
+            tokio::fs::write(&partial, &bytes)
+                .await
+                .map_err(ApiError::internal)?;
+            tokio::fs::rename(&partial, &path)
+                .await
+                .map_err(ApiError::internal)?;
+        }
+        self.db
+            .exec(
+                "UPSERT type::record('plugin', $name) SET name = $name, version = $version, \
+                 kind = $kind, manifest = $manifest, sha256 = $sha256, source = $source, \
+                 installed_at = time::now()",
+                json!({
+                    "name": manifest.name,
+                    "version": manifest.version,
+                    "kind": manifest.kind.as_str(),
+                    "manifest": manifest_text,
+                    "sha256": sha256,
+                    "source": source,
+                }),
+            )
+            .await?;
+        let plugin = Arc::new(plugin);
+        self.installed
+            .write()
+            .insert(manifest.name.clone(), plugin.clone());
+        if let Some(previous) = previous {
+            self.forget_component(&previous.sha256).await;
+            tracing::info!(plugin = %manifest.name, from = %previous.manifest.version, to = %manifest.version, "plugin upgraded");
+            return Ok((plugin, InstallOutcome::Upgraded));
+        }
+        Ok((plugin, InstallOutcome::Installed))
+    }
+
+    /// Deletes a stored component no installed plugin uses any more.
+    async fn forget_component(&self, sha256: &str) {
+        let in_use = self.installed.read().values().any(|p| p.sha256 == sha256);
+        if !in_use {
+            let _ = tokio::fs::remove_file(self.component_path(sha256)).await;
+        }
+    }
+
+    /// Removes a plugin, its settings in every workspace and its key-value data. Refused while a
+    /// workspace variable still points at it.
+    pub async fn uninstall(&self, name: &str) -> Result<(), ApiError> {
+        let Some(plugin) = self.get(name) else {
+            return Err(ApiError::not_found("plugin"));
+        };
+        let users: Vec<Value> = self
+            .db
+            .rows(
+                "SELECT workspace, name FROM variable WHERE kind = 'plugin' AND plugin = $name LIMIT 20",
+                json!({ "name": name }),
+            )
+            .await?;
+        if !users.is_empty() {
+            return Err(ApiError::conflict(
+                "plugin_in_use",
+                format!("workspace variables still use `{name}`; delete or change them first"),
+            )
+            .with_details(json!({ "variables": users })));
+        }
+        self.db
+            .exec(
+                "DELETE type::record('plugin', $name); \
+                 DELETE plugin_setting WHERE plugin = $name; \
+                 DELETE plugin_kv WHERE plugin = $name;",
+                json!({ "name": name }),
+            )
+            .await?;
+        self.installed.write().remove(name);
+        self.forget_component(&plugin.sha256).await;
+        Ok(())
+    }
+
+    /// Every installed plugin's state in a workspace.
+    pub async fn settings(
+        &self,
+        workspace: &str,
+    ) -> Result<BTreeMap<String, WorkspaceSetting>, ApiError> {
+        let rows: Vec<StoredSetting> = self
+            .db
+            .rows(
+                "SELECT plugin, enabled, config FROM plugin_setting WHERE workspace = $ws",
+                json!({ "ws": workspace }),
+            )
+            .await?;
+        let mut stored: BTreeMap<String, StoredSetting> =
+            rows.into_iter().map(|r| (r.plugin.clone(), r)).collect();
+        Ok(self
+            .list()
+            .into_iter()
+            .map(|p| {
+                let setting = match stored.remove(p.name()) {
+                    Some(s) => WorkspaceSetting {
+                        enabled: s.enabled,
+                        config: s.config,
+                    },
+                    None => WorkspaceSetting {
+                        enabled: p.manifest.enabled_by_default,
+                        config: Map::new(),
+                    },
+                };
+                (p.name().to_owned(), setting)
+            })
+            .collect())
+    }
+
+    pub async fn setting(
+        &self,
+        workspace: &str,
+        plugin: &LoadedPlugin,
+    ) -> Result<WorkspaceSetting, ApiError> {
+        let row: Option<StoredSetting> = self
+            .db
+            .row(
+                "SELECT plugin, enabled, config FROM type::record('plugin_setting', [$ws, $name])",
+                json!({ "ws": workspace, "name": plugin.name() }),
+            )
+            .await?;
+        Ok(match row {
+            Some(s) => WorkspaceSetting {
+                enabled: s.enabled,
+                config: s.config,
+            },
+            None => WorkspaceSetting {
+                enabled: plugin.manifest.enabled_by_default,
+                config: Map::new(),
+            },
+        })
+    }
+
+    /// Enables, disables or reconfigures a plugin in a workspace (configuration checked against the
+    /// manifest first).
+    pub async fn configure(
+        &self,
+        workspace: &str,
+        plugin: &LoadedPlugin,
+        enabled: Option<bool>,
+        config: Option<Map<String, Value>>,
+    ) -> Result<WorkspaceSetting, ApiError> {
+        let current = self.setting(workspace, plugin).await?;
+        let config = match config {
+            Some(given) => plugin
+                .manifest
+                .validate_config(&given, &current.config)
+                .map_err(|e| ApiError::invalid_field(&e.field, &e.message))?,
+            None => current.config,
+        };
+        let enabled = enabled.unwrap_or(current.enabled);
+        self.db
+            .exec(
+                "UPSERT type::record('plugin_setting', [$ws, $name]) SET workspace = $ws, \
+                 plugin = $name, enabled = $enabled, config = $config, updated_at = time::now()",
+                json!({ "ws": workspace, "name": plugin.name(), "enabled": enabled, "config": config }),
+            )
+            .await?;
+        Ok(WorkspaceSetting { enabled, config })
+    }
+
+    /// A plugin of the wanted kind that the workspace may use now, with its call scope.
+    pub async fn usable(
+        &self,
+        workspace: &str,
+        name: &str,
+        kind: PluginKind,
+    ) -> Result<(Arc<LoadedPlugin>, CallScope), ApiError> {
+        let plugin = self.get(name).ok_or_else(|| no_such_plugin(name))?;
+        if plugin.manifest.kind != kind {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "wrong_plugin_kind",
+                format!(
+                    "`{name}` is a {}, not a {}",
+                    plugin.manifest.kind.as_str(),
+                    kind.as_str()
+                ),
+            ));
+        }
+        let setting = self.setting(workspace, &plugin).await?;
+        if !setting.enabled {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "plugin_disabled",
+                format!("`{name}` is disabled in this workspace"),
+            ));
+        }
+        if !plugin.manifest.is_configured(&setting.config) {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "plugin_not_configured",
+                format!("`{name}` needs configuring in this workspace first"),
+            ));
+        }
+        let scope = CallScope {
+            workspace: workspace.to_owned(),
+            config: plugin.manifest.effective_config(&setting.config),
+        };
+        Ok((plugin, scope))
+    }
+
+    /// The variable-resolver plugins enabled in a workspace, with the variables each provides.
+    pub async fn resolvers(
+        &self,
+        workspace: &str,
+    ) -> Result<BTreeMap<String, Vec<String>>, ApiError> {
+        let settings = self.settings(workspace).await?;
+        Ok(self
+            .list()
+            .into_iter()
+            .filter(|p| {
+                p.manifest.kind == PluginKind::VariableResolver
+                    && settings.get(p.name()).is_some_and(|s| s.enabled)
+            })
+            .map(|p| (p.name().to_owned(), p.manifest.variables.clone()))
+            .collect())
+    }
+}

@@ -1,0 +1,344 @@
+//! Contact imports through the bundled importer plugins, with the fixtures in `plugins/fixtures`
+//! (their README lists what each file holds).
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Caller, urlencode};
+use crate::plugins::{app_with_plugins, repo_path};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(repo_path(&format!("plugins/fixtures/{name}"))).unwrap()
+}
+
+async fn start(
+    caller: &Caller,
+    ws: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+    extra: &[(&str, String)],
+) -> (StatusCode, Value) {
+    let mut form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+    );
+    for (name, value) in extra {
+        form = form.text(name.to_string(), value.clone());
+    }
+    caller
+        .send(
+            caller
+                .request(
+                    reqwest::Method::POST,
+                    &format!("/api/v1/workspaces/{ws}/contacts/imports"),
+                )
+                .multipart(form),
+        )
+        .await
+}
+
+/// Follows the job's event stream to its end and returns the last state it carried.
+async fn follow(caller: &Caller, ws: &str, id: &str) -> Value {
+    let response = caller
+        .request(
+            reqwest::Method::GET,
+            &format!("/api/v1/workspaces/{ws}/contacts/imports/{id}/events"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let text = response.text().await.unwrap();
+    let last = text
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("data: "))
+        .expect("at least one event");
+    let job: Value = serde_json::from_str(last).unwrap();
+    let (status, stored) = caller
+        .get(&format!("/api/v1/workspaces/{ws}/contacts/imports/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(stored["status"], job["status"]);
+    assert_eq!(stored["counts"], job["counts"]);
+    job
+}
+
+async fn import(caller: &Caller, ws: &str, file_name: &str, extra: &[(&str, String)]) -> Value {
+    let (status, job) = start(caller, ws, file_name, fixture(file_name), extra).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    assert_eq!(job["status"], "queued");
+    follow(caller, ws, job["id"].as_str().unwrap()).await
+}
+
+async fn contact(caller: &Caller, ws: &str, phone_digits: &str) -> Value {
+    let (status, body) = caller
+        .get(&format!("/api/v1/workspaces/{ws}/contacts/{phone_digits}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{phone_digits}: {body}");
+    body
+}
+
+fn counts(job: &Value) -> [u64; 5] {
+    let c = &job["counts"];
+    ["read", "created", "updated", "skipped", "failed"].map(|k| c[k].as_u64().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_csv_with_turkish_characters_imports_with_bad_rows_reported() {
+    let app = app_with_plugins(|_| {}).await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    let ws = owner.first_workspace().await;
+
+    // No importer named: the extension picks csv-importer.
+    let job = import(&owner, &ws, "contacts.csv", &[]).await;
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["importer"], "csv-importer");
+    // 6 records: 3 new, row 7 repeats row 2's phone, rows 5 and 6 are bad.
+    assert_eq!(counts(&job), [6, 3, 0, 1, 2], "{job}");
+    let errors: Vec<(u64, String)> = job["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|(row, m)| *row == 5 && m.contains("`12`")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(row, m)| *row == 6 && m.contains("no phone")),
+        "{errors:?}"
+    );
+
+    let ayse = contact(&owner, &ws, "905321234567").await;
+    assert_eq!(ayse["first_name"], "Ayşe");
+    assert_eq!(ayse["last_name"], "Yılmaz");
+    assert_eq!(ayse["email"], "ayse.yilmaz@example.com");
+    assert_eq!(ayse["custom_fields"]["şehir"], "İstanbul");
+    // Row 7 (same phone) adds its tag to row 2's contact.
+    assert_eq!(ayse["tags"], json!(["müşteri", "vip", "yeni"]));
+    let caglar = contact(&owner, &ws, "905337654321").await;
+    assert_eq!(caglar["first_name"], "Çağlar");
+    assert_eq!(caglar["tags"], json!(["bayi"]));
+    let ilkay = contact(&owner, &ws, "905449876543").await;
+    assert_eq!(ilkay["custom_fields"]["şehir"], "Ankara");
+
+    // Imported contacts are searchable like any other, and their custom field is a template variable.
+    let (_, found) = owner
+        .get(&format!(
+            "/api/v1/workspaces/{ws}/contacts?search={}",
+            urlencode("caglar")
+        ))
+        .await;
+    assert_eq!(found["items"].as_array().unwrap().len(), 1);
+    let (status, body) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/templates/render"),
+            json!({ "body": "%ad%, %şehir%", "contact_id": "905337654321" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["text"], "Çağlar, İzmir");
+
+    // The error report lists every bad row.
+    let response = owner
+        .request(
+            reqwest::Method::GET,
+            &format!(
+                "/api/v1/workspaces/{ws}/contacts/imports/{}/errors.csv",
+                job["id"].as_str().unwrap()
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let report = response.text().await.unwrap();
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "row,message");
+    assert_eq!(lines.len(), 3, "{report}");
+
+    // The same data in Windows-1254 with commas: detected, and now every phone exists already.
+    let job = import(&owner, &ws, "contacts-1254.csv", &[]).await;
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(counts(&job), [6, 0, 3, 1, 2], "{job}");
+    let caglar = contact(&owner, &ws, "905337654321").await;
+    assert_eq!(caglar["first_name"], "Çağlar");
+    assert_eq!(caglar["custom_fields"]["şehir"], "İzmir");
+
+    let (status, list) = owner
+        .get(&format!("/api/v1/workspaces/{ws}/contacts/imports"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn vcard_and_xlsx_files_import_through_their_plugins() {
+    let app = app_with_plugins(|_| {}).await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    let ws = owner.first_workspace().await;
+
+    let job = import(&owner, &ws, "contacts.vcf", &[]).await;
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["importer"], "vcard-importer");
+    assert_eq!(counts(&job), [7, 6, 0, 0, 1], "{job}");
+    let ilkay = contact(&owner, &ws, "905449876543").await;
+    assert_eq!(ilkay["first_name"], "İlkay");
+    assert_eq!(ilkay["last_name"], "Şahin");
+    assert_eq!(ilkay["email"], "ilkay.sahin@example.com");
+    assert_eq!(ilkay["tags"], json!(["müşteri", "vip"]));
+    assert_eq!(ilkay["custom_fields"]["company"], "Şahin Gıda, Ltd.");
+    let caglar_work = contact(&owner, &ws, "902125556677").await;
+    assert_eq!(caglar_work["first_name"], "Çağlar");
+    assert_eq!(
+        contact(&owner, &ws, "905351112233").await["last_name"],
+        "Ünal"
+    );
+
+    // XLSX, naming the importer and adding a tag to every contact.
+    let job = import(
+        &owner,
+        &ws,
+        "contacts.xlsx",
+        &[
+            ("importer", "xlsx-importer".into()),
+            ("options", json!({ "tags": ["excel"] }).to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(job["status"], "done", "{job}");
+    // Ayşe (905321112233) is new; Çağlar, İlkay and Gülşen's number (now Mehmet Ali's) exist.
+    assert_eq!(counts(&job), [5, 1, 3, 0, 1], "{job}");
+    let ayse = contact(&owner, &ws, "905321112233").await;
+    assert_eq!(ayse["first_name"], "Ayşe");
+    assert_eq!(ayse["custom_fields"]["doğum_tarihi"], "1990-05-12");
+    assert_eq!(ayse["tags"], json!(["excel", "müşteri", "vip"]));
+    let mehmet = contact(&owner, &ws, "905351112233").await;
+    assert_eq!(mehmet["first_name"], "Mehmet Ali");
+    assert_eq!(mehmet["custom_fields"]["şehir"], "Antalya");
+
+    // A sheet that does not exist fails the job, naming the plugin; nothing else breaks.
+    let job = import(
+        &owner,
+        &ws,
+        "contacts.xlsx",
+        &[("options", json!({ "sheet": "Yok" }).to_string())],
+    )
+    .await;
+    assert_eq!(job["status"], "failed", "{job}");
+    let failure = job["failure"].as_str().unwrap();
+    assert!(
+        failure.contains("xlsx-importer") && failure.contains("Yok"),
+        "{failure}"
+    );
+    // Not a spreadsheet at all.
+    let (status, job) = start(&owner, &ws, "contacts.xlsx", fixture("contacts.csv"), &[]).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let job = follow(&owner, &ws, job["id"].as_str().unwrap()).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dry_run_counts_without_writing_and_bad_requests_are_refused() {
+    let app = app_with_plugins(|_| {}).await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    let ws = owner.first_workspace().await;
+
+    let job = import(&owner, &ws, "contacts.csv", &[("dry_run", "true".into())]).await;
+    assert_eq!(job["dry_run"], true);
+    assert_eq!(counts(&job), [6, 3, 0, 1, 2], "{job}");
+    let (_, list) = owner
+        .get(&format!("/api/v1/workspaces/{ws}/contacts"))
+        .await;
+    assert_eq!(list["items"], json!([]));
+
+    // With update_existing off, known phones are left alone.
+    import(&owner, &ws, "contacts.csv", &[]).await;
+    let job = import(
+        &owner,
+        &ws,
+        "contacts-1254.csv",
+        &[("options", json!({ "update_existing": false }).to_string())],
+    )
+    .await;
+    assert_eq!(counts(&job), [6, 0, 0, 4, 2], "{job}");
+
+    let path = format!("/api/v1/workspaces/{ws}/contacts/imports");
+    for (extra, code) in [
+        (vec![("importer", "nope".to_owned())], "no_such_plugin"),
+        (
+            vec![("importer", "greeting".to_owned())],
+            "wrong_plugin_kind",
+        ),
+        (vec![("options", "[1]".to_owned())], "validation_failed"),
+        (vec![("dry_run", "maybe".to_owned())], "validation_failed"),
+        (
+            vec![(
+                "options",
+                json!({ "default_region": "Türkiye" }).to_string(),
+            )],
+            "validation_failed",
+        ),
+    ] {
+        let (status, body) =
+            start(&owner, &ws, "contacts.csv", fixture("contacts.csv"), &extra).await;
+        assert!(status.is_client_error(), "{extra:?}: {status} {body}");
+        assert_eq!(body["code"], code, "{extra:?}: {body}");
+    }
+    let (status, body) = start(&owner, &ws, "notes.txt.exe", b"x".to_vec(), &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["details"]["field"], "importer");
+    let (status, body) = start(&owner, &ws, "empty.csv", Vec::new(), &[]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = owner.post(&path, json!({})).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    // Roles and workspaces.
+    let viewer = app.bearer(&owner.token(&ws, Some("viewer")).await);
+    let (status, _) = start(&viewer, &ws, "contacts.csv", fixture("contacts.csv"), &[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, jobs) = viewer.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    let id = jobs[0]["id"].as_str().unwrap().to_owned();
+    let (stranger, _) = app.signed_up("stranger@example.com").await;
+    let (status, _) = stranger.get(&format!("{path}/{id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, theirs) = stranger
+        .post("/api/v1/workspaces", json!({ "name": "Başka" }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{theirs}");
+    let their_ws = theirs["id"].as_str().unwrap().to_owned();
+    let (status, _) = stranger
+        .get(&format!(
+            "/api/v1/workspaces/{their_ws}/contacts/imports/{id}"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = stranger
+        .get(&format!(
+            "/api/v1/workspaces/{their_ws}/contacts/imports/{id}/errors.csv"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}

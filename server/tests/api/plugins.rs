@@ -1,0 +1,583 @@
+//! Plugins end to end: real components built from `plugins/` (bundled) and `tests/plugins/hostile`
+//! (uploaded), called through the API. Build them first with `plugins/build.sh --with-test-plugins`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use hmac::{Hmac, Mac};
+use parking_lot::Mutex;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use crate::helpers::{Caller, TestApp};
+
+pub fn repo_path(relative: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative)
+}
+
+fn read_built(relative: &str) -> Vec<u8> {
+    std::fs::read(repo_path(relative)).unwrap_or_else(|e| {
+        panic!("{relative} is missing ({e}); run plugins/build.sh --with-test-plugins first")
+    })
+}
+
+/// A server with the bundled plugins installed from the repository's `plugins/` folder.
+pub async fn app_with_plugins(adjust: impl FnOnce(&mut ulak::config::Settings)) -> TestApp {
+    let dir = repo_path("plugins");
+    TestApp::spawn_with(move |s| {
+        s.plugins.dir = dir;
+        adjust(s);
+    })
+    .await
+}
+
+async fn upload(caller: &Caller, manifest: &str, component: Vec<u8>) -> (StatusCode, Value) {
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "manifest",
+            reqwest::multipart::Part::text(manifest.to_owned()).file_name("plugin.toml"),
+        )
+        .part(
+            "component",
+            reqwest::multipart::Part::bytes(component).file_name("plugin.wasm"),
+        );
+    caller
+        .send(
+            caller
+                .request(reqwest::Method::POST, "/api/v1/plugins")
+                .multipart(form),
+        )
+        .await
+}
+
+async fn install_hostile(owner: &Caller) {
+    let manifest = std::fs::read_to_string(repo_path("tests/plugins/hostile/plugin.toml")).unwrap();
+    let (status, body) = upload(
+        owner,
+        &manifest,
+        read_built("tests/plugins/hostile/hostile.wasm"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["outcome"], "installed");
+}
+
+async fn render(owner: &Caller, ws: &str, body: &str) -> (StatusCode, Value) {
+    owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/templates/render"),
+            json!({ "body": body, "contact": { "phone": "05321234567", "first_name": "Ayşe" } }),
+        )
+        .await
+}
+
+fn expected_greeting(language: &str) -> String {
+    use chrono::Timelike;
+    let hour = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Istanbul)
+        .hour();
+    let part = if !(5..18).contains(&hour) {
+        2
+    } else if hour < 12 {
+        0
+    } else {
+        1
+    };
+    let words = if language == "en" {
+        ["Good morning", "Good afternoon", "Good evening"]
+    } else {
+        ["Günaydın", "İyi günler", "İyi akşamlar"]
+    };
+    words[part].to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bundled_plugins_are_installed_at_start_and_listed() {
+    let app = app_with_plugins(|_| {}).await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    let (status, body) = owner.get("/api/v1/plugins").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let names: Vec<&str> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for bundled in [
+        "csv-importer",
+        "greeting",
+        "http-webhook",
+        "vcard-importer",
+        "xlsx-importer",
+    ] {
+        assert!(names.contains(&bundled), "{bundled} missing from {names:?}");
+    }
+    let (status, greeting) = owner.get("/api/v1/plugins/greeting").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(greeting["kind"], "variable-resolver");
+    assert_eq!(greeting["source"], "directory");
+    assert_eq!(greeting["variables"], json!(["selamlama", "greeting"]));
+    let (status, _) = owner.get("/api/v1/plugins/nope").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_greeting_plugin_resolves_selamlama_by_the_workspace_local_time() {
+    let app = app_with_plugins(|_| {}).await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    let ws = owner.first_workspace().await;
+
+    let (status, body) = render(&owner, &ws, "%selamlama% %ad%! / %greeting:en%").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let text = body["text"].as_str().unwrap();
+    let (tr, en) = (expected_greeting("tr"), expected_greeting("en"));
+    assert_eq!(text, format!("{tr} Ayşe! / {en}"));
+
+    // A workspace variable can name the plugin's variable under its own name.
+    let (status, body) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/variables"),
+            json!({ "name": "hoşgeldin", "kind": "plugin", "plugin": "greeting", "value": "selamlama" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, body) = render(&owner, &ws, "%hoşgeldin%").await;
+    assert_eq!(body["text"], json!(tr));
+    let (status, body) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/variables"),
+            json!({ "name": "x", "kind": "plugin", "plugin": "greeting", "value": "nope" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/variables"),
+            json!({ "name": "y", "kind": "plugin", "plugin": "csv-importer" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "no_such_plugin");
+
+    // Disabled in the workspace, the plugin's variables are unknown again.
+    let (status, body) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/plugins/greeting"),
+            json!({ "enabled": false }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["enabled"], false);
+    let (status, body) = render(&owner, &ws, "%selamlama%").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "invalid_template");
+
+    // Configuration is checked against the manifest's schema.
+    let (status, body) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/plugins/greeting"),
+            json!({ "enabled": true, "config": { "evening_from": "late" } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["details"]["field"], "config.evening_from");
+    let (status, body) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/plugins/greeting"),
+            json!({ "enabled": true, "config": { "colour": "red" } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // Evening from midnight and morning until midnight: every hour from 05:00 is "Günaydın".
+    let (status, body) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/plugins/greeting"),
+            json!({ "enabled": true, "config": { "morning_until": 24, "evening_from": 24 } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, body) = render(&owner, &ws, "%selamlama%").await;
+    let hour = {
+        use chrono::Timelike;
+        chrono::Utc::now()
+            .with_timezone(&chrono_tz::Europe::Istanbul)
+            .hour()
+    };
+    let expected = if hour < 5 {
+        "İyi akşamlar"
+    } else {
+        "Günaydın"
+    };
+    assert_eq!(body["text"], json!(expected));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_plugin_is_contained_and_the_server_keeps_answering() {
+    let app = TestApp::spawn_with(|s| {
+        s.plugins.call_timeout_ms = 3000;
+        s.plugins.memory_limit_mib = 32;
+    })
+    .await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    let ws = owner.first_workspace().await;
+    install_hostile(&owner).await;
+
+    // An endless loop is stopped at its deadline; meanwhile other requests are answered.
+    let spinning = {
+        let owner = app.login("owner@example.com").await;
+        let ws = ws.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let result = render(&owner, &ws, "%spin%").await;
+            (result, started.elapsed())
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let other = app.anonymous();
+    for _ in 0..5 {
+        let (status, _) = other.get("/healthz").await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, _) = owner.get("/api/v1/auth/me").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !spinning.is_finished(),
+        "the other requests were answered while the plugin was still spinning"
+    );
+    let ((status, body), took) = spinning.await.unwrap();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "plugin_failed");
+    assert_eq!(body["details"]["plugin"], "hostile");
+    assert!(
+        body["message"].as_str().unwrap().contains("3000 ms"),
+        "{body}"
+    );
+    // Stopped at its deadline, not left running (a generous bound: this is not a benchmark).
+    assert!(took < Duration::from_secs(20), "stopped after {took:?}");
+
+    // Allocating past the cap fails cleanly.
+    let (status, body) = render(&owner, &ws, "%hog%").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("memory"),
+        "{body}"
+    );
+
+    // A panic is isolated, and its message reported.
+    let (status, body) = render(&owner, &ws, "%boom%").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("panicked on purpose"),
+        "{body}"
+    );
+
+    // HTTP only to the hosts the manifest allows (127.0.0.1 here, not localhost).
+    let port = app.base.rsplit(':').next().unwrap().to_owned();
+    let (_, body) = render(
+        &owner,
+        &ws,
+        &format!("%fetch:http://localhost:{port}/healthz%"),
+    )
+    .await;
+    let text = body["text"].as_str().unwrap();
+    assert!(text.starts_with("refused: not allowed"), "{text}");
+    let (_, body) = render(
+        &owner,
+        &ws,
+        &format!("%fetch:http://127.0.0.1:{port}/healthz%"),
+    )
+    .await;
+    assert_eq!(body["text"], json!("200 {\"status\":\"ok\"}"));
+
+    // No file system, no environment.
+    let (_, body) = render(&owner, &ws, "%files% / %env%").await;
+    let text = body["text"].as_str().unwrap();
+    assert!(text.starts_with("no file system"), "{text}");
+    assert!(text.ends_with("/ 0 variables"), "{text}");
+
+    // An oversize value is refused for that item; the fallback stands in.
+    let (status, body) = render(&owner, &ws, "%flood|too long%").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["text"], "too long");
+
+    // The key-value store persists per workspace; the configuration reaches the plugin.
+    let (_, first) = render(&owner, &ws, "%counter%").await;
+    let (_, second) = render(&owner, &ws, "%counter%").await;
+    assert_eq!(
+        (first["text"].clone(), second["text"].clone()),
+        (json!("1"), json!("2"))
+    );
+    let (status, body) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/plugins/hostile"),
+            json!({ "config": { "label": "merhaba" } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, body) = render(&owner, &ws, "%config%").await;
+    assert_eq!(body["text"], json!("{\"label\":\"merhaba\"}"));
+
+    // After all that, it still works.
+    let (status, body) = render(&owner, &ws, "%echo%").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["text"], "Ayşe");
+    let metrics = reqwest::get(format!("{}/metrics", app.base))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            "ulak_plugin_calls_total{function=\"resolve\",outcome=\"error\",plugin=\"hostile\"} 3"
+        ),
+        "{metrics}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plugins_are_installed_upgraded_and_removed_by_the_superadmin_only() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    let ws = owner.first_workspace().await;
+    let (other, _) = app.signed_up("other@example.com").await;
+    let greeting = read_built("plugins/greeting/greeting.wasm");
+    let manifest = std::fs::read_to_string(repo_path("plugins/greeting/plugin.toml")).unwrap();
+
+    let (status, _) = upload(&other, &manifest, greeting.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let token = owner.token(&ws, None).await;
+    let (status, _) = upload(&app.bearer(&token), &manifest, greeting.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, body) = upload(&owner, &manifest, b"not wasm".to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "invalid_component");
+    let (status, body) = upload(&owner, "name = 'Bad Name'", greeting.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "invalid_manifest");
+    // A component that does not implement the world its manifest claims.
+    let as_importer = manifest
+        .replace(
+            "kind = \"variable-resolver\"",
+            "kind = \"contact-importer\"",
+        )
+        .replace("variables = [\"selamlama\", \"greeting\"]", "");
+    let (status, body) = upload(&owner, &as_importer, greeting.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("contact-importer"),
+        "{body}"
+    );
+
+    let (status, body) = upload(&owner, &manifest, greeting.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["plugin"]["source"], "upload");
+    let (status, body) = upload(&owner, &manifest, greeting.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["outcome"], "unchanged");
+    let (_, before) = render(&owner, &ws, "%selamlama%").await;
+
+    let upgraded = manifest.replace("version = \"0.1.0\"", "version = \"0.2.0\"");
+    let (status, body) = upload(&owner, &upgraded, greeting.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["outcome"], "upgraded");
+    assert_eq!(body["plugin"]["version"], "0.2.0");
+    let (_, after) = render(&owner, &ws, "%selamlama%").await;
+    assert_eq!(before["text"], after["text"]);
+
+    // Workspace views are role-checked and scoped.
+    let viewer = owner.token(&ws, Some("viewer")).await;
+    let (status, body) = app
+        .bearer(&viewer)
+        .get(&format!("/api/v1/workspaces/{ws}/plugins"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body[0]["plugin"]["name"], "greeting");
+    assert_eq!(body[0]["enabled"], true);
+    let (status, _) = app
+        .bearer(&viewer)
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/plugins/greeting"),
+            json!({ "enabled": false }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = other
+        .get(&format!("/api/v1/workspaces/{ws}/plugins/greeting"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // In use by a variable: refused; then removed.
+    let (status, _) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/variables"),
+            json!({ "name": "selam", "kind": "plugin", "plugin": "greeting", "value": "selamlama" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = owner.delete("/api/v1/plugins/greeting").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let (status, _) = owner
+        .delete(&format!("/api/v1/workspaces/{ws}/variables/selam"))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = other.delete("/api/v1/plugins/greeting").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = owner.delete("/api/v1/plugins/greeting").await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, _) = render(&owner, &ws, "%selamlama%").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, body) = owner.get("/api/v1/plugins").await;
+    assert_eq!(body, json!([]));
+    app.stop().await;
+}
+
+type Received = Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>>;
+
+/// A loopback webhook receiver that records what it gets and answers with `status`.
+async fn receiver(status: u16) -> (String, Received, actix_web::dev::ServerHandle) {
+    let received: Received = Arc::default();
+    let store = received.clone();
+    let server = HttpServer::new(move || {
+        let store = store.clone();
+        App::new().default_service(web::to(move |req: HttpRequest, body: web::Bytes| {
+            let store = store.clone();
+            async move {
+                let headers = req
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
+                    .collect();
+                store.lock().push((headers, body.to_vec()));
+                HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap())
+                    .json(json!({ "id": "provider-42" }))
+            }
+        }))
+    })
+    .workers(1)
+    .bind("127.0.0.1:0")
+    .unwrap();
+    let port = server.addrs()[0].port();
+    let server = server.run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    (format!("http://127.0.0.1:{port}/hook"), received, handle)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_http_webhook_transport_posts_a_signed_message_to_its_configured_url() {
+    let app = app_with_plugins(|_| {}).await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    let ws = owner.first_workspace().await;
+    let (url, received, handle) = receiver(200).await;
+    let send_path = format!("/api/v1/workspaces/{ws}/plugins/http-webhook/test-send");
+    let send = |to: &str| {
+        owner.post(
+            &send_path,
+            json!({ "to": to, "text": "Merhaba Ayşe, siparişiniz yolda." }),
+        )
+    };
+
+    // Not configured yet: refused before any call.
+    let (status, body) = send("+905321234567").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "plugin_not_configured");
+
+    let (status, body) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/plugins/http-webhook"),
+            json!({ "config": { "url": url, "secret": "s3cret" } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["config"]["secret"], "********",
+        "secrets are never shown"
+    );
+    assert_eq!(body["configured"], true);
+
+    let (status, body) = send("+905321234567").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["provider_message_id"], "provider-42");
+    let key = body["idempotency_key"].as_str().unwrap().to_owned();
+    let (headers, payload) = received.lock()[0].clone();
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let message: Value = serde_json::from_slice(&payload).unwrap();
+    assert_eq!(message["to"], "+905321234567");
+    assert_eq!(message["text"], "Merhaba Ayşe, siparişiniz yolda.");
+    assert_eq!(message["id"], json!(key));
+    assert_eq!(message["workspace"], json!(ws));
+    assert_eq!(header("idempotency-key"), key);
+    let mut mac = Hmac::<Sha256>::new_from_slice(b"s3cret").unwrap();
+    mac.update(format!("{}.", header("x-ulak-timestamp")).as_bytes());
+    mac.update(&payload);
+    let expected = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+    assert_eq!(header("x-ulak-signature"), expected);
+
+    // Saving the masked secret back keeps it.
+    let (status, _) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/plugins/http-webhook"),
+            json!({ "config": { "url": url, "secret": "********" } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = send("+905321234567").await;
+    assert_eq!(status, StatusCode::OK);
+    let (headers, payload) = received.lock()[1].clone();
+    let signature = headers
+        .iter()
+        .find(|(k, _)| k == "x-ulak-signature")
+        .unwrap()
+        .1
+        .clone();
+    let timestamp = headers
+        .iter()
+        .find(|(k, _)| k == "x-ulak-timestamp")
+        .unwrap()
+        .1
+        .clone();
+    let mut mac = Hmac::<Sha256>::new_from_slice(b"s3cret").unwrap();
+    mac.update(format!("{timestamp}.").as_bytes());
+    mac.update(&payload);
+    assert_eq!(
+        signature,
+        format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    );
+    handle.stop(true).await;
+
+    // A receiver in trouble is a transient failure.
+    let (failing_url, _, failing) = receiver(503).await;
+    owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/plugins/http-webhook"),
+            json!({ "config": { "url": failing_url, "secret": "********" } }),
+        )
+        .await;
+    let (status, body) = send("+905321234567").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "send_failed");
+    assert_eq!(body["details"]["transient"], true);
+    failing.stop(true).await;
+    app.stop().await;
+}
