@@ -3,7 +3,7 @@
 # field, a few bad rows) uploaded to a release Ulak with the embedded store and imported end to end
 # through the csv-importer plugin. Prints the time from upload to `done`, rows per second, the
 # counts, and the server's peak RSS. Loopback only.
-# Usage: bench/import.sh [rows]
+# Usage: bench/import.sh [rows] [dry]   ("dry": a dry run, to see the cost without the store writes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ulak-target}"
@@ -31,13 +31,13 @@ with open(path, "w", encoding="utf-8", newline="") as f:
 PY
 echo "== file: $N rows, $(du -h "$WORK/contacts.csv" | cut -f1)"
 
-ULAK__LOG__LEVEL=warn ULAK__PLUGINS__DIR=plugins "$CARGO_TARGET_DIR/release/ulak" serve --data "$WORK/data" --listen "127.0.0.1:$PORT" > "$WORK/ulak.log" 2>&1 &
+ULAK__LOG__LEVEL=${ULAK_LOG:-info} ULAK__PLUGINS__DIR=plugins "$CARGO_TARGET_DIR/release/ulak" serve --data "$WORK/data" --listen "127.0.0.1:$PORT" > "$WORK/ulak.log" 2>&1 &
 ULAK=$!
 wait_for "http://127.0.0.1:$PORT/readyz"
 bootstrap "$PORT"
 echo "== idle RSS before: $(awk '/VmRSS/ {print $2}' /proc/$ULAK/status) kB"
 started=$(date +%s.%N)
-JOB=$(curl -fsS -H "Authorization: Bearer $ULAK_TOKEN" -F "file=@$WORK/contacts.csv" \
+JOB=$(curl -fsS -H "Authorization: Bearer $ULAK_TOKEN" -F "file=@$WORK/contacts.csv" ${2:+-F dry_run=true} \
   "http://127.0.0.1:$PORT/api/v1/workspaces/$ULAK_WS/contacts/imports" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 uploaded=$(date +%s.%N)
 # The event stream ends when the job is done or failed.
@@ -53,5 +53,7 @@ print(f"== status {job['status']}, counts {job['counts']}, failure {job.get('fai
 print(f"upload: {uploaded - started:.1f} s; upload to done: {finished - uploaded:.1f} s; "
       f"end to end: {finished - started:.1f} s ({n / (finished - started):,.0f} rows/s)")
 PY
+# The server logs where the time went (plugin, normalising, reading existing contacts, merging, writing).
+grep -h "contact import finished" "$WORK/ulak.log" | sed 's/\x1b\[[0-9;]*m//g' || true
 echo "ulak peak RSS (VmHWM): $(awk '/VmHWM/ {print $2}' /proc/$ULAK/status) kB"
 curl -fsS -H "Authorization: Bearer $ULAK_TOKEN" "http://127.0.0.1:$PORT/api/v1/workspaces/$ULAK_WS/contacts?limit=1" | head -c 300; echo
