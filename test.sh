@@ -29,4 +29,7 @@ cargo clippy --all-targets --locked -- -D warnings
 step "tests (unit tests and the black-box API suite)"
 cargo test --workspace --locked
 
+step "integrator suites (generated TypeScript and Python clients, schemathesis against a live server)"
+./openapi/clients/check.sh
+
 step "all checks passed"

@@ -38,6 +38,13 @@ use crate::auth::SESSION_COOKIE;
 )]
 pub struct ApiDoc;
 
+/// Raw bytes in a response (media content, thumbnails): `type: string, format: binary`, which client
+/// generators turn into a byte stream rather than an array of numbers.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+#[schema(value_type = String, format = Binary)]
+pub struct Binary(Vec<u8>);
+
 struct SecuritySchemes;
 
 impl Modify for SecuritySchemes {

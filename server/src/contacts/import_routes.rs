@@ -264,6 +264,16 @@ pub async fn get_one(
     Ok(HttpResponse::Ok().json(job))
 }
 
+/// One server-sent event as a client parser sees it: `event: progress` and the job as JSON in `data`.
+#[derive(serde::Serialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ProgressEvent {
+    #[schema(example = "progress")]
+    event: String,
+    /// The job (as `GET …/imports/{id}` answers), JSON-encoded.
+    data: String,
+}
+
 fn sse_event(job: &ImportJob) -> web::Bytes {
     let data = serde_json::to_string(job).unwrap_or_else(|_| "{}".into());
     web::Bytes::from(format!("event: progress\ndata: {data}\n\n"))
@@ -280,7 +290,7 @@ fn sse_event(job: &ImportJob) -> web::Bytes {
         ("id" = String, Path, description = "Import id"),
     ),
     responses(
-        (status = 200, description = "`text/event-stream` of `progress` events", content_type = "text/event-stream", body = String),
+        (status = 200, description = "`text/event-stream` of `progress` events", content_type = "text/event-stream", body = ProgressEvent),
         (status = 404, description = "No such workspace of yours, or no such import", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = []))

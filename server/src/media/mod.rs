@@ -134,6 +134,10 @@ pub const FIELDS: &str =
     "record::id(id) AS id, kind, mime, size, file_name, sha256, has_thumbnail, created_at";
 
 pub async fn find(state: &AppState, workspace: &str, id: &str) -> Result<Option<Media>, ApiError> {
+    // The store refuses an empty record id outright; no media has one.
+    if id.is_empty() {
+        return Ok(None);
+    }
     Ok(state
         .db
         .row(

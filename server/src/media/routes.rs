@@ -324,8 +324,8 @@ async fn send_file(
     tag = "media",
     params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Media id")),
     responses(
-        (status = 200, description = "The bytes", content_type = "application/octet-stream", body = Vec<u8>),
-        (status = 206, description = "The requested range", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 200, description = "The bytes, with the media's own type (`image/png`, `audio/ogg` …)", content_type = "*/*", body = crate::openapi::Binary),
+        (status = 206, description = "The requested range", content_type = "*/*", body = crate::openapi::Binary),
         (status = 404, description = "No such workspace or media", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = []))
@@ -354,7 +354,7 @@ pub async fn content(
     tag = "media",
     params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Media id")),
     responses(
-        (status = 200, description = "A JPEG at most 320 px on its longer side", content_type = "image/jpeg", body = Vec<u8>),
+        (status = 200, description = "A JPEG at most 320 px on its longer side", content_type = "image/jpeg", body = crate::openapi::Binary),
         (status = 404, description = "No such media, or it has no thumbnail", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = []))

@@ -45,8 +45,8 @@ pub struct ConfigField {
     /// Never shown again once set (API tokens, signing secrets).
     #[serde(default)]
     pub secret: bool,
+    /// Any JSON value of the setting's type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
     pub default: Option<Value>,
     #[serde(default)]
     pub description: String,

@@ -1,0 +1,265 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_body import ErrorBody
+from ...models.import_form import ImportForm
+from ...models.import_job import ImportJob
+from typing import cast
+
+
+
+def _get_kwargs(
+    workspace: str,
+    *,
+    body: ImportForm,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/workspaces/{workspace}/contacts/imports".format(workspace=quote(str(workspace), safe=""),),
+    }
+
+    _kwargs["files"] = body.to_multipart()
+
+    headers["Content-Type"] = "multipart/form-data; boundary=+++"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | ImportJob | None:
+    if response.status_code == 202:
+        response_202 = ImportJob.from_dict(response.json())
+
+
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | ImportJob]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    workspace: str,
+    *,
+    client: AuthenticatedClient,
+    body: ImportForm,
+
+) -> Response[ErrorBody | ImportJob]:
+    """ Start a contact import
+
+     Uploads a file and starts importing it in the background; the answer is the queued job. Follow it
+    with `GET …/imports/{id}` or the event stream `…/imports/{id}/events`. Contacts are merged by
+    phone: a phone already in the workspace updates that contact (names and email replaced, tags and
+    custom fields added), a phone seen earlier in the same file is merged into the first one. Bad rows
+    are reported, not fatal.
+
+    Args:
+        workspace (str):
+        body (ImportForm): The multipart body of an import (for the OpenAPI document).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | ImportJob]
+     """
+
+
+    kwargs = _get_kwargs(
+        workspace=workspace,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    workspace: str,
+    *,
+    client: AuthenticatedClient,
+    body: ImportForm,
+
+) -> ErrorBody | ImportJob | None:
+    """ Start a contact import
+
+     Uploads a file and starts importing it in the background; the answer is the queued job. Follow it
+    with `GET …/imports/{id}` or the event stream `…/imports/{id}/events`. Contacts are merged by
+    phone: a phone already in the workspace updates that contact (names and email replaced, tags and
+    custom fields added), a phone seen earlier in the same file is merged into the first one. Bad rows
+    are reported, not fatal.
+
+    Args:
+        workspace (str):
+        body (ImportForm): The multipart body of an import (for the OpenAPI document).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | ImportJob
+     """
+
+
+    return sync_detailed(
+        workspace=workspace,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    workspace: str,
+    *,
+    client: AuthenticatedClient,
+    body: ImportForm,
+
+) -> Response[ErrorBody | ImportJob]:
+    """ Start a contact import
+
+     Uploads a file and starts importing it in the background; the answer is the queued job. Follow it
+    with `GET …/imports/{id}` or the event stream `…/imports/{id}/events`. Contacts are merged by
+    phone: a phone already in the workspace updates that contact (names and email replaced, tags and
+    custom fields added), a phone seen earlier in the same file is merged into the first one. Bad rows
+    are reported, not fatal.
+
+    Args:
+        workspace (str):
+        body (ImportForm): The multipart body of an import (for the OpenAPI document).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | ImportJob]
+     """
+
+
+    kwargs = _get_kwargs(
+        workspace=workspace,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    workspace: str,
+    *,
+    client: AuthenticatedClient,
+    body: ImportForm,
+
+) -> ErrorBody | ImportJob | None:
+    """ Start a contact import
+
+     Uploads a file and starts importing it in the background; the answer is the queued job. Follow it
+    with `GET …/imports/{id}` or the event stream `…/imports/{id}/events`. Contacts are merged by
+    phone: a phone already in the workspace updates that contact (names and email replaced, tags and
+    custom fields added), a phone seen earlier in the same file is merged into the first one. Bad rows
+    are reported, not fatal.
+
+    Args:
+        workspace (str):
+        body (ImportForm): The multipart body of an import (for the OpenAPI document).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | ImportJob
+     """
+
+
+    return (await asyncio_detailed(
+        workspace=workspace,
+client=client,
+body=body,
+
+    )).parsed

@@ -1,0 +1,183 @@
+""" Contains all the data models used in inputs/outputs """
+
+from .add_member import AddMember
+from .api_token import ApiToken
+from .bulk_filter import BulkFilter
+from .bulk_filter_custom import BulkFilterCustom
+from .bulk_kind import BulkKind
+from .bulk_request import BulkRequest
+from .bulk_result import BulkResult
+from .catalogue import Catalogue
+from .catalogue_entry import CatalogueEntry
+from .change_password_request import ChangePasswordRequest
+from .change_role import ChangeRole
+from .config_field import ConfigField
+from .config_type import ConfigType
+from .contact import Contact
+from .contact_custom_fields import ContactCustomFields
+from .contact_input import ContactInput
+from .contact_input_custom_fields_type_0 import ContactInputCustomFieldsType0
+from .create_role import CreateRole
+from .create_token import CreateToken
+from .created_token import CreatedToken
+from .error_body import ErrorBody
+from .gender import Gender
+from .health import Health
+from .import_counts import ImportCounts
+from .import_form import ImportForm
+from .import_job import ImportJob
+from .import_status import ImportStatus
+from .install_form import InstallForm
+from .installed import Installed
+from .kind import Kind
+from .login_request import LoginRequest
+from .login_response import LoginResponse
+from .me_response import MeResponse
+from .media import Media
+from .media_kind import MediaKind
+from .media_ref import MediaRef
+from .member import Member
+from .my_permissions import MyPermissions
+from .page_api_token import PageApiToken
+from .page_api_token_items_item import PageApiTokenItemsItem
+from .page_contact import PageContact
+from .page_contact_items_item import PageContactItemsItem
+from .page_contact_items_item_custom_fields import PageContactItemsItemCustomFields
+from .page_media import PageMedia
+from .page_media_items_item import PageMediaItemsItem
+from .page_member import PageMember
+from .page_member_items_item import PageMemberItemsItem
+from .page_role import PageRole
+from .page_role_items_item import PageRoleItemsItem
+from .page_template import PageTemplate
+from .page_template_items_item import PageTemplateItemsItem
+from .page_template_items_item_channel_hints import PageTemplateItemsItemChannelHints
+from .page_user import PageUser
+from .page_user_items_item import PageUserItemsItem
+from .page_variable import PageVariable
+from .page_variable_items_item import PageVariableItemsItem
+from .page_workspace import PageWorkspace
+from .page_workspace_items_item import PageWorkspaceItemsItem
+from .permission import Permission
+from .permissions import Permissions
+from .plugin_info import PluginInfo
+from .plugin_info_config_schema import PluginInfoConfigSchema
+from .plugin_kind import PluginKind
+from .plugin_setting_input import PluginSettingInput
+from .plugin_setting_input_config_type_0 import PluginSettingInputConfigType0
+from .preview_request import PreviewRequest
+from .progress_event import ProgressEvent
+from .register_request import RegisterRequest
+from .register_response import RegisterResponse
+from .render_request import RenderRequest
+from .rendered import Rendered
+from .role import Role
+from .row_issue import RowIssue
+from .template import Template
+from .template_channel_hints import TemplateChannelHints
+from .template_input import TemplateInput
+from .template_input_channel_hints import TemplateInputChannelHints
+from .test_send_input import TestSendInput
+from .test_send_result import TestSendResult
+from .update_role import UpdateRole
+from .upload_form import UploadForm
+from .user import User
+from .variable import Variable
+from .variable_input import VariableInput
+from .workspace import Workspace
+from .workspace_name import WorkspaceName
+from .workspace_plugin import WorkspacePlugin
+from .workspace_plugin_config import WorkspacePluginConfig
+from .workspace_update import WorkspaceUpdate
+
+__all__ = (
+    "AddMember",
+    "ApiToken",
+    "BulkFilter",
+    "BulkFilterCustom",
+    "BulkKind",
+    "BulkRequest",
+    "BulkResult",
+    "Catalogue",
+    "CatalogueEntry",
+    "ChangePasswordRequest",
+    "ChangeRole",
+    "ConfigField",
+    "ConfigType",
+    "Contact",
+    "ContactCustomFields",
+    "ContactInput",
+    "ContactInputCustomFieldsType0",
+    "CreatedToken",
+    "CreateRole",
+    "CreateToken",
+    "ErrorBody",
+    "Gender",
+    "Health",
+    "ImportCounts",
+    "ImportForm",
+    "ImportJob",
+    "ImportStatus",
+    "Installed",
+    "InstallForm",
+    "Kind",
+    "LoginRequest",
+    "LoginResponse",
+    "Media",
+    "MediaKind",
+    "MediaRef",
+    "Member",
+    "MeResponse",
+    "MyPermissions",
+    "PageApiToken",
+    "PageApiTokenItemsItem",
+    "PageContact",
+    "PageContactItemsItem",
+    "PageContactItemsItemCustomFields",
+    "PageMedia",
+    "PageMediaItemsItem",
+    "PageMember",
+    "PageMemberItemsItem",
+    "PageRole",
+    "PageRoleItemsItem",
+    "PageTemplate",
+    "PageTemplateItemsItem",
+    "PageTemplateItemsItemChannelHints",
+    "PageUser",
+    "PageUserItemsItem",
+    "PageVariable",
+    "PageVariableItemsItem",
+    "PageWorkspace",
+    "PageWorkspaceItemsItem",
+    "Permission",
+    "Permissions",
+    "PluginInfo",
+    "PluginInfoConfigSchema",
+    "PluginKind",
+    "PluginSettingInput",
+    "PluginSettingInputConfigType0",
+    "PreviewRequest",
+    "ProgressEvent",
+    "RegisterRequest",
+    "RegisterResponse",
+    "Rendered",
+    "RenderRequest",
+    "Role",
+    "RowIssue",
+    "Template",
+    "TemplateChannelHints",
+    "TemplateInput",
+    "TemplateInputChannelHints",
+    "TestSendInput",
+    "TestSendResult",
+    "UpdateRole",
+    "UploadForm",
+    "User",
+    "Variable",
+    "VariableInput",
+    "Workspace",
+    "WorkspaceName",
+    "WorkspacePlugin",
+    "WorkspacePluginConfig",
+    "WorkspaceUpdate",
+)

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.plugin_info import PluginInfo
+  from ..models.workspace_plugin_config import WorkspacePluginConfig
+
+
+
+
+
+T = TypeVar("T", bound="WorkspacePlugin")
+
+
+
+@_attrs_define
+class WorkspacePlugin:
+    """ A plugin as one workspace has it.
+
+        Attributes:
+            config (WorkspacePluginConfig): The workspace's settings; secrets read `********`.
+            configured (bool): Whether every required setting is present.
+            enabled (bool):
+            plugin (PluginInfo): An installed plugin.
+     """
+
+    config: WorkspacePluginConfig
+    configured: bool
+    enabled: bool
+    plugin: PluginInfo
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.plugin_info import PluginInfo # noqa: PLC0415
+        from ..models.workspace_plugin_config import WorkspacePluginConfig # noqa: PLC0415
+        config = self.config.to_dict()
+
+        configured = self.configured
+
+        enabled = self.enabled
+
+        plugin = self.plugin.to_dict()
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "config": config,
+            "configured": configured,
+            "enabled": enabled,
+            "plugin": plugin,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.plugin_info import PluginInfo # noqa: PLC0415
+        from ..models.workspace_plugin_config import WorkspacePluginConfig # noqa: PLC0415
+        d = dict(src_dict)
+        config = WorkspacePluginConfig.from_dict(d.pop("config"))
+
+
+
+
+        configured = d.pop("configured")
+
+        enabled = d.pop("enabled")
+
+        plugin = PluginInfo.from_dict(d.pop("plugin"))
+
+
+
+
+        workspace_plugin = cls(
+            config=config,
+            configured=configured,
+            enabled=enabled,
+            plugin=plugin,
+        )
+
+
+        workspace_plugin.additional_properties = d
+        return workspace_plugin
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
