@@ -14,6 +14,8 @@ pub struct Health {
 }
 
 /// Liveness
+///
+/// Answers 200 while the process runs; for liveness probes. Needs no authentication.
 #[utoipa::path(tag = "health", responses((status = 200, description = "The process is up", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
@@ -23,6 +25,8 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// Readiness
+///
+/// Answers 200 when the store answers too, 503 otherwise; for readiness probes. Needs no authentication.
 #[utoipa::path(
     tag = "health",
     responses(

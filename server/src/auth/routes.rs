@@ -185,6 +185,8 @@ pub struct MeResponse {
 }
 
 /// Who am I
+///
+/// The signed-in user (or the token's owner) and how the request was authenticated.
 #[utoipa::path(
     tag = "auth",
     responses(
@@ -214,9 +216,10 @@ pub async fn me(principal: Principal) -> web::Json<MeResponse> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangePasswordRequest {
+    #[schema(example = "an old long password")]
     pub current_password: String,
     /// At least 8 characters.
-    #[schema(min_length = 8, max_length = 1024)]
+    #[schema(min_length = 8, max_length = 1024, example = "a new, longer password")]
     pub new_password: String,
 }
 
@@ -262,6 +265,8 @@ pub async fn change_password(
 }
 
 /// List all accounts (superadmin)
+///
+/// Every account on the instance, for the superadmin, in pages.
 #[utoipa::path(
     tag = "admin",
     params(PageQuery),

@@ -215,6 +215,8 @@ pub async fn create_token(
 }
 
 /// List your API tokens
+///
+/// Your API tokens (never their secrets), with the time each was last used.
 #[utoipa::path(
     tag = "tokens",
     params(PageQuery),
@@ -247,6 +249,8 @@ pub async fn list_tokens(
 }
 
 /// Revoke one of your API tokens
+///
+/// Revokes the token at once: requests that present it answer 401 from then on.
 #[utoipa::path(
     tag = "tokens",
     params(("id" = String, Path, description = "Token id")),

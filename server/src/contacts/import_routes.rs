@@ -194,6 +194,8 @@ async fn receive(
 }
 
 /// Recent contact imports
+///
+/// The 50 most recent imports of this workspace with their status and counts, newest first.
 #[utoipa::path(
     tag = "imports",
     params(("workspace" = String, Path, description = "Workspace id")),
@@ -234,6 +236,8 @@ async fn job_or_404(
 }
 
 /// A contact import
+///
+/// The job's status, counts and first 100 bad rows; while it runs, the counts are live.
 #[utoipa::path(
     tag = "imports",
     params(
@@ -255,12 +259,15 @@ pub async fn get_one(
 ) -> Result<HttpResponse, ApiError> {
     let (workspace, id) = path.into_inner();
     let job = job_or_404(&state, &principal, &workspace, &id).await?;
-    // A job running here has fresher counts than the last save.
-    let job = state
-        .imports
-        .watch(&id)
-        .map(|rx| rx.borrow().clone())
-        .unwrap_or(job);
+    // A job running here has fresher counts than the last save; one that finished since the first
+    // read is read again.
+    let job = match state.imports.watch(&id) {
+        Some(rx) => rx.borrow().clone(),
+        None if !job.status.finished() => {
+            imports::find(&state, &workspace, &id).await?.unwrap_or(job)
+        }
+        None => job,
+    };
     Ok(HttpResponse::Ok().json(job))
 }
 
@@ -313,7 +320,12 @@ pub async fn events(
         builder
     };
     let Some(rx) = state.imports.watch(&id) else {
-        return Ok(response().body(sse_event(&stored)));
+        // Not running here: finished (or run elsewhere). Read it again, because it may have finished
+        // after the first read, and this single event must carry its final state.
+        let job = imports::find(&state, &workspace, &id)
+            .await?
+            .unwrap_or(stored);
+        return Ok(response().body(sse_event(&job)));
     };
     // `Some(rx)` while the job runs; `None` once the final event went out.
     let stream = futures_util::stream::unfold((Some(rx), true), |(rx, first)| async move {

@@ -156,6 +156,8 @@ pub async fn create(
 }
 
 /// Get a contact
+///
+/// One contact by its id, the E.164 digits of its phone (`905321234567`).
 #[utoipa::path(
     tag = "contacts",
     params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Contact id (E.164 digits)")),
@@ -218,6 +220,8 @@ pub async fn update(
 }
 
 /// Delete a contact
+///
+/// Deletes the contact for good.
 #[utoipa::path(
     tag = "contacts",
     params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Contact id (E.164 digits)")),
@@ -280,10 +284,13 @@ pub struct BulkRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BulkResult {
     /// How many contacts changed.
+    #[schema(example = 120)]
     pub affected: usize,
 }
 
 /// Tag, untag or delete contacts by filter
+///
+/// Tags, untags or deletes every contact the filter matches; an empty filter needs `all: true`.
 #[utoipa::path(
     tag = "contacts",
     params(("workspace" = String, Path, description = "Workspace id")),

@@ -215,6 +215,8 @@ async fn store(state: &AppState, workspace: &str, r: &Received) -> Result<Media,
 }
 
 /// List media
+///
+/// The workspace's media library in pages, newest first.
 #[utoipa::path(
     tag = "media",
     params(("workspace" = String, Path, description = "Workspace id"), PageQuery),
@@ -250,6 +252,8 @@ pub async fn list(
 }
 
 /// Get media metadata
+///
+/// A media entry's kind, type, size and file name; the bytes are at `…/content`.
 #[utoipa::path(
     tag = "media",
     params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Media id")),
@@ -350,6 +354,8 @@ pub async fn content(
 }
 
 /// Download an image's thumbnail
+///
+/// A small JPEG preview; only images have one (`has_thumbnail`).
 #[utoipa::path(
     tag = "media",
     params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Media id")),

@@ -72,7 +72,7 @@ pub struct Installed {
 #[allow(dead_code)]
 pub struct InstallForm {
     /// The manifest, `plugin.toml`.
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, format = Binary, example = "name = \"shout\"\nversion = \"0.1.0\"\nkind = \"variable-resolver\"\ndescription = \"The first name in capitals\"\nvariables = [\"shout\"]\n")]
     manifest: Vec<u8>,
     /// The WebAssembly component built for wasm32-wasip2.
     #[schema(value_type = String, format = Binary)]
@@ -122,7 +122,9 @@ pub struct TestSendInput {
 #[derive(Serialize, ToSchema)]
 pub struct TestSendResult {
     /// The provider's id for the message.
+    #[schema(example = "provider-42")]
     pub provider_message_id: String,
+    #[schema(example = "test-k3j2h4g5f6d7s8a9q0w1")]
     pub idempotency_key: String,
 }
 
@@ -134,6 +136,8 @@ fn plugin_or_404(state: &AppState, name: &str) -> Result<std::sync::Arc<LoadedPl
 }
 
 /// List installed plugins
+///
+/// Every plugin installed on this server, with its manifest: kind, variables, file extensions, permissions and configuration schema.
 #[utoipa::path(
     tag = "plugins",
     responses((status = 200, description = "Every installed plugin", body = [PluginInfo])),
@@ -222,6 +226,8 @@ pub async fn install(
 }
 
 /// An installed plugin
+///
+/// One installed plugin and its manifest.
 #[utoipa::path(
     tag = "plugins",
     params(("name" = String, Path, description = "Plugin name")),
@@ -269,6 +275,8 @@ pub async fn uninstall(
 }
 
 /// Plugins in a workspace
+///
+/// Every installed plugin with its state in this workspace: enabled, configured, and its settings (secrets masked).
 #[utoipa::path(
     tag = "plugins",
     params(("workspace" = String, Path, description = "Workspace id")),
@@ -301,6 +309,8 @@ pub async fn list_in_workspace(
 }
 
 /// A plugin in a workspace
+///
+/// One plugin's state in this workspace (secrets masked).
 #[utoipa::path(
     tag = "plugins",
     params(

@@ -96,6 +96,8 @@ async fn find(state: &AppState, workspace: &str, id: &str) -> Result<Template, A
 }
 
 /// List templates
+///
+/// The workspace's templates in pages.
 #[utoipa::path(
     tag = "templates",
     params(("workspace" = String, Path, description = "Workspace id"), PageQuery),
@@ -176,6 +178,8 @@ pub async fn create(
 }
 
 /// Get a template
+///
+/// One template with its body, attachments and the variables it uses.
 #[utoipa::path(
     tag = "templates",
     params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Template id")),
@@ -200,6 +204,8 @@ pub async fn get_one(
 }
 
 /// Replace a template
+///
+/// Replaces the template; the new body must compile (422 lists every problem with its position).
 #[utoipa::path(
     tag = "templates",
     params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Template id")),
@@ -243,6 +249,8 @@ pub async fn update(
 }
 
 /// Delete a template
+///
+/// Deletes the template.
 #[utoipa::path(
     tag = "templates",
     params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Template id")),
@@ -314,6 +322,8 @@ async fn preview_contact(
 }
 
 /// Preview a template for a contact
+///
+/// Renders the stored template for a stored contact (`contact_id`) or an inline one (`contact`).
 #[utoipa::path(
     tag = "templates",
     params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Template id")),
@@ -362,6 +372,8 @@ pub struct RenderRequest {
 }
 
 /// Render a body without saving it
+///
+/// Compiles and renders a body for a stored or inline contact without saving anything: a live preview while editing.
 #[utoipa::path(
     tag = "templates",
     params(("workspace" = String, Path, description = "Workspace id")),

@@ -183,6 +183,8 @@ async fn find(state: &AppState, workspace: &str, name: &str) -> Result<Option<Va
 }
 
 /// List custom variables
+///
+/// The workspace's custom variables in pages.
 #[utoipa::path(
     tag = "variables",
     params(("workspace" = String, Path, description = "Workspace id"), PageQuery),
@@ -271,6 +273,8 @@ pub async fn create(
 }
 
 /// Get a custom variable
+///
+/// One custom variable.
 #[utoipa::path(
     tag = "variables",
     params(("workspace" = String, Path, description = "Workspace id"), ("name" = String, Path, description = "Variable name")),
@@ -299,6 +303,8 @@ pub async fn get_one(
 }
 
 /// Replace a custom variable
+///
+/// Replaces the variable's definition; templates using it must still compile.
 #[utoipa::path(
     tag = "variables",
     params(("workspace" = String, Path, description = "Workspace id"), ("name" = String, Path, description = "Variable name")),

@@ -55,6 +55,8 @@ async fn ensure_not_last_owner(
 }
 
 /// List members
+///
+/// Who belongs to the workspace and with which role, in pages.
 #[utoipa::path(
     tag = "members",
     params(("workspace" = String, Path, description = "Workspace id"), PageQuery),

@@ -202,6 +202,8 @@ pub async fn list(
 }
 
 /// Get a workspace
+///
+/// The workspace's name, region, locale and time zone, and your role in it.
 #[utoipa::path(
     tag = "workspaces",
     params(("workspace" = String, Path, description = "Workspace id")),

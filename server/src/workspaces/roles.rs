@@ -233,6 +233,8 @@ pub struct MyPermissions {
 }
 
 /// Your permissions in a workspace
+///
+/// What you (or this token) may do here, as (resource, action) pairs: what the UI shows or hides.
 #[utoipa::path(
     tag = "roles",
     params(("workspace" = String, Path, description = "Workspace id")),
@@ -261,6 +263,8 @@ pub async fn my_permissions(
 }
 
 /// List roles
+///
+/// Built-in and custom roles of the workspace with their permissions.
 #[utoipa::path(
     tag = "roles",
     params(("workspace" = String, Path, description = "Workspace id"), PageQuery),
@@ -300,6 +304,8 @@ pub async fn list(
 }
 
 /// Get a role
+///
+/// One role and its permissions.
 #[utoipa::path(
     tag = "roles",
     params(("workspace" = String, Path, description = "Workspace id"), ("name" = String, Path, description = "Role name")),
@@ -476,6 +482,8 @@ pub async fn update(
 }
 
 /// Delete a custom role
+///
+/// Deletes a custom role; built-in roles and roles still held by a member or token cannot be deleted.
 #[utoipa::path(
     tag = "roles",
     params(("workspace" = String, Path, description = "Workspace id"), ("name" = String, Path, description = "Role name")),

@@ -109,7 +109,29 @@ async fn the_spec_lists_every_route() {
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             assert!(op["summary"].is_string(), "{method} {path} has no summary");
+            assert!(
+                op["description"].as_str().is_some_and(|d| !d.is_empty()),
+                "{method} {path} has no description"
+            );
             let responses = &op["responses"];
+            // Integrators see an example of every JSON body they send and every JSON answer.
+            let schemas = &spec["components"]["schemas"];
+            let json_body = &op["requestBody"]["content"]["application/json"];
+            if json_body.is_object() {
+                assert!(
+                    has_example(json_body, schemas, 0),
+                    "{method} {path}: request body without an example"
+                );
+            }
+            for (status, response) in responses.as_object().unwrap() {
+                let content = &response["content"]["application/json"];
+                if status.starts_with('2') && content.is_object() {
+                    assert!(
+                        has_example(content, schemas, 0),
+                        "{method} {path}: {status} response without an example"
+                    );
+                }
+            }
             if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
                 assert!(responses["401"].is_object(), "{method} {path} lacks 401");
             }
@@ -123,6 +145,32 @@ async fn the_spec_lists_every_route() {
             }
         }
     }
+}
+
+/// Whether a media type object or schema carries an example, directly or in a field, an item or a
+/// referenced schema.
+fn has_example(node: &Value, schemas: &Value, depth: usize) -> bool {
+    if depth > 8 || !node.is_object() {
+        return false;
+    }
+    if node.get("example").is_some() || node.get("examples").is_some() {
+        return true;
+    }
+    if let Some(reference) = node["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap_or_default();
+        return has_example(&schemas[name], schemas, depth + 1);
+    }
+    let nested = node["schema"].is_object() && has_example(&node["schema"], schemas, depth + 1)
+        || node["items"].is_object() && has_example(&node["items"], schemas, depth + 1);
+    let in_properties = node["properties"]
+        .as_object()
+        .is_some_and(|p| p.values().any(|v| has_example(v, schemas, depth + 1)));
+    let in_variants = ["allOf", "oneOf", "anyOf"].iter().any(|k| {
+        node[*k]
+            .as_array()
+            .is_some_and(|vs| vs.iter().any(|v| has_example(v, schemas, depth + 1)))
+    });
+    nested || in_properties || in_variants
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List all accounts (superadmin) */
+        /**
+         * List all accounts (superadmin)
+         * @description Every account on the instance, for the superadmin, in pages.
+         */
         get: operations["list_users"];
         put?: never;
         post?: never;
@@ -69,7 +72,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who am I */
+        /**
+         * Who am I
+         * @description The signed-in user (or the token's owner) and how the request was authenticated.
+         */
         get: operations["me"];
         put?: never;
         post?: never;
@@ -147,7 +153,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List installed plugins */
+        /**
+         * List installed plugins
+         * @description Every plugin installed on this server, with its manifest: kind, variables, file extensions, permissions and configuration schema.
+         */
         get: operations["list_installed"];
         put?: never;
         /**
@@ -169,7 +178,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An installed plugin */
+        /**
+         * An installed plugin
+         * @description One installed plugin and its manifest.
+         */
         get: operations["get_installed"];
         put?: never;
         post?: never;
@@ -190,7 +202,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List your API tokens */
+        /**
+         * List your API tokens
+         * @description Your API tokens (never their secrets), with the time each was last used.
+         */
         get: operations["list_tokens"];
         put?: never;
         /**
@@ -215,7 +230,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke one of your API tokens */
+        /**
+         * Revoke one of your API tokens
+         * @description Revokes the token at once: requests that present it answer 401 from then on.
+         */
         delete: operations["revoke_token"];
         options?: never;
         head?: never;
@@ -253,7 +271,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a workspace */
+        /**
+         * Get a workspace
+         * @description The workspace's name, region, locale and time zone, and your role in it.
+         */
         get: operations["workspaces_get_one"];
         put?: never;
         post?: never;
@@ -306,7 +327,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Tag, untag or delete contacts by filter */
+        /**
+         * Tag, untag or delete contacts by filter
+         * @description Tags, untags or deletes every contact the filter matches; an empty filter needs `all: true`.
+         */
         post: operations["bulk"];
         delete?: never;
         options?: never;
@@ -341,7 +365,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recent contact imports */
+        /**
+         * Recent contact imports
+         * @description The 50 most recent imports of this workspace with their status and counts, newest first.
+         */
         get: operations["imports_list"];
         put?: never;
         /**
@@ -366,7 +393,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A contact import */
+        /**
+         * A contact import
+         * @description The job's status, counts and first 100 bad rows; while it runs, the counts are live.
+         */
         get: operations["imports_get_one"];
         put?: never;
         post?: never;
@@ -424,11 +454,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a contact */
+        /**
+         * Get a contact
+         * @description One contact by its id, the E.164 digits of its phone (`905321234567`).
+         */
         get: operations["contacts_get_one"];
         put?: never;
         post?: never;
-        /** Delete a contact */
+        /**
+         * Delete a contact
+         * @description Deletes the contact for good.
+         */
         delete: operations["contacts_delete_one"];
         options?: never;
         head?: never;
@@ -446,7 +482,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List media */
+        /**
+         * List media
+         * @description The workspace's media library in pages, newest first.
+         */
         get: operations["media_list"];
         put?: never;
         /**
@@ -468,7 +507,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get media metadata */
+        /**
+         * Get media metadata
+         * @description A media entry's kind, type, size and file name; the bytes are at `…/content`.
+         */
         get: operations["media_get_one"];
         put?: never;
         post?: never;
@@ -510,7 +552,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download an image's thumbnail */
+        /**
+         * Download an image's thumbnail
+         * @description A small JPEG preview; only images have one (`has_thumbnail`).
+         */
         get: operations["thumbnail"];
         put?: never;
         post?: never;
@@ -527,7 +572,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List members */
+        /**
+         * List members
+         * @description Who belongs to the workspace and with which role, in pages.
+         */
         get: operations["members_list"];
         put?: never;
         /**
@@ -572,7 +620,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your permissions in a workspace */
+        /**
+         * Your permissions in a workspace
+         * @description What you (or this token) may do here, as (resource, action) pairs: what the UI shows or hides.
+         */
         get: operations["my_permissions"];
         put?: never;
         post?: never;
@@ -589,7 +640,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Plugins in a workspace */
+        /**
+         * Plugins in a workspace
+         * @description Every installed plugin with its state in this workspace: enabled, configured, and its settings (secrets masked).
+         */
         get: operations["list_in_workspace"];
         put?: never;
         post?: never;
@@ -606,7 +660,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A plugin in a workspace */
+        /**
+         * A plugin in a workspace
+         * @description One plugin's state in this workspace (secrets masked).
+         */
         get: operations["get_in_workspace"];
         put?: never;
         post?: never;
@@ -648,7 +705,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List roles */
+        /**
+         * List roles
+         * @description Built-in and custom roles of the workspace with their permissions.
+         */
         get: operations["roles_list"];
         put?: never;
         /**
@@ -669,7 +729,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a role */
+        /**
+         * Get a role
+         * @description One role and its permissions.
+         */
         get: operations["roles_get_one"];
         /**
          * Change a custom role
@@ -677,7 +740,10 @@ export interface paths {
          */
         put: operations["roles_update"];
         post?: never;
-        /** Delete a custom role */
+        /**
+         * Delete a custom role
+         * @description Deletes a custom role; built-in roles and roles still held by a member or token cannot be deleted.
+         */
         delete: operations["roles_delete_one"];
         options?: never;
         head?: never;
@@ -691,7 +757,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List templates */
+        /**
+         * List templates
+         * @description The workspace's templates in pages.
+         */
         get: operations["templates_list"];
         put?: never;
         /**
@@ -715,7 +784,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Render a body without saving it */
+        /**
+         * Render a body without saving it
+         * @description Compiles and renders a body for a stored or inline contact without saving anything: a live preview while editing.
+         */
         post: operations["render"];
         delete?: never;
         options?: never;
@@ -730,12 +802,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a template */
+        /**
+         * Get a template
+         * @description One template with its body, attachments and the variables it uses.
+         */
         get: operations["templates_get_one"];
-        /** Replace a template */
+        /**
+         * Replace a template
+         * @description Replaces the template; the new body must compile (422 lists every problem with its position).
+         */
         put: operations["templates_update"];
         post?: never;
-        /** Delete a template */
+        /**
+         * Delete a template
+         * @description Deletes the template.
+         */
         delete: operations["templates_delete_one"];
         options?: never;
         head?: never;
@@ -751,7 +832,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Preview a template for a contact */
+        /**
+         * Preview a template for a contact
+         * @description Renders the stored template for a stored contact (`contact_id`) or an inline one (`contact`).
+         */
         post: operations["preview"];
         delete?: never;
         options?: never;
@@ -766,7 +850,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List custom variables */
+        /**
+         * List custom variables
+         * @description The workspace's custom variables in pages.
+         */
         get: operations["variables_list"];
         put?: never;
         /**
@@ -787,9 +874,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a custom variable */
+        /**
+         * Get a custom variable
+         * @description One custom variable.
+         */
         get: operations["variables_get_one"];
-        /** Replace a custom variable */
+        /**
+         * Replace a custom variable
+         * @description Replaces the variable's definition; templates using it must still compile.
+         */
         put: operations["variables_update"];
         post?: never;
         /**
@@ -809,7 +902,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness */
+        /**
+         * Liveness
+         * @description Answers 200 while the process runs; for liveness probes. Needs no authentication.
+         */
         get: operations["healthz"];
         put?: never;
         post?: never;
@@ -826,7 +922,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness */
+        /**
+         * Readiness
+         * @description Answers 200 when the store answers too, 503 otherwise; for readiness probes. Needs no authentication.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -892,7 +991,10 @@ export interface components {
             tags?: string[];
         };
         BulkResult: {
-            /** @description How many contacts changed. */
+            /**
+             * @description How many contacts changed.
+             * @example 120
+             */
             affected: number;
         };
         Catalogue: {
@@ -913,8 +1015,12 @@ export interface components {
             resource: string;
         };
         ChangePasswordRequest: {
+            /** @example an old long password */
             current_password: string;
-            /** @description At least 8 characters. */
+            /**
+             * @description At least 8 characters.
+             * @example a new, longer password
+             */
             new_password: string;
         };
         ChangeRole: {
@@ -1162,6 +1268,11 @@ export interface components {
             /**
              * Format: binary
              * @description The manifest, `plugin.toml`.
+             * @example name = "shout"
+             *     version = "0.1.0"
+             *     kind = "variable-resolver"
+             *     description = "The first name in capitals"
+             *     variables = ["shout"]
              */
             manifest: string;
         };
@@ -1611,8 +1722,12 @@ export interface components {
             to: string;
         };
         TestSendResult: {
+            /** @example test-k3j2h4g5f6d7s8a9q0w1 */
             idempotency_key: string;
-            /** @description The provider's id for the message. */
+            /**
+             * @description The provider's id for the message.
+             * @example provider-42
+             */
             provider_message_id: string;
         };
         UpdateRole: {

@@ -22,7 +22,7 @@ T = TypeVar("T", bound="BulkResult")
 class BulkResult:
     """ 
         Attributes:
-            affected (int): How many contacts changed.
+            affected (int): How many contacts changed. Example: 120.
      """
 
     affected: int

@@ -22,8 +22,8 @@ T = TypeVar("T", bound="ChangePasswordRequest")
 class ChangePasswordRequest:
     """ 
         Attributes:
-            current_password (str):
-            new_password (str): At least 8 characters.
+            current_password (str):  Example: an old long password.
+            new_password (str): At least 8 characters. Example: a new, longer password.
      """
 
     current_password: str

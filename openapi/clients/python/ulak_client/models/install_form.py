@@ -28,7 +28,12 @@ class InstallForm:
 
         Attributes:
             component (File): The WebAssembly component built for wasm32-wasip2.
-            manifest (File): The manifest, `plugin.toml`.
+            manifest (File): The manifest, `plugin.toml`. Example: name = "shout"
+                version = "0.1.0"
+                kind = "variable-resolver"
+                description = "The first name in capitals"
+                variables = ["shout"]
+                .
      """
 
     component: File

@@ -22,8 +22,8 @@ T = TypeVar("T", bound="TestSendResult")
 class TestSendResult:
     """ 
         Attributes:
-            idempotency_key (str):
-            provider_message_id (str): The provider's id for the message.
+            idempotency_key (str):  Example: test-k3j2h4g5f6d7s8a9q0w1.
+            provider_message_id (str): The provider's id for the message. Example: provider-42.
      """
 
     idempotency_key: str

@@ -99,6 +99,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | PageUser]:
     """ List all accounts (superadmin)
 
+     Every account on the instance, for the superadmin, in pages.
+
     Args:
         limit (int | Unset):
         cursor (str | Unset):
@@ -133,6 +135,8 @@ def sync(
 ) -> ErrorBody | PageUser | None:
     """ List all accounts (superadmin)
 
+     Every account on the instance, for the superadmin, in pages.
+
     Args:
         limit (int | Unset):
         cursor (str | Unset):
@@ -161,6 +165,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | PageUser]:
     """ List all accounts (superadmin)
+
+     Every account on the instance, for the superadmin, in pages.
 
     Args:
         limit (int | Unset):
@@ -195,6 +201,8 @@ async def asyncio(
 
 ) -> ErrorBody | PageUser | None:
     """ List all accounts (superadmin)
+
+     Every account on the instance, for the superadmin, in pages.
 
     Args:
         limit (int | Unset):

@@ -70,6 +70,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | MeResponse]:
     """ Who am I
 
+     The signed-in user (or the token's owner) and how the request was authenticated.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -96,6 +98,8 @@ def sync(
 ) -> ErrorBody | MeResponse | None:
     """ Who am I
 
+     The signed-in user (or the token's owner) and how the request was authenticated.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -116,6 +120,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | MeResponse]:
     """ Who am I
+
+     The signed-in user (or the token's owner) and how the request was authenticated.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,6 +148,8 @@ async def asyncio(
 
 ) -> ErrorBody | MeResponse | None:
     """ Who am I
+
+     The signed-in user (or the token's owner) and how the request was authenticated.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

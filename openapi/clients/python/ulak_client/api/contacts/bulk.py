@@ -116,6 +116,8 @@ def sync_detailed(
 ) -> Response[BulkResult | ErrorBody]:
     """ Tag, untag or delete contacts by filter
 
+     Tags, untags or deletes every contact the filter matches; an empty filter needs `all: true`.
+
     Args:
         workspace (str):
         body (BulkRequest):
@@ -150,6 +152,8 @@ def sync(
 ) -> BulkResult | ErrorBody | None:
     """ Tag, untag or delete contacts by filter
 
+     Tags, untags or deletes every contact the filter matches; an empty filter needs `all: true`.
+
     Args:
         workspace (str):
         body (BulkRequest):
@@ -178,6 +182,8 @@ async def asyncio_detailed(
 
 ) -> Response[BulkResult | ErrorBody]:
     """ Tag, untag or delete contacts by filter
+
+     Tags, untags or deletes every contact the filter matches; an empty filter needs `all: true`.
 
     Args:
         workspace (str):
@@ -212,6 +218,8 @@ async def asyncio(
 
 ) -> BulkResult | ErrorBody | None:
     """ Tag, untag or delete contacts by filter
+
+     Tags, untags or deletes every contact the filter matches; an empty filter needs `all: true`.
 
     Args:
         workspace (str):

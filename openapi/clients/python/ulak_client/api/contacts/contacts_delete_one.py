@@ -84,6 +84,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorBody]:
     """ Delete a contact
 
+     Deletes the contact for good.
+
     Args:
         workspace (str):
         id (str):
@@ -118,6 +120,8 @@ def sync(
 ) -> Any | ErrorBody | None:
     """ Delete a contact
 
+     Deletes the contact for good.
+
     Args:
         workspace (str):
         id (str):
@@ -146,6 +150,8 @@ async def asyncio_detailed(
 
 ) -> Response[Any | ErrorBody]:
     """ Delete a contact
+
+     Deletes the contact for good.
 
     Args:
         workspace (str):
@@ -180,6 +186,8 @@ async def asyncio(
 
 ) -> Any | ErrorBody | None:
     """ Delete a contact
+
+     Deletes the contact for good.
 
     Args:
         workspace (str):

@@ -88,6 +88,8 @@ def sync_detailed(
 ) -> Response[Contact | ErrorBody]:
     """ Get a contact
 
+     One contact by its id, the E.164 digits of its phone (`905321234567`).
+
     Args:
         workspace (str):
         id (str):
@@ -122,6 +124,8 @@ def sync(
 ) -> Contact | ErrorBody | None:
     """ Get a contact
 
+     One contact by its id, the E.164 digits of its phone (`905321234567`).
+
     Args:
         workspace (str):
         id (str):
@@ -150,6 +154,8 @@ async def asyncio_detailed(
 
 ) -> Response[Contact | ErrorBody]:
     """ Get a contact
+
+     One contact by its id, the E.164 digits of its phone (`905321234567`).
 
     Args:
         workspace (str):
@@ -184,6 +190,8 @@ async def asyncio(
 
 ) -> Contact | ErrorBody | None:
     """ Get a contact
+
+     One contact by its id, the E.164 digits of its phone (`905321234567`).
 
     Args:
         workspace (str):

@@ -62,6 +62,8 @@ def sync_detailed(
 ) -> Response[Health]:
     """ Liveness
 
+     Answers 200 while the process runs; for liveness probes. Needs no authentication.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -88,6 +90,8 @@ def sync(
 ) -> Health | None:
     """ Liveness
 
+     Answers 200 while the process runs; for liveness probes. Needs no authentication.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -108,6 +112,8 @@ async def asyncio_detailed(
 
 ) -> Response[Health]:
     """ Liveness
+
+     Answers 200 while the process runs; for liveness probes. Needs no authentication.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,6 +140,8 @@ async def asyncio(
 
 ) -> Health | None:
     """ Liveness
+
+     Answers 200 while the process runs; for liveness probes. Needs no authentication.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -70,6 +70,9 @@ def sync_detailed(
 ) -> Response[ErrorBody | Health]:
     """ Readiness
 
+     Answers 200 when the store answers too, 503 otherwise; for readiness probes. Needs no
+    authentication.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -96,6 +99,9 @@ def sync(
 ) -> ErrorBody | Health | None:
     """ Readiness
 
+     Answers 200 when the store answers too, 503 otherwise; for readiness probes. Needs no
+    authentication.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -116,6 +122,9 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | Health]:
     """ Readiness
+
+     Answers 200 when the store answers too, 503 otherwise; for readiness probes. Needs no
+    authentication.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -142,6 +151,9 @@ async def asyncio(
 
 ) -> ErrorBody | Health | None:
     """ Readiness
+
+     Answers 200 when the store answers too, 503 otherwise; for readiness probes. Needs no
+    authentication.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

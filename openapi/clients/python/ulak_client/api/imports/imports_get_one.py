@@ -81,6 +81,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | ImportJob]:
     """ A contact import
 
+     The job's status, counts and first 100 bad rows; while it runs, the counts are live.
+
     Args:
         workspace (str):
         id (str):
@@ -115,6 +117,8 @@ def sync(
 ) -> ErrorBody | ImportJob | None:
     """ A contact import
 
+     The job's status, counts and first 100 bad rows; while it runs, the counts are live.
+
     Args:
         workspace (str):
         id (str):
@@ -143,6 +147,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | ImportJob]:
     """ A contact import
+
+     The job's status, counts and first 100 bad rows; while it runs, the counts are live.
 
     Args:
         workspace (str):
@@ -177,6 +183,8 @@ async def asyncio(
 
 ) -> ErrorBody | ImportJob | None:
     """ A contact import
+
+     The job's status, counts and first 100 bad rows; while it runs, the counts are live.
 
     Args:
         workspace (str):

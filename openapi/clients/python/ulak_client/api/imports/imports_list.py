@@ -84,6 +84,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | list[ImportJob]]:
     """ Recent contact imports
 
+     The 50 most recent imports of this workspace with their status and counts, newest first.
+
     Args:
         workspace (str):
 
@@ -115,6 +117,8 @@ def sync(
 ) -> ErrorBody | list[ImportJob] | None:
     """ Recent contact imports
 
+     The 50 most recent imports of this workspace with their status and counts, newest first.
+
     Args:
         workspace (str):
 
@@ -140,6 +144,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | list[ImportJob]]:
     """ Recent contact imports
+
+     The 50 most recent imports of this workspace with their status and counts, newest first.
 
     Args:
         workspace (str):
@@ -171,6 +177,8 @@ async def asyncio(
 
 ) -> ErrorBody | list[ImportJob] | None:
     """ Recent contact imports
+
+     The 50 most recent imports of this workspace with their status and counts, newest first.
 
     Args:
         workspace (str):

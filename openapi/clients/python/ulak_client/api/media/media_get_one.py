@@ -81,6 +81,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | Media]:
     """ Get media metadata
 
+     A media entry's kind, type, size and file name; the bytes are at `…/content`.
+
     Args:
         workspace (str):
         id (str):
@@ -115,6 +117,8 @@ def sync(
 ) -> ErrorBody | Media | None:
     """ Get media metadata
 
+     A media entry's kind, type, size and file name; the bytes are at `…/content`.
+
     Args:
         workspace (str):
         id (str):
@@ -143,6 +147,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | Media]:
     """ Get media metadata
+
+     A media entry's kind, type, size and file name; the bytes are at `…/content`.
 
     Args:
         workspace (str):
@@ -177,6 +183,8 @@ async def asyncio(
 
 ) -> ErrorBody | Media | None:
     """ Get media metadata
+
+     A media entry's kind, type, size and file name; the bytes are at `…/content`.
 
     Args:
         workspace (str):

@@ -108,6 +108,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | PageMedia]:
     """ List media
 
+     The workspace's media library in pages, newest first.
+
     Args:
         workspace (str):
         limit (int | Unset):
@@ -145,6 +147,8 @@ def sync(
 ) -> ErrorBody | PageMedia | None:
     """ List media
 
+     The workspace's media library in pages, newest first.
+
     Args:
         workspace (str):
         limit (int | Unset):
@@ -176,6 +180,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | PageMedia]:
     """ List media
+
+     The workspace's media library in pages, newest first.
 
     Args:
         workspace (str):
@@ -213,6 +219,8 @@ async def asyncio(
 
 ) -> ErrorBody | PageMedia | None:
     """ List media
+
+     The workspace's media library in pages, newest first.
 
     Args:
         workspace (str):

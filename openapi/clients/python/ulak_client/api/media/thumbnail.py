@@ -73,6 +73,8 @@ def sync_detailed(
 ) -> Response[ErrorBody]:
     """ Download an image's thumbnail
 
+     A small JPEG preview; only images have one (`has_thumbnail`).
+
     Args:
         workspace (str):
         id (str):
@@ -107,6 +109,8 @@ def sync(
 ) -> ErrorBody | None:
     """ Download an image's thumbnail
 
+     A small JPEG preview; only images have one (`has_thumbnail`).
+
     Args:
         workspace (str):
         id (str):
@@ -135,6 +139,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody]:
     """ Download an image's thumbnail
+
+     A small JPEG preview; only images have one (`has_thumbnail`).
 
     Args:
         workspace (str):
@@ -169,6 +175,8 @@ async def asyncio(
 
 ) -> ErrorBody | None:
     """ Download an image's thumbnail
+
+     A small JPEG preview; only images have one (`has_thumbnail`).
 
     Args:
         workspace (str):

@@ -108,6 +108,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | PageMember]:
     """ List members
 
+     Who belongs to the workspace and with which role, in pages.
+
     Args:
         workspace (str):
         limit (int | Unset):
@@ -145,6 +147,8 @@ def sync(
 ) -> ErrorBody | PageMember | None:
     """ List members
 
+     Who belongs to the workspace and with which role, in pages.
+
     Args:
         workspace (str):
         limit (int | Unset):
@@ -176,6 +180,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | PageMember]:
     """ List members
+
+     Who belongs to the workspace and with which role, in pages.
 
     Args:
         workspace (str):
@@ -213,6 +219,8 @@ async def asyncio(
 
 ) -> ErrorBody | PageMember | None:
     """ List members
+
+     Who belongs to the workspace and with which role, in pages.
 
     Args:
         workspace (str):

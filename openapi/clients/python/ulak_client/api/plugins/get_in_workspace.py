@@ -81,6 +81,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | WorkspacePlugin]:
     """ A plugin in a workspace
 
+     One plugin's state in this workspace (secrets masked).
+
     Args:
         workspace (str):
         name (str):
@@ -115,6 +117,8 @@ def sync(
 ) -> ErrorBody | WorkspacePlugin | None:
     """ A plugin in a workspace
 
+     One plugin's state in this workspace (secrets masked).
+
     Args:
         workspace (str):
         name (str):
@@ -143,6 +147,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | WorkspacePlugin]:
     """ A plugin in a workspace
+
+     One plugin's state in this workspace (secrets masked).
 
     Args:
         workspace (str):
@@ -177,6 +183,8 @@ async def asyncio(
 
 ) -> ErrorBody | WorkspacePlugin | None:
     """ A plugin in a workspace
+
+     One plugin's state in this workspace (secrets masked).
 
     Args:
         workspace (str):

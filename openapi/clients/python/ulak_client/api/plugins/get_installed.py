@@ -79,6 +79,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | PluginInfo]:
     """ An installed plugin
 
+     One installed plugin and its manifest.
+
     Args:
         name (str):
 
@@ -110,6 +112,8 @@ def sync(
 ) -> ErrorBody | PluginInfo | None:
     """ An installed plugin
 
+     One installed plugin and its manifest.
+
     Args:
         name (str):
 
@@ -135,6 +139,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | PluginInfo]:
     """ An installed plugin
+
+     One installed plugin and its manifest.
 
     Args:
         name (str):
@@ -166,6 +172,8 @@ async def asyncio(
 
 ) -> ErrorBody | PluginInfo | None:
     """ An installed plugin
+
+     One installed plugin and its manifest.
 
     Args:
         name (str):

@@ -84,6 +84,9 @@ def sync_detailed(
 ) -> Response[ErrorBody | list[WorkspacePlugin]]:
     """ Plugins in a workspace
 
+     Every installed plugin with its state in this workspace: enabled, configured, and its settings
+    (secrets masked).
+
     Args:
         workspace (str):
 
@@ -115,6 +118,9 @@ def sync(
 ) -> ErrorBody | list[WorkspacePlugin] | None:
     """ Plugins in a workspace
 
+     Every installed plugin with its state in this workspace: enabled, configured, and its settings
+    (secrets masked).
+
     Args:
         workspace (str):
 
@@ -140,6 +146,9 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | list[WorkspacePlugin]]:
     """ Plugins in a workspace
+
+     Every installed plugin with its state in this workspace: enabled, configured, and its settings
+    (secrets masked).
 
     Args:
         workspace (str):
@@ -171,6 +180,9 @@ async def asyncio(
 
 ) -> ErrorBody | list[WorkspacePlugin] | None:
     """ Plugins in a workspace
+
+     Every installed plugin with its state in this workspace: enabled, configured, and its settings
+    (secrets masked).
 
     Args:
         workspace (str):

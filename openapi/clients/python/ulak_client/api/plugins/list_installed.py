@@ -75,6 +75,9 @@ def sync_detailed(
 ) -> Response[ErrorBody | list[PluginInfo]]:
     """ List installed plugins
 
+     Every plugin installed on this server, with its manifest: kind, variables, file extensions,
+    permissions and configuration schema.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -101,6 +104,9 @@ def sync(
 ) -> ErrorBody | list[PluginInfo] | None:
     """ List installed plugins
 
+     Every plugin installed on this server, with its manifest: kind, variables, file extensions,
+    permissions and configuration schema.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -121,6 +127,9 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | list[PluginInfo]]:
     """ List installed plugins
+
+     Every plugin installed on this server, with its manifest: kind, variables, file extensions,
+    permissions and configuration schema.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,6 +156,9 @@ async def asyncio(
 
 ) -> ErrorBody | list[PluginInfo] | None:
     """ List installed plugins
+
+     Every plugin installed on this server, with its manifest: kind, variables, file extensions,
+    permissions and configuration schema.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -79,6 +79,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | MyPermissions]:
     """ Your permissions in a workspace
 
+     What you (or this token) may do here, as (resource, action) pairs: what the UI shows or hides.
+
     Args:
         workspace (str):
 
@@ -110,6 +112,8 @@ def sync(
 ) -> ErrorBody | MyPermissions | None:
     """ Your permissions in a workspace
 
+     What you (or this token) may do here, as (resource, action) pairs: what the UI shows or hides.
+
     Args:
         workspace (str):
 
@@ -135,6 +139,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | MyPermissions]:
     """ Your permissions in a workspace
+
+     What you (or this token) may do here, as (resource, action) pairs: what the UI shows or hides.
 
     Args:
         workspace (str):
@@ -166,6 +172,8 @@ async def asyncio(
 
 ) -> ErrorBody | MyPermissions | None:
     """ Your permissions in a workspace
+
+     What you (or this token) may do here, as (resource, action) pairs: what the UI shows or hides.
 
     Args:
         workspace (str):

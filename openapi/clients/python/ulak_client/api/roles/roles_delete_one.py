@@ -91,6 +91,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorBody]:
     """ Delete a custom role
 
+     Deletes a custom role; built-in roles and roles still held by a member or token cannot be deleted.
+
     Args:
         workspace (str):
         name (str):
@@ -125,6 +127,8 @@ def sync(
 ) -> Any | ErrorBody | None:
     """ Delete a custom role
 
+     Deletes a custom role; built-in roles and roles still held by a member or token cannot be deleted.
+
     Args:
         workspace (str):
         name (str):
@@ -153,6 +157,8 @@ async def asyncio_detailed(
 
 ) -> Response[Any | ErrorBody]:
     """ Delete a custom role
+
+     Deletes a custom role; built-in roles and roles still held by a member or token cannot be deleted.
 
     Args:
         workspace (str):
@@ -187,6 +193,8 @@ async def asyncio(
 
 ) -> Any | ErrorBody | None:
     """ Delete a custom role
+
+     Deletes a custom role; built-in roles and roles still held by a member or token cannot be deleted.
 
     Args:
         workspace (str):

@@ -88,6 +88,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | Role]:
     """ Get a role
 
+     One role and its permissions.
+
     Args:
         workspace (str):
         name (str):
@@ -122,6 +124,8 @@ def sync(
 ) -> ErrorBody | Role | None:
     """ Get a role
 
+     One role and its permissions.
+
     Args:
         workspace (str):
         name (str):
@@ -150,6 +154,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | Role]:
     """ Get a role
+
+     One role and its permissions.
 
     Args:
         workspace (str):
@@ -184,6 +190,8 @@ async def asyncio(
 
 ) -> ErrorBody | Role | None:
     """ Get a role
+
+     One role and its permissions.
 
     Args:
         workspace (str):

@@ -108,6 +108,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | PageRole]:
     """ List roles
 
+     Built-in and custom roles of the workspace with their permissions.
+
     Args:
         workspace (str):
         limit (int | Unset):
@@ -145,6 +147,8 @@ def sync(
 ) -> ErrorBody | PageRole | None:
     """ List roles
 
+     Built-in and custom roles of the workspace with their permissions.
+
     Args:
         workspace (str):
         limit (int | Unset):
@@ -176,6 +180,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | PageRole]:
     """ List roles
+
+     Built-in and custom roles of the workspace with their permissions.
 
     Args:
         workspace (str):
@@ -213,6 +219,8 @@ async def asyncio(
 
 ) -> ErrorBody | PageRole | None:
     """ List roles
+
+     Built-in and custom roles of the workspace with their permissions.
 
     Args:
         workspace (str):

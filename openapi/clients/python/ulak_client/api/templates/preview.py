@@ -118,6 +118,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | Rendered]:
     """ Preview a template for a contact
 
+     Renders the stored template for a stored contact (`contact_id`) or an inline one (`contact`).
+
     Args:
         workspace (str):
         id (str):
@@ -155,6 +157,8 @@ def sync(
 ) -> ErrorBody | Rendered | None:
     """ Preview a template for a contact
 
+     Renders the stored template for a stored contact (`contact_id`) or an inline one (`contact`).
+
     Args:
         workspace (str):
         id (str):
@@ -186,6 +190,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | Rendered]:
     """ Preview a template for a contact
+
+     Renders the stored template for a stored contact (`contact_id`) or an inline one (`contact`).
 
     Args:
         workspace (str):
@@ -223,6 +229,8 @@ async def asyncio(
 
 ) -> ErrorBody | Rendered | None:
     """ Preview a template for a contact
+
+     Renders the stored template for a stored contact (`contact_id`) or an inline one (`contact`).
 
     Args:
         workspace (str):

@@ -116,6 +116,9 @@ def sync_detailed(
 ) -> Response[ErrorBody | Rendered]:
     """ Render a body without saving it
 
+     Compiles and renders a body for a stored or inline contact without saving anything: a live preview
+    while editing.
+
     Args:
         workspace (str):
         body (RenderRequest):
@@ -150,6 +153,9 @@ def sync(
 ) -> ErrorBody | Rendered | None:
     """ Render a body without saving it
 
+     Compiles and renders a body for a stored or inline contact without saving anything: a live preview
+    while editing.
+
     Args:
         workspace (str):
         body (RenderRequest):
@@ -178,6 +184,9 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | Rendered]:
     """ Render a body without saving it
+
+     Compiles and renders a body for a stored or inline contact without saving anything: a live preview
+    while editing.
 
     Args:
         workspace (str):
@@ -212,6 +221,9 @@ async def asyncio(
 
 ) -> ErrorBody | Rendered | None:
     """ Render a body without saving it
+
+     Compiles and renders a body for a stored or inline contact without saving anything: a live preview
+    while editing.
 
     Args:
         workspace (str):

@@ -81,6 +81,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | Template]:
     """ Get a template
 
+     One template with its body, attachments and the variables it uses.
+
     Args:
         workspace (str):
         id (str):
@@ -115,6 +117,8 @@ def sync(
 ) -> ErrorBody | Template | None:
     """ Get a template
 
+     One template with its body, attachments and the variables it uses.
+
     Args:
         workspace (str):
         id (str):
@@ -143,6 +147,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | Template]:
     """ Get a template
+
+     One template with its body, attachments and the variables it uses.
 
     Args:
         workspace (str):
@@ -177,6 +183,8 @@ async def asyncio(
 
 ) -> ErrorBody | Template | None:
     """ Get a template
+
+     One template with its body, attachments and the variables it uses.
 
     Args:
         workspace (str):

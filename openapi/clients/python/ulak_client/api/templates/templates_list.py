@@ -108,6 +108,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | PageTemplate]:
     """ List templates
 
+     The workspace's templates in pages.
+
     Args:
         workspace (str):
         limit (int | Unset):
@@ -145,6 +147,8 @@ def sync(
 ) -> ErrorBody | PageTemplate | None:
     """ List templates
 
+     The workspace's templates in pages.
+
     Args:
         workspace (str):
         limit (int | Unset):
@@ -176,6 +180,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | PageTemplate]:
     """ List templates
+
+     The workspace's templates in pages.
 
     Args:
         workspace (str):
@@ -213,6 +219,8 @@ async def asyncio(
 
 ) -> ErrorBody | PageTemplate | None:
     """ List templates
+
+     The workspace's templates in pages.
 
     Args:
         workspace (str):

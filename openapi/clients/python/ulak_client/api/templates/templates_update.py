@@ -125,6 +125,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | Template]:
     """ Replace a template
 
+     Replaces the template; the new body must compile (422 lists every problem with its position).
+
     Args:
         workspace (str):
         id (str):
@@ -162,6 +164,8 @@ def sync(
 ) -> ErrorBody | Template | None:
     """ Replace a template
 
+     Replaces the template; the new body must compile (422 lists every problem with its position).
+
     Args:
         workspace (str):
         id (str):
@@ -193,6 +197,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | Template]:
     """ Replace a template
+
+     Replaces the template; the new body must compile (422 lists every problem with its position).
 
     Args:
         workspace (str):
@@ -230,6 +236,8 @@ async def asyncio(
 
 ) -> ErrorBody | Template | None:
     """ Replace a template
+
+     Replaces the template; the new body must compile (422 lists every problem with its position).
 
     Args:
         workspace (str):

@@ -92,6 +92,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | PageApiToken]:
     """ List your API tokens
 
+     Your API tokens (never their secrets), with the time each was last used.
+
     Args:
         limit (int | Unset):
         cursor (str | Unset):
@@ -126,6 +128,8 @@ def sync(
 ) -> ErrorBody | PageApiToken | None:
     """ List your API tokens
 
+     Your API tokens (never their secrets), with the time each was last used.
+
     Args:
         limit (int | Unset):
         cursor (str | Unset):
@@ -154,6 +158,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | PageApiToken]:
     """ List your API tokens
+
+     Your API tokens (never their secrets), with the time each was last used.
 
     Args:
         limit (int | Unset):
@@ -188,6 +194,8 @@ async def asyncio(
 
 ) -> ErrorBody | PageApiToken | None:
     """ List your API tokens
+
+     Your API tokens (never their secrets), with the time each was last used.
 
     Args:
         limit (int | Unset):

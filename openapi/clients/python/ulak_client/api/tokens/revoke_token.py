@@ -82,6 +82,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorBody]:
     """ Revoke one of your API tokens
 
+     Revokes the token at once: requests that present it answer 401 from then on.
+
     Args:
         id (str):
 
@@ -113,6 +115,8 @@ def sync(
 ) -> Any | ErrorBody | None:
     """ Revoke one of your API tokens
 
+     Revokes the token at once: requests that present it answer 401 from then on.
+
     Args:
         id (str):
 
@@ -138,6 +142,8 @@ async def asyncio_detailed(
 
 ) -> Response[Any | ErrorBody]:
     """ Revoke one of your API tokens
+
+     Revokes the token at once: requests that present it answer 401 from then on.
 
     Args:
         id (str):
@@ -169,6 +175,8 @@ async def asyncio(
 
 ) -> Any | ErrorBody | None:
     """ Revoke one of your API tokens
+
+     Revokes the token at once: requests that present it answer 401 from then on.
 
     Args:
         id (str):

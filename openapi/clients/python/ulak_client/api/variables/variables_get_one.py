@@ -81,6 +81,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | Variable]:
     """ Get a custom variable
 
+     One custom variable.
+
     Args:
         workspace (str):
         name (str):
@@ -115,6 +117,8 @@ def sync(
 ) -> ErrorBody | Variable | None:
     """ Get a custom variable
 
+     One custom variable.
+
     Args:
         workspace (str):
         name (str):
@@ -143,6 +147,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | Variable]:
     """ Get a custom variable
+
+     One custom variable.
 
     Args:
         workspace (str):
@@ -177,6 +183,8 @@ async def asyncio(
 
 ) -> ErrorBody | Variable | None:
     """ Get a custom variable
+
+     One custom variable.
 
     Args:
         workspace (str):

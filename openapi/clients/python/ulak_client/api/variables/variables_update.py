@@ -125,6 +125,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | Variable]:
     """ Replace a custom variable
 
+     Replaces the variable's definition; templates using it must still compile.
+
     Args:
         workspace (str):
         name (str):
@@ -162,6 +164,8 @@ def sync(
 ) -> ErrorBody | Variable | None:
     """ Replace a custom variable
 
+     Replaces the variable's definition; templates using it must still compile.
+
     Args:
         workspace (str):
         name (str):
@@ -193,6 +197,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | Variable]:
     """ Replace a custom variable
+
+     Replaces the variable's definition; templates using it must still compile.
 
     Args:
         workspace (str):
@@ -230,6 +236,8 @@ async def asyncio(
 
 ) -> ErrorBody | Variable | None:
     """ Replace a custom variable
+
+     Replaces the variable's definition; templates using it must still compile.
 
     Args:
         workspace (str):

@@ -79,6 +79,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | Workspace]:
     """ Get a workspace
 
+     The workspace's name, region, locale and time zone, and your role in it.
+
     Args:
         workspace (str):
 
@@ -110,6 +112,8 @@ def sync(
 ) -> ErrorBody | Workspace | None:
     """ Get a workspace
 
+     The workspace's name, region, locale and time zone, and your role in it.
+
     Args:
         workspace (str):
 
@@ -135,6 +139,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | Workspace]:
     """ Get a workspace
+
+     The workspace's name, region, locale and time zone, and your role in it.
 
     Args:
         workspace (str):
@@ -166,6 +172,8 @@ async def asyncio(
 
 ) -> ErrorBody | Workspace | None:
     """ Get a workspace
+
+     The workspace's name, region, locale and time zone, and your role in it.
 
     Args:
         workspace (str):
