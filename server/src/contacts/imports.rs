@@ -663,8 +663,8 @@ impl Run {
             }
         }
         if let Some(report) = &mut self.report {
-            let line = format!("{row},{}\n", csv_cell(&message));
-            let _ = report.write_all(line.as_bytes()).await;
+            let line = report_line(row, &message);
+            let _ = report.write_all(&line).await;
         }
         if self.job.errors.len() < ERRORS_ON_JOB {
             self.job.errors.push(RowIssue { row, message });
@@ -783,18 +783,19 @@ fn merge_into(into: &mut ContactInput, from: ContactInput) {
     }
 }
 
-/// A CSV cell, quoted when needed; formula starts are defused as in the contact export.
-fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
+/// One line of the error report, quoted by the csv crate, with formula starts defused as in the
+/// contact export.
+fn report_line(row: u32, message: &str) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    if writer
+        .write_record([row.to_string(), super::routes::csv_safe(message)])
+        .is_err()
+    {
+        return format!("{row},\n").into_bytes();
     }
+    writer.into_inner().unwrap_or_default()
 }
 
 /// Jobs a previous process left unfinished cannot resume (their plugin state is gone): mark them.

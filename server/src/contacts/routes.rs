@@ -352,7 +352,7 @@ pub async fn bulk(
 }
 
 /// Spreadsheet programs run cells starting with these as formulas; a leading `'` keeps them text.
-fn csv_safe(cell: &str) -> String {
+pub(crate) fn csv_safe(cell: &str) -> String {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {

@@ -53,6 +53,22 @@ pub struct WorkspaceSetting {
     pub config: Map<String, Value>,
 }
 
+impl WorkspaceSetting {
+    /// The stored state, or the manifest's default when the workspace never changed it.
+    fn of(plugin: &LoadedPlugin, stored: Option<StoredSetting>) -> Self {
+        match stored {
+            Some(s) => WorkspaceSetting {
+                enabled: s.enabled,
+                config: s.config,
+            },
+            None => WorkspaceSetting {
+                enabled: plugin.manifest.enabled_by_default,
+                config: Map::new(),
+            },
+        }
+    }
+}
+
 #[derive(Deserialize)]
 struct StoredPlugin {
     name: String,
@@ -386,16 +402,7 @@ impl Plugins {
             .list()
             .into_iter()
             .map(|p| {
-                let setting = match stored.remove(p.name()) {
-                    Some(s) => WorkspaceSetting {
-                        enabled: s.enabled,
-                        config: s.config,
-                    },
-                    None => WorkspaceSetting {
-                        enabled: p.manifest.enabled_by_default,
-                        config: Map::new(),
-                    },
-                };
+                let setting = WorkspaceSetting::of(&p, stored.remove(p.name()));
                 (p.name().to_owned(), setting)
             })
             .collect())
@@ -413,16 +420,7 @@ impl Plugins {
                 json!({ "ws": workspace, "name": plugin.name() }),
             )
             .await?;
-        Ok(match row {
-            Some(s) => WorkspaceSetting {
-                enabled: s.enabled,
-                config: s.config,
-            },
-            None => WorkspaceSetting {
-                enabled: plugin.manifest.enabled_by_default,
-                config: Map::new(),
-            },
-        })
+        Ok(WorkspaceSetting::of(plugin, row))
     }
 
     /// Enables, disables or reconfigures a plugin in a workspace (configuration checked against the
@@ -499,6 +497,14 @@ impl Plugins {
         &self,
         workspace: &str,
     ) -> Result<BTreeMap<String, Vec<String>>, ApiError> {
+        // Every template compile asks; without resolver plugins there is nothing to read.
+        if !self
+            .list()
+            .iter()
+            .any(|p| p.manifest.kind == PluginKind::VariableResolver)
+        {
+            return Ok(BTreeMap::new());
+        }
         let settings = self.settings(workspace).await?;
         Ok(self
             .list()

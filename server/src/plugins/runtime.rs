@@ -342,12 +342,24 @@ impl Runtime {
         batch: Vec<variables::Request>,
     ) -> Result<Vec<Result<String, String>>, PluginError> {
         let runtime = self.clone();
-        let handle = self.services.handle.clone();
-        let name = plugin.name.to_string();
-        handle
-            .spawn_blocking(move || runtime.resolve_blocking(&plugin, scope, context, batch))
+        let name = plugin.name.clone();
+        self.on_blocking_thread(&name, move || {
+            runtime.resolve_blocking(&plugin, scope, context, batch)
+        })
+        .await
+    }
+
+    /// Runs plugin work on a blocking thread of the main runtime; a lost thread fails that call.
+    async fn on_blocking_thread<T: Send + 'static>(
+        &self,
+        plugin: &str,
+        work: impl FnOnce() -> Result<T, PluginError> + Send + 'static,
+    ) -> Result<T, PluginError> {
+        self.services
+            .handle
+            .spawn_blocking(work)
             .await
-            .map_err(|e| PluginError::new(&name, format!("the call was lost: {e}")))?
+            .map_err(|e| PluginError::new(plugin, format!("the call was lost: {e}")))?
     }
 
     fn resolve_blocking(
@@ -409,42 +421,38 @@ impl Runtime {
         options: String,
     ) -> Result<ImportSession, PluginError> {
         let runtime = self.clone();
-        let name = plugin.name.to_string();
-        self.services
-            .handle
-            .clone()
-            .spawn_blocking(move || {
-                let started = Instant::now();
-                let Prepared::Importer(pre) = &plugin.prepared else {
-                    return Err(PluginError::new(&plugin.name, "is not a contact importer"));
-                };
-                let (mut store, stderr) = runtime.store(&plugin, scope);
-                Runtime::deadline(&mut store, runtime.import_call_timeout);
-                let opened = pre.instantiate(&mut store).and_then(|instance| {
-                    let session = instance
-                        .ulak_plugin_contacts()
-                        .session()
-                        .call_constructor(&mut store, &context, &options)?;
-                    Ok((instance, session))
-                });
-                runtime.record(&plugin.name, "import-open", started, opened.is_ok());
-                let (instance, session) = opened.map_err(|e| {
-                    PluginError::new(
-                        &plugin.name,
-                        runtime.explain(&e, &stderr, runtime.import_call_timeout),
-                    )
-                })?;
-                Ok(ImportSession {
-                    runtime: runtime.clone(),
-                    plugin,
-                    store,
-                    stderr,
-                    instance,
-                    session,
-                })
+        let name = plugin.name.clone();
+        self.on_blocking_thread(&name, move || {
+            let started = Instant::now();
+            let Prepared::Importer(pre) = &plugin.prepared else {
+                return Err(PluginError::new(&plugin.name, "is not a contact importer"));
+            };
+            let (mut store, stderr) = runtime.store(&plugin, scope);
+            Runtime::deadline(&mut store, runtime.import_call_timeout);
+            let opened = pre.instantiate(&mut store).and_then(|instance| {
+                let session = instance
+                    .ulak_plugin_contacts()
+                    .session()
+                    .call_constructor(&mut store, &context, &options)?;
+                Ok((instance, session))
+            });
+            runtime.record(&plugin.name, "import-open", started, opened.is_ok());
+            let (instance, session) = opened.map_err(|e| {
+                PluginError::new(
+                    &plugin.name,
+                    runtime.explain(&e, &stderr, runtime.import_call_timeout),
+                )
+            })?;
+            Ok(ImportSession {
+                runtime: runtime.clone(),
+                plugin,
+                store,
+                stderr,
+                instance,
+                session,
             })
-            .await
-            .map_err(|e| PluginError::new(&name, format!("the call was lost: {e}")))?
+        })
+        .await
     }
 
     /// Sends one message through a transport plugin.
@@ -456,32 +464,28 @@ impl Runtime {
         message: messages::OutboundMessage,
     ) -> Result<Result<String, messages::SendError>, PluginError> {
         let runtime = self.clone();
-        let name = plugin.name.to_string();
-        self.services
-            .handle
-            .clone()
-            .spawn_blocking(move || {
-                let started = Instant::now();
-                let Prepared::Transport(pre) = &plugin.prepared else {
-                    return Err(PluginError::new(&plugin.name, "is not a transport"));
-                };
-                let (mut store, stderr) = runtime.store(&plugin, scope);
-                Runtime::deadline(&mut store, runtime.call_timeout);
-                let result = pre.instantiate(&mut store).and_then(|instance| {
-                    instance
-                        .ulak_plugin_messages()
-                        .call_send(&mut store, &context, &message)
-                });
-                runtime.record(&plugin.name, "send", started, matches!(result, Ok(Ok(_))));
-                result.map_err(|e| {
-                    PluginError::new(
-                        &plugin.name,
-                        runtime.explain(&e, &stderr, runtime.call_timeout),
-                    )
-                })
+        let name = plugin.name.clone();
+        self.on_blocking_thread(&name, move || {
+            let started = Instant::now();
+            let Prepared::Transport(pre) = &plugin.prepared else {
+                return Err(PluginError::new(&plugin.name, "is not a transport"));
+            };
+            let (mut store, stderr) = runtime.store(&plugin, scope);
+            Runtime::deadline(&mut store, runtime.call_timeout);
+            let result = pre.instantiate(&mut store).and_then(|instance| {
+                instance
+                    .ulak_plugin_messages()
+                    .call_send(&mut store, &context, &message)
+            });
+            runtime.record(&plugin.name, "send", started, matches!(result, Ok(Ok(_))));
+            result.map_err(|e| {
+                PluginError::new(
+                    &plugin.name,
+                    runtime.explain(&e, &stderr, runtime.call_timeout),
+                )
             })
-            .await
-            .map_err(|e| PluginError::new(&name, format!("the call was lost: {e}")))?
+        })
+        .await
     }
 }
 
