@@ -36,6 +36,8 @@ ULAK=$!
 wait_for "http://127.0.0.1:$PORT/readyz"
 bootstrap "$PORT"
 echo "== idle RSS before: $(awk '/VmRSS/ {print $2}' /proc/$ULAK/status) kB"
+# Samples anonymous and file-backed RSS every 0.2 s, to tell the heap from mapped files at the peak.
+( while kill -0 "$ULAK" 2>/dev/null; do awk '/RssAnon/ {a=$2} /RssFile/ {f=$2} END {print a, f}' /proc/$ULAK/status; sleep 0.2; done ) > "$WORK/rss" 2>/dev/null &
 started=$(date +%s.%N)
 JOB=$(curl -fsS -H "Authorization: Bearer $ULAK_TOKEN" -F "file=@$WORK/contacts.csv" ${2:+-F dry_run=true} \
   "http://127.0.0.1:$PORT/api/v1/workspaces/$ULAK_WS/contacts/imports" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
@@ -55,5 +57,5 @@ print(f"upload: {uploaded - started:.1f} s; upload to done: {finished - uploaded
 PY
 # The server logs where the time went (plugin, normalising, reading existing contacts, merging, writing).
 grep -h "contact import finished" "$WORK/ulak.log" | sed 's/\x1b\[[0-9;]*m//g' || true
-echo "ulak peak RSS (VmHWM): $(awk '/VmHWM/ {print $2}' /proc/$ULAK/status) kB"
+echo "ulak peak RSS (VmHWM): $(awk '/VmHWM/ {print $2}' /proc/$ULAK/status) kB; highest sampled anonymous $(sort -n "$WORK/rss" | tail -1 | cut -d' ' -f1) kB, file-backed $(sort -n -k2 "$WORK/rss" | tail -1 | cut -d' ' -f2) kB"
 curl -fsS -H "Authorization: Bearer $ULAK_TOKEN" "http://127.0.0.1:$PORT/api/v1/workspaces/$ULAK_WS/contacts?limit=1" | head -c 300; echo

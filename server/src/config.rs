@@ -108,6 +108,7 @@ pub struct ImportSettings {
     pub concurrent_jobs: usize,
     pub chunk_bytes: usize,
     pub batch_rows: usize,
+    pub parallel_writes: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -118,6 +119,8 @@ pub struct DatabaseSettings {
     pub database: String,
     pub username: String,
     pub password: Secret,
+    pub write_buffer_mb: u32,
+    pub block_cache_mb: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -247,6 +250,12 @@ impl Settings {
                 "timeouts must be at least 10 ms",
             ));
         }
+        if !(16..=65_536).contains(&self.database.write_buffer_mb) {
+            return Err(invalid("database.write_buffer_mb", "must be 16–65536"));
+        }
+        if !(1..=1_048_576).contains(&self.database.block_cache_mb) {
+            return Err(invalid("database.block_cache_mb", "must be 1–1048576"));
+        }
         if self.imports.concurrent_jobs == 0 {
             return Err(invalid("imports.concurrent_jobs", "must be above 0"));
         }
@@ -255,6 +264,9 @@ impl Settings {
         }
         if !(1..=10_000).contains(&self.imports.batch_rows) {
             return Err(invalid("imports.batch_rows", "must be 1–10000"));
+        }
+        if !(1..=16).contains(&self.imports.parallel_writes) {
+            return Err(invalid("imports.parallel_writes", "must be 1–16"));
         }
         if self.server.max_json_body_bytes == 0 {
             return Err(invalid("server.max_json_body_bytes", "must be above 0"));

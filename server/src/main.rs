@@ -4,6 +4,9 @@ use clap::Parser;
 use ulak::cli::{Cli, Command, ConfigCommand, UserCommand};
 use ulak::startup::{Application, openapi_json};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();

@@ -16,7 +16,7 @@ use tokio::sync::{Semaphore, watch};
 use utoipa::ToSchema;
 
 use super::model::{ContactInput, Phone};
-use super::{FIELDS, StoredContact, Validated, validate};
+use super::{FIELDS, StoredContact, Validated, validate_with};
 use crate::app::AppState;
 use crate::contacts::model::Contact;
 use crate::error::ApiError;
@@ -308,9 +308,10 @@ pub async fn start(
         tx,
         options: host_options,
         seen: HashSet::new(),
+        field_keys: HashMap::new(),
         report: None,
         timings: Timings::default(),
-        writing: None,
+        writing: std::collections::VecDeque::new(),
     };
     let runtime = state.plugins.runtime.clone();
     let slots = state.imports.slots.clone();
@@ -336,23 +337,26 @@ struct Run {
     options: HostOptions,
     /// Contact ids already met in this file.
     seen: HashSet<String>,
+    /// Custom field names by the headers they come from.
+    field_keys: HashMap<String, Option<String>>,
     report: Option<tokio::fs::File>,
     /// Where the time went, logged when the job ends.
     timings: Timings,
-    /// The group being written while the next one is prepared.
-    writing: Option<tokio::task::JoinHandle<Result<(), String>>>,
+    /// The groups being written while the next one is prepared, oldest first.
+    writing: std::collections::VecDeque<tokio::task::JoinHandle<Result<Written, String>>>,
 }
 
 #[derive(Default, Debug)]
 struct Timings {
     plugin: std::time::Duration,
     normalise: std::time::Duration,
-    read: std::time::Duration,
-    merge: std::time::Duration,
+    validate: std::time::Duration,
+    /// Waiting for the store (writes overlap with the next group's preparation).
     write: std::time::Duration,
+    existing: std::time::Duration,
 }
 
-/// A record ready to write: its id, the merged contact and whether it exists already.
+/// A row of the file after normalising: its row number, what it says, and its parsed phone.
 struct Prepared {
     row: u32,
     input: ContactInput,
@@ -383,9 +387,9 @@ impl Run {
             read = self.job.counts.read,
             plugin_ms = self.timings.plugin.as_millis() as u64,
             normalise_ms = self.timings.normalise.as_millis() as u64,
-            read_existing_ms = self.timings.read.as_millis() as u64,
-            merge_ms = self.timings.merge.as_millis() as u64,
-            write_ms = self.timings.write.as_millis() as u64,
+            validate_ms = self.timings.validate.as_millis() as u64,
+            write_wait_ms = self.timings.write.as_millis() as u64,
+            existing_ms = self.timings.existing.as_millis() as u64,
             "contact import finished"
         );
         if let Some(mut report) = self.report.take() {
@@ -451,7 +455,7 @@ impl Run {
         if let Some(batch) = pending {
             self.absorb(batch).await?;
         }
-        self.finish_writing().await
+        self.finish_writing(0).await
     }
 
     /// Normalises, merges and writes one batch from the plugin, then publishes progress.
@@ -482,9 +486,22 @@ impl Run {
             };
             let mut custom = BTreeMap::new();
             for field in record.fields {
-                if let Some(key) = field_key(&field.name)
-                    && !field.value.trim().is_empty()
-                {
+                if field.value.trim().is_empty() {
+                    continue;
+                }
+                // A file has a few headers and many rows: each header is turned into a key once
+                // (a file with very many distinct names is served without the memo).
+                let key = match self.field_keys.get(&field.name) {
+                    Some(key) => key.clone(),
+                    None => {
+                        let key = field_key(&field.name);
+                        if self.field_keys.len() < 1024 {
+                            self.field_keys.insert(field.name, key.clone());
+                        }
+                        key
+                    }
+                };
+                if let Some(key) = key {
                     custom.insert(key, Value::String(field.value.trim().to_owned()));
                 }
             }
@@ -516,136 +533,243 @@ impl Run {
             });
         }
         self.timings.normalise += started.elapsed();
-        for group in prepared.chunks(self.state.settings.imports.batch_rows.max(1)) {
+        let size = self.state.settings.imports.batch_rows.max(1);
+        while !prepared.is_empty() {
+            let rest = prepared.split_off(size.min(prepared.len()));
+            let group = std::mem::replace(&mut prepared, rest);
             self.write(group).await?;
         }
         self.save().await;
         Ok(())
     }
 
-    /// Merges over the existing contacts and writes new and updated ones in one transaction each.
-    async fn write(&mut self, group: &[Prepared]) -> Result<(), String> {
+    /// Validates one group as new contacts and hands it to the store, which finds out which exist
+    /// already by trying; a dry run reads the existing ones instead and writes nothing.
+    async fn write(&mut self, group: Vec<Prepared>) -> Result<(), String> {
+        if self.job.dry_run {
+            return self.count_dry(group).await;
+        }
+        let started = std::time::Instant::now();
+        let mut candidates = Vec::with_capacity(group.len());
+        for prepared in group {
+            match validate_with(prepared.phone.clone(), prepared.input.clone(), None) {
+                Ok(Validated { params, .. }) => candidates.push(Candidate { prepared, params }),
+                Err(e) => self.fail_row(prepared.row, e.message().to_owned()).await,
+            }
+        }
+        self.timings.validate += started.elapsed();
+        // This group is written while the next ones are read and validated.
+        let parallel = self.state.settings.imports.parallel_writes.max(1);
+        self.finish_writing(parallel - 1).await?;
+        let state = self.state.clone();
+        let workspace = self.workspace.clone();
+        let update_existing = self.options.update_existing;
+        self.writing.push_back(
+            self.state
+                .plugins
+                .runtime
+                .handle()
+                .spawn(async move { store(&state, &workspace, candidates, update_existing).await }),
+        );
+        Ok(())
+    }
+
+    /// A dry run's group: what would be created, updated or skipped.
+    async fn count_dry(&mut self, group: Vec<Prepared>) -> Result<(), String> {
         let started = std::time::Instant::now();
         let ids: Vec<String> = group.iter().map(|p| p.phone.id()).collect();
-        let existing: Vec<StoredContact> = self
-            .state
-            .db
-            .rows(
-                &existing_query(&self.workspace, &ids),
-                json!({ "ws": self.workspace, "ids": ids }),
-            )
-            .await
-            .map_err(|e| format!("cannot read existing contacts: {e}"))?;
-        let existing: HashMap<String, Contact> = existing
-            .into_iter()
-            .map(|s| {
-                let c = Contact::from(s);
-                (c.id.clone(), c)
-            })
-            .collect();
-        self.timings.read += started.elapsed();
-        let started = std::time::Instant::now();
-        let mut created = Vec::new();
-        let mut updated = Vec::new();
-        let mut field_names: HashSet<String> = HashSet::new();
-        for p in group {
-            let current = existing.get(&p.phone.id());
+        let existing = read_existing(&self.state, &self.workspace, &ids).await?;
+        for prepared in group {
+            let current = existing.get(&prepared.phone.id());
             if current.is_some() && !self.options.update_existing {
                 self.job.counts.skipped += 1;
                 continue;
             }
-            let mut input = p.input.clone();
-            if let Some(current) = current {
-                // Tags and custom fields add to what the contact has; names and email replace.
-                let mut tags = current.tags.clone();
-                tags.extend(input.tags.take().unwrap_or_default());
-                input.tags = Some(tags);
-                let mut custom = current.custom_fields.clone();
-                custom.extend(input.custom_fields.take().unwrap_or_default());
-                input.custom_fields = Some(custom);
-            }
-            match validate(input, current, &self.options.region) {
-                Ok(Validated { params, .. }) => {
-                    if let Some(Value::Object(custom)) = params.get("custom_fields") {
-                        field_names.extend(custom.keys().cloned());
-                    }
-                    if current.is_some() {
-                        updated.push(Value::Object(params));
-                    } else {
-                        created.push(Value::Object(params));
-                    }
-                }
-                Err(e) => self.fail_row(p.row, e.message().to_owned()).await,
+            let input = match current {
+                Some(current) => merged_input(prepared.input, current),
+                None => prepared.input,
+            };
+            match validate_with(prepared.phone, input, current) {
+                Ok(_) if current.is_some() => self.job.counts.updated += 1,
+                Ok(_) => self.job.counts.created += 1,
+                Err(e) => self.fail_row(prepared.row, e.message().to_owned()).await,
             }
         }
-        self.timings.merge += started.elapsed();
-        self.job.counts.created += created.len() as u64;
-        self.job.counts.updated += updated.len() as u64;
-        if !self.job.dry_run {
-            // This group is written while the next one is read and merged; one write at a time.
-            self.finish_writing().await?;
-            let state = self.state.clone();
-            let workspace = self.workspace.clone();
-            self.writing = Some(self.state.plugins.runtime.handle().spawn(async move {
-                store(&state, &workspace, created, updated, field_names).await
-            }));
-        }
+        self.timings.validate += started.elapsed();
         Ok(())
     }
 
-    /// Waits for the write in flight, if any.
-    async fn finish_writing(&mut self) -> Result<(), String> {
-        if let Some(writing) = self.writing.take() {
+    /// Waits until at most `keep` writes are in flight, and counts what the finished ones did.
+    async fn finish_writing(&mut self, keep: usize) -> Result<(), String> {
+        while self.writing.len() > keep {
+            let Some(writing) = self.writing.pop_front() else {
+                break;
+            };
             let started = std::time::Instant::now();
-            writing
+            let written = writing
                 .await
                 .map_err(|e| format!("the write was lost: {e}"))??;
             self.timings.write += started.elapsed();
+            self.timings.existing += written.existing;
+            self.job.counts.created += written.created;
+            self.job.counts.updated += written.updated;
+            self.job.counts.skipped += written.skipped;
+            for (row, message) in written.failed {
+                self.fail_row(row, message).await;
+            }
         }
         Ok(())
     }
 }
 
-/// Writes one group: new contacts in one INSERT, updated ones merged, new field names recorded.
+/// A row validated as a new contact, with what it was made from in case the contact exists.
+struct Candidate {
+    prepared: Prepared,
+    params: Map<String, Value>,
+}
+
+/// What writing one group did.
+#[derive(Default)]
+struct Written {
+    created: u64,
+    updated: u64,
+    skipped: u64,
+    failed: Vec<(u32, String)>,
+    /// Time spent reading and merging contacts that existed already.
+    existing: std::time::Duration,
+}
+
+/// Writes one group. New contacts go in with one `INSERT IGNORE`, which leaves existing ones alone
+/// and returns the ids it stored: a large import into an empty or new part of a workspace thus
+/// never reads before it writes. The rest exist already; they are read, merged (tags and custom
+/// fields add, names and email replace) and updated, or skipped when `update_existing` is off.
 async fn store(
     state: &AppState,
     ws: &str,
-    mut created: Vec<Value>,
-    updated: Vec<Value>,
-    field_names: HashSet<String>,
-) -> Result<(), String> {
-    for row in created.iter_mut() {
-        if let Value::Object(map) = row {
-            let id = map.get("id").cloned().unwrap_or(Value::Null);
-            map.insert("id".into(), json!([ws, id]));
-            map.insert("workspace".into(), json!(ws));
-        }
+    candidates: Vec<Candidate>,
+    update_existing: bool,
+) -> Result<Written, String> {
+    let mut written = Written::default();
+    let mut rows = Vec::with_capacity(candidates.len());
+    let mut others = Vec::with_capacity(candidates.len());
+    let mut names: Vec<Vec<String>> = Vec::with_capacity(candidates.len());
+    for Candidate {
+        prepared,
+        mut params,
+    } in candidates
+    {
+        names.push(match params.get("custom_fields") {
+            Some(Value::Object(custom)) => custom.keys().cloned().collect(),
+            _ => Vec::new(),
+        });
+        params.insert("id".into(), json!([ws, prepared.phone.id()]));
+        params.insert("workspace".into(), json!(ws));
+        rows.push(Value::Object(params));
+        others.push(prepared);
     }
-    if !created.is_empty() {
+    let inserted: HashSet<String> = if rows.is_empty() {
+        HashSet::new()
+    } else {
         state
             .db
-            .exec("INSERT INTO contact $rows", json!({ "rows": created }))
-            .await
-            .map_err(|e| format!("cannot store contacts: {e}"))?;
-    }
-    if !updated.is_empty() {
-        state
-            .db
-            .exec(
-                "FOR $c IN $rows { UPDATE type::record('contact', [$ws, $c.id]) MERGE { \
-                 first_name: $c.first_name, last_name: $c.last_name, email: $c.email, \
-                 tags: $c.tags, tag_keys: $c.tag_keys, custom_fields: $c.custom_fields, \
-                 search: $c.search, updated_at: time::now() }; }",
-                json!({ "ws": ws, "rows": updated }),
+            .rows::<String>(
+                "INSERT IGNORE INTO contact $rows RETURN VALUE record::id(id)[1]",
+                json!({ "rows": rows }),
             )
             .await
-            .map_err(|e| format!("cannot update contacts: {e}"))?;
+            .map_err(|e| format!("cannot store contacts: {e}"))?
+            .into_iter()
+            .collect()
+    };
+    written.created = inserted.len() as u64;
+    let mut field_names: HashSet<String> = HashSet::new();
+    for (prepared, names) in others.iter().zip(names) {
+        if inserted.contains(&prepared.phone.id()) {
+            field_names.extend(names);
+        }
+    }
+    // What was not stored exists already.
+    others.retain(|p| !inserted.contains(&p.phone.id()));
+    if !update_existing {
+        written.skipped = others.len() as u64;
+    } else if !others.is_empty() {
+        let started = std::time::Instant::now();
+        let ids: Vec<String> = others.iter().map(|p| p.phone.id()).collect();
+        let existing = read_existing(state, ws, &ids).await?;
+        let mut updated = Vec::with_capacity(others.len());
+        for prepared in others {
+            let Some(current) = existing.get(&prepared.phone.id()) else {
+                // Neither stored nor there: deleted while this group was being written.
+                written.failed.push((
+                    prepared.row,
+                    "the contact was deleted while it was being imported".into(),
+                ));
+                continue;
+            };
+            let input = merged_input(prepared.input, current);
+            match validate_with(prepared.phone, input, Some(current)) {
+                Ok(Validated { params, .. }) => {
+                    if let Some(Value::Object(custom)) = params.get("custom_fields") {
+                        field_names.extend(custom.keys().cloned());
+                    }
+                    updated.push(Value::Object(params));
+                }
+                Err(e) => written.failed.push((prepared.row, e.message().to_owned())),
+            }
+        }
+        if !updated.is_empty() {
+            state
+                .db
+                .exec(
+                    "FOR $c IN $rows { UPDATE type::record('contact', [$ws, $c.id]) MERGE { \
+                     first_name: $c.first_name, last_name: $c.last_name, email: $c.email, \
+                     tags: $c.tags, tag_keys: $c.tag_keys, custom_fields: $c.custom_fields, \
+                     search: $c.search, updated_at: time::now() }; }",
+                    json!({ "ws": ws, "rows": updated }),
+                )
+                .await
+                .map_err(|e| format!("cannot update contacts: {e}"))?;
+        }
+        written.updated = updated.len() as u64;
+        written.existing = started.elapsed();
     }
     let names: Vec<&String> = field_names.iter().collect();
     super::register_field_names(state, ws, names)
         .await
         .map_err(|e| format!("cannot record custom field names: {e}"))?;
-    Ok(())
+    Ok(written)
+}
+
+/// An imported row over an existing contact: tags and custom fields add to what the contact has;
+/// names and email replace.
+fn merged_input(mut input: ContactInput, current: &Contact) -> ContactInput {
+    let mut tags = current.tags.clone();
+    tags.extend(input.tags.take().unwrap_or_default());
+    input.tags = Some(tags);
+    let mut custom = current.custom_fields.clone();
+    custom.extend(input.custom_fields.take().unwrap_or_default());
+    input.custom_fields = Some(custom);
+    input
+}
+
+/// The contacts of the workspace with these ids, by id.
+async fn read_existing(
+    state: &AppState,
+    ws: &str,
+    ids: &[String],
+) -> Result<HashMap<String, Contact>, String> {
+    let rows: Vec<StoredContact> = state
+        .db
+        .rows(&existing_query(ws, ids), json!({ "ws": ws, "ids": ids }))
+        .await
+        .map_err(|e| format!("cannot read existing contacts: {e}"))?;
+    Ok(rows
+        .into_iter()
+        .map(|s| {
+            let c = Contact::from(s);
+            (c.id.clone(), c)
+        })
+        .collect())
 }
 
 impl Run {

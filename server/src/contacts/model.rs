@@ -17,9 +17,13 @@ pub const MAX_FIELD_NAME_CHARS: usize = 64;
 pub const MAX_TEXT_CHARS: usize = 200;
 pub const MAX_NOTES_CHARS: usize = 10_000;
 
-/// A phone number in E.164 form (`+905321234567`). Only [`Phone::parse`] makes one.
+/// A phone number in E.164 form (`+905321234567`), with the digits of its national form for search.
+/// Only [`Phone::parse`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Phone(String);
+pub struct Phone {
+    e164: String,
+    national_digits: String,
+}
 
 impl Phone {
     /// Parses what people type (`0532 123 45 67`, `+90 (532) 123-45-67`, `00905321234567`) against the
@@ -48,28 +52,30 @@ impl Phone {
                 format!("`{trimmed}` is not a valid number (default region {region})"),
             ));
         }
-        Ok(Phone(
-            number.format().mode(phonenumber::Mode::E164).to_string(),
-        ))
+        Ok(Phone {
+            e164: number.format().mode(phonenumber::Mode::E164).to_string(),
+            national_digits: number
+                .format()
+                .mode(phonenumber::Mode::National)
+                .to_string()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect(),
+        })
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.e164
     }
 
     /// The digits of the national form (`05321234567` for a Turkish mobile), for search.
-    pub fn national_digits(&self) -> String {
-        phonenumber::parse(None, &self.0)
-            .map(|n| n.format().mode(phonenumber::Mode::National).to_string())
-            .unwrap_or_default()
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect()
+    pub fn national_digits(&self) -> &str {
+        &self.national_digits
     }
 
     /// The contact id: the E.164 digits without the `+`, safe in URLs.
     pub fn id(&self) -> String {
-        self.0.trim_start_matches('+').to_owned()
+        self.e164.trim_start_matches('+').to_owned()
     }
 }
 

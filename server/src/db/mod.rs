@@ -1,5 +1,6 @@
-//! The SurrealDB handle (through `engine::any`: embedded surrealkv, `mem://`, or a `ws://` server), the
-//! schema with its ordered migrations, and a small JSON-typed query helper used by every module.
+//! The SurrealDB handle (the embedded surrealkv store, opened with Ulak's memory settings; or, through
+//! `engine::any`, `mem://` and a `ws://` server), the schema with its ordered migrations, and a small
+//! JSON-typed query helper used by every module.
 
 mod schema;
 
@@ -7,9 +8,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use surrealdb::Surreal;
 use surrealdb::engine::any::Any;
+use surrealdb::engine::local::Db as Local;
 use surrealdb::opt::auth::Root;
 
-use crate::config::Settings;
+use crate::config::{DatabaseSettings, Settings};
 use crate::error::ApiError;
 
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +48,61 @@ impl From<DbError> for ApiError {
 
 #[derive(Clone)]
 pub struct Db {
-    inner: Surreal<Any>,
+    inner: Conn,
+}
+
+#[derive(Clone)]
+enum Conn {
+    /// The embedded store.
+    Embedded(Surreal<Local>),
+    /// `mem://` or a SurrealDB server.
+    Any(Surreal<Any>),
+}
+
+impl Conn {
+    async fn query(
+        &self,
+        sql: &str,
+        vars: Value,
+    ) -> Result<surrealdb::IndexedResults, surrealdb::Error> {
+        match self {
+            Conn::Embedded(db) => db.query(sql).bind(vars).await,
+            Conn::Any(db) => db.query(sql).bind(vars).await,
+        }
+    }
+
+    async fn use_ns_db(&self, namespace: &str, database: &str) -> Result<(), surrealdb::Error> {
+        match self {
+            Conn::Embedded(db) => db.use_ns(namespace).use_db(database).await.map(drop),
+            Conn::Any(db) => db.use_ns(namespace).use_db(database).await.map(drop),
+        }
+    }
+}
+
+/// Opens the embedded store the way the SDK's `connect` does, but with its memory bounded: left to
+/// itself SurrealKV sizes its write buffer and block cache from the machine's memory (1 GiB and
+/// 11 GiB on a 24 GiB machine), and the SDK offers no setting for either.
+async fn open_embedded(url: &str, settings: &DatabaseSettings) -> Result<Surreal<Local>, DbError> {
+    let store_error = |e: anyhow::Error| DbError::Store(format!("cannot open the store: {e:#}"));
+    let mib = |n: u32| (u64::from(n) << 20).to_string();
+    let config = surrealdb_cnf::ConfigMap::empty()
+        .with_key_value("surrealkv_max_memtable_size", mib(settings.write_buffer_mb))
+        .with_key_value(
+            "surrealkv_block_cache_capacity",
+            mib(settings.block_cache_mb),
+        );
+    let store = surrealdb_engine_local::Datastore::builder()
+        .with_config(config)
+        .with_capabilities(surrealdb::opt::capabilities::Capabilities::default().into())
+        // As the SDK does: maintenance starts only once the store's version key is in place.
+        .without_maintenance_tasks()
+        .build_with_path(url)
+        .await
+        .map_err(store_error)?;
+    store.check_version().await.map_err(store_error)?;
+    store.bootstrap().await.map_err(store_error)?;
+    store.start_maintenance_tasks();
+    Ok(Surreal::<Local>::unstable_from_datastore(store, None).await?)
 }
 
 impl Db {
@@ -59,19 +115,22 @@ impl Db {
             std::fs::create_dir_all(dir)
                 .map_err(|e| DbError::Store(format!("cannot create data directory {dir}: {e}")))?;
         }
-        let inner = surrealdb::engine::any::connect(url.as_str()).await?;
-        let remote = url.starts_with("ws://") || url.starts_with("wss://");
-        if remote && !settings.database.username.is_empty() {
-            inner
-                .signin(Root {
+        let inner = if url.starts_with("surrealkv://") {
+            Conn::Embedded(open_embedded(&url, &settings.database).await?)
+        } else {
+            let any = surrealdb::engine::any::connect(url.as_str()).await?;
+            let remote = url.starts_with("ws://") || url.starts_with("wss://");
+            if remote && !settings.database.username.is_empty() {
+                any.signin(Root {
                     username: settings.database.username.clone(),
                     password: settings.database.password.expose().to_owned(),
                 })
                 .await?;
-        }
+            }
+            Conn::Any(any)
+        };
         inner
-            .use_ns(settings.database.namespace.as_str())
-            .use_db(settings.database.database.as_str())
+            .use_ns_db(&settings.database.namespace, &settings.database.database)
             .await?;
         let db = Db { inner };
         schema::migrate(&db).await?;
@@ -85,7 +144,7 @@ impl Db {
         vars: Value,
         index: usize,
     ) -> Result<Vec<T>, DbError> {
-        let mut response = checked(self.inner.query(sql).bind(vars).await?)?;
+        let mut response = checked(self.inner.query(sql, vars).await?)?;
         let value: surrealdb::types::Value = response.take(index)?;
         let rows = match value.into_json_value() {
             Value::Null => Vec::new(),
@@ -117,14 +176,14 @@ impl Db {
 
     /// Runs statements for their effect; any statement's error fails the call.
     pub async fn exec(&self, sql: &str, vars: Value) -> Result<(), DbError> {
-        checked(self.inner.query(sql).bind(vars).await?)?;
+        checked(self.inner.query(sql, vars).await?)?;
         Ok(())
     }
 
     /// Whether the store answers a trivial query.
     pub async fn is_ready(&self) -> bool {
         self.inner
-            .query("RETURN 1")
+            .query("RETURN 1", Value::Object(Default::default()))
             .await
             .and_then(|r| r.check())
             .is_ok()

@@ -319,10 +319,11 @@ pub async fn delete_one(
         .check(&principal.subject(), &path, "workspace", "delete")
         .await?;
     tokens::revoke_for_member(&state, &path, None).await?;
+    crate::contacts::delete_all(&state, &path).await?;
     state
         .db
         .exec(
-            "DELETE role WHERE workspace = $id; DELETE contact WHERE workspace = $id; \
+            "DELETE role WHERE workspace = $id; \
              DELETE contact_field WHERE workspace = $id; DELETE variable WHERE workspace = $id; \
              DELETE template WHERE workspace = $id; DELETE media WHERE workspace = $id; \
              DELETE type::record('workspace', $id);",

@@ -11,6 +11,8 @@ pub struct TestApp {
     pub base: String,
     pub data_dir: std::path::PathBuf,
     pub handle: actix_web::dev::ServerHandle,
+    /// For the few checks that must look behind the API (what a deletion left in the store).
+    pub state: actix_web::web::Data<ulak::app::AppState>,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -31,18 +33,28 @@ impl TestApp {
         let app = Application::build(settings).await.expect("app builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
+        let state = app.state();
         let task = tokio::spawn(app.run_until_stopped());
         TestApp {
             base,
             data_dir,
             handle,
+            state,
             task,
         }
     }
 
     pub async fn stop(self) {
-        self.handle.stop(true).await;
-        self.task.await.expect("server task").expect("server ran");
+        let TestApp {
+            handle,
+            state,
+            task,
+            ..
+        } = self;
+        // The store closes when its last handle goes, which the server's shutdown waits a moment for.
+        drop(state);
+        handle.stop(true).await;
+        task.await.expect("server task").expect("server ran");
     }
 
     pub fn anonymous(&self) -> Caller {

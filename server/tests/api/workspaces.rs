@@ -189,3 +189,57 @@ async fn admins_cannot_hand_out_ownership() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_a_workspace_removes_its_contacts_and_only_those() {
+    let app = TestApp::spawn_with(|s| {
+        s.database.url = String::new();
+        s.storage.data_dir =
+            std::env::temp_dir().join(format!("ulak-ws-delete-{}", ulak::db::new_id()));
+    })
+    .await;
+    let (owner, _) = app.signed_up("wipe@example.com").await;
+    let kept = owner.first_workspace().await;
+    let (_, created) = owner
+        .post("/api/v1/workspaces", json!({"name": "Gidecek"}))
+        .await;
+    let gone = created["id"].as_str().unwrap().to_owned();
+    for (ws, phones) in [
+        (&gone, &["05321112233", "05321112234", "05321112235"][..]),
+        (&kept, &["05321112233", "05321112299"][..]),
+    ] {
+        for phone in phones {
+            let (status, _) = owner
+                .post(
+                    &format!("/api/v1/workspaces/{ws}/contacts"),
+                    json!({"phone": phone, "first_name": "Ayşe"}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+    }
+
+    let (status, _) = owner.delete(&format!("/api/v1/workspaces/{gone}")).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let (_, list) = owner
+        .get(&format!("/api/v1/workspaces/{kept}/contacts"))
+        .await;
+    let ids: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["905321112233", "905321112299"]);
+    let owners: Vec<String> = app
+        .state
+        .db
+        .rows("SELECT VALUE record::id(id)[0] FROM contact", json!({}))
+        .await
+        .unwrap();
+    assert_eq!(owners, [kept.clone(), kept]);
+    let data_dir = app.data_dir.clone();
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(data_dir);
+}
