@@ -3,7 +3,8 @@
 # field, a few bad rows) uploaded to a release Ulak with the embedded store and imported end to end
 # through the csv-importer plugin. Prints the time from upload to `done`, rows per second, the
 # counts, and the server's peak RSS. Loopback only.
-# Usage: bench/import.sh [rows] [dry]   ("dry": a dry run, to see the cost without the store writes)
+# Usage: bench/import.sh [rows] [dry|again]   ("dry": a dry run, to see the cost without the store
+#        writes; "again": then imports the same file a second time, which updates every contact)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ulak-target}"
@@ -38,23 +39,31 @@ bootstrap "$PORT"
 echo "== idle RSS before: $(awk '/VmRSS/ {print $2}' /proc/$ULAK/status) kB"
 # Samples anonymous and file-backed RSS every 0.2 s, to tell the heap from mapped files at the peak.
 ( while kill -0 "$ULAK" 2>/dev/null; do awk '/RssAnon/ {a=$2} /RssFile/ {f=$2} END {print a, f}' /proc/$ULAK/status; sleep 0.2; done ) > "$WORK/rss" 2>/dev/null &
+import_once() { # label
 started=$(date +%s.%N)
-JOB=$(curl -fsS -H "Authorization: Bearer $ULAK_TOKEN" -F "file=@$WORK/contacts.csv" ${2:+-F dry_run=true} \
+JOB=$(curl -fsS -H "Authorization: Bearer $ULAK_TOKEN" -F "file=@$WORK/contacts.csv" ${DRY:+-F dry_run=true} \
   "http://127.0.0.1:$PORT/api/v1/workspaces/$ULAK_WS/contacts/imports" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 uploaded=$(date +%s.%N)
 # The event stream ends when the job is done or failed.
 curl -fsS -N -H "Authorization: Bearer $ULAK_TOKEN" \
   "http://127.0.0.1:$PORT/api/v1/workspaces/$ULAK_WS/contacts/imports/$JOB/events" | tail -n 2 > "$WORK/last"
 finished=$(date +%s.%N)
+echo "== $1"
 python3 - "$WORK/last" "$started" "$uploaded" "$finished" "$N" <<'PY'
 import json, sys
 last = [l for l in open(sys.argv[1]) if l.startswith("data: ")][-1]
 job = json.loads(last[6:])
 started, uploaded, finished, n = map(float, sys.argv[2:6])
-print(f"== status {job['status']}, counts {job['counts']}, failure {job.get('failure')}")
+print(f"status {job['status']}, counts {job['counts']}, failure {job.get('failure')}")
 print(f"upload: {uploaded - started:.1f} s; upload to done: {finished - uploaded:.1f} s; "
       f"end to end: {finished - started:.1f} s ({n / (finished - started):,.0f} rows/s)")
 PY
+}
+DRY=$([ "${2:-}" = dry ] && echo 1 || true)
+import_once "import into an empty workspace${DRY:+ (dry run)}"
+if [ "${2:-}" = again ]; then
+  import_once "the same file again: every contact exists and is updated"
+fi
 # The server logs where the time went (plugin, normalising, reading existing contacts, merging, writing).
 grep -h "contact import finished" "$WORK/ulak.log" | sed 's/\x1b\[[0-9;]*m//g' || true
 echo "ulak peak RSS (VmHWM): $(awk '/VmHWM/ {print $2}' /proc/$ULAK/status) kB; highest sampled anonymous $(sort -n "$WORK/rss" | tail -1 | cut -d' ' -f1) kB, file-backed $(sort -n -k2 "$WORK/rss" | tail -1 | cut -d' ' -f2) kB"
