@@ -19,7 +19,7 @@ pub struct AppState {
     pub principals: PrincipalCache,
     pub login_limits: LoginLimits,
     pub metrics: Arc<Metrics>,
-    pub plugins: Plugins,
+    pub plugins: Arc<Plugins>,
     pub imports: ImportJobs,
     /// Verified against when a login names an unknown email, so that case costs the same time.
     pub dummy_password_hash: String,

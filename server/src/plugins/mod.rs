@@ -89,6 +89,8 @@ struct StoredSetting {
 pub struct Plugins {
     pub runtime: Arc<Runtime>,
     installed: RwLock<BTreeMap<String, Arc<LoadedPlugin>>>,
+    /// Turns true once the installed plugins are loaded and the plugins directory is installed.
+    ready: tokio::sync::watch::Sender<bool>,
     db: Db,
     store_dir: PathBuf,
     pub max_component_bytes: u64,
@@ -116,9 +118,17 @@ pub fn no_such_plugin(name: &str) -> ApiError {
 }
 
 impl Plugins {
-    /// Sets up the runtime, loads the installed plugins, and installs or upgrades the ones found in
-    /// the plugins directory. A plugin that fails to load is logged and skipped; start goes on.
-    pub async fn start(settings: &Settings, db: Db, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
+    /// Sets up the runtime, then loads the installed plugins and installs or upgrades the ones found
+    /// in the plugins directory in the background: compiling them takes a second or more on a first
+    /// start, and the server answers meanwhile. Whatever needs a plugin waits for that ([`loaded`]).
+    /// A plugin that fails to load is logged and skipped.
+    ///
+    /// [`loaded`]: Plugins::loaded
+    pub async fn start(
+        settings: &Settings,
+        db: Db,
+        metrics: Arc<Metrics>,
+    ) -> anyhow::Result<Arc<Self>> {
         let services = Arc::new(Services::new(
             db.clone(),
             tokio::runtime::Handle::current(),
@@ -127,18 +137,39 @@ impl Plugins {
         let runtime = Arc::new(Runtime::new(settings, services, metrics)?);
         let store_dir = settings.storage.data_dir.join("plugins");
         tokio::fs::create_dir_all(&store_dir).await?;
-        let plugins = Plugins {
+        let plugins = Arc::new(Plugins {
             runtime,
             installed: RwLock::new(BTreeMap::new()),
+            ready: tokio::sync::watch::Sender::new(false),
             db,
             store_dir,
             max_component_bytes: settings.plugins.max_component_bytes,
-        };
-        plugins.load_installed().await?;
-        if !settings.plugins.dir.as_os_str().is_empty() {
-            plugins.install_directory(&settings.plugins.dir).await;
-        }
+        });
+        let loading = plugins.clone();
+        let dir = settings.plugins.dir.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            if let Err(e) = loading.load_installed().await {
+                tracing::error!(error = %e, "installed plugins not loaded");
+            }
+            if !dir.as_os_str().is_empty() {
+                loading.install_directory(&dir).await;
+            }
+            tracing::info!(
+                plugins = loading.list().len(),
+                ms = started.elapsed().as_millis() as u64,
+                "plugins loaded"
+            );
+            loading.ready.send_replace(true);
+        });
         Ok(plugins)
+    }
+
+    /// Waits until the plugins are loaded at start (at once afterwards).
+    pub async fn loaded(&self) {
+        let mut ready = self.ready.subscribe();
+        // The sender lives as long as `self`, so this only ends when loading is done.
+        let _ = ready.wait_for(|ready| *ready).await;
     }
 
     async fn load_installed(&self) -> anyhow::Result<()> {
@@ -389,6 +420,7 @@ impl Plugins {
         &self,
         workspace: &str,
     ) -> Result<BTreeMap<String, WorkspaceSetting>, ApiError> {
+        self.loaded().await;
         let rows: Vec<StoredSetting> = self
             .db
             .rows(
@@ -458,6 +490,7 @@ impl Plugins {
         name: &str,
         kind: PluginKind,
     ) -> Result<(Arc<LoadedPlugin>, CallScope), ApiError> {
+        self.loaded().await;
         let plugin = self.get(name).ok_or_else(|| no_such_plugin(name))?;
         if plugin.manifest.kind != kind {
             return Err(ApiError::new(
@@ -497,6 +530,7 @@ impl Plugins {
         &self,
         workspace: &str,
     ) -> Result<BTreeMap<String, Vec<String>>, ApiError> {
+        self.loaded().await;
         // Every template compile asks; without resolver plugins there is nothing to read.
         if !self
             .list()

@@ -149,6 +149,7 @@ pub async fn list_installed(
     state: web::Data<AppState>,
     _principal: Principal,
 ) -> Result<HttpResponse, ApiError> {
+    state.plugins.loaded().await;
     let all: Vec<PluginInfo> = state
         .plugins
         .list()
@@ -184,6 +185,7 @@ pub async fn install(
     principal: Principal,
     mut payload: Multipart,
 ) -> Result<HttpResponse, ApiError> {
+    state.plugins.loaded().await;
     principal.require_superadmin()?;
     let max = state.plugins.max_component_bytes;
     let mut manifest = None;
@@ -244,6 +246,7 @@ pub async fn get_installed(
     _principal: Principal,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    state.plugins.loaded().await;
     let plugin = plugin_or_404(&state, &path)?;
     Ok(HttpResponse::Ok().json(PluginInfo::from(plugin.as_ref())))
 }
@@ -269,6 +272,7 @@ pub async fn uninstall(
     principal: Principal,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    state.plugins.loaded().await;
     principal.require_superadmin()?;
     state.plugins.uninstall(&path).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -293,6 +297,7 @@ pub async fn list_in_workspace(
     principal: Principal,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    state.plugins.loaded().await;
     let workspace = path.into_inner();
     state
         .authz
@@ -330,6 +335,7 @@ pub async fn get_in_workspace(
     principal: Principal,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
+    state.plugins.loaded().await;
     let (workspace, name) = path.into_inner();
     state
         .authz
@@ -367,6 +373,7 @@ pub async fn configure(
     path: web::Path<(String, String)>,
     body: web::Json<PluginSettingInput>,
 ) -> Result<HttpResponse, ApiError> {
+    state.plugins.loaded().await;
     let (workspace, name) = path.into_inner();
     state
         .authz
@@ -408,6 +415,7 @@ pub async fn test_send(
     path: web::Path<(String, String)>,
     body: web::Json<TestSendInput>,
 ) -> Result<HttpResponse, ApiError> {
+    state.plugins.loaded().await;
     let (workspace, name) = path.into_inner();
     state
         .authz

@@ -126,6 +126,37 @@ async fn bundled_plugins_are_installed_at_start_and_listed() {
     app.stop().await;
 }
 
+/// Plugins load in the background at start, so the server answers at once even when they must be
+/// compiled; whatever needs a plugin meanwhile waits for it instead of finding it missing.
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_wait_for_plugins_still_compiling_at_start() {
+    let scratch = std::env::temp_dir().join(format!("ulak-plugins-{}", ulak::db::new_id()));
+    let folder = scratch.join("plugins/greeting");
+    std::fs::create_dir_all(&folder).unwrap();
+    for file in ["plugin.toml", "greeting.wasm"] {
+        std::fs::copy(repo_path("plugins/greeting").join(file), folder.join(file)).unwrap();
+    }
+    let (dir, cache) = (scratch.join("plugins"), scratch.join("cache"));
+    let app = TestApp::spawn_with(move |s| {
+        s.plugins.dir = dir;
+        // An empty compilation cache: the component is compiled after the server is up.
+        s.plugins.cache_dir = cache;
+    })
+    .await;
+    let (status, _) = app.anonymous().get("/readyz").await;
+    assert_eq!(status, StatusCode::OK);
+    let (owner, _) = app.signed_up("early@example.com").await;
+    let ws = owner.first_workspace().await;
+    let (status, body) = render(&owner, &ws, "%selamlama% %ad%").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["text"],
+        format!("{} Ayşe", expected_greeting("tr")).as_str()
+    );
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(scratch);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_greeting_plugin_resolves_selamlama_by_the_workspace_local_time() {
     let app = app_with_plugins(|_| {}).await;
