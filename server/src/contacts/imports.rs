@@ -651,21 +651,22 @@ async fn store(
 ) -> Result<Written, String> {
     let mut written = Written::default();
     let mut rows = Vec::with_capacity(candidates.len());
-    let mut others = Vec::with_capacity(candidates.len());
-    let mut names: Vec<Vec<String>> = Vec::with_capacity(candidates.len());
+    // Per candidate: its contact id, what it came from, and its custom field names.
+    let mut sources = Vec::with_capacity(candidates.len());
     for Candidate {
         prepared,
         mut params,
     } in candidates
     {
-        names.push(match params.get("custom_fields") {
+        let id = prepared.phone.id();
+        let names: Vec<String> = match params.get("custom_fields") {
             Some(Value::Object(custom)) => custom.keys().cloned().collect(),
             _ => Vec::new(),
-        });
-        params.insert("id".into(), json!([ws, prepared.phone.id()]));
+        };
+        params.insert("id".into(), json!([ws, id]));
         params.insert("workspace".into(), json!(ws));
         rows.push(Value::Object(params));
-        others.push(prepared);
+        sources.push((id, prepared, names));
     }
     let inserted: HashSet<String> = if rows.is_empty() {
         HashSet::new()
@@ -683,13 +684,15 @@ async fn store(
     };
     written.created = inserted.len() as u64;
     let mut field_names: HashSet<String> = HashSet::new();
-    for (prepared, names) in others.iter().zip(names) {
-        if inserted.contains(&prepared.phone.id()) {
+    // What was not stored exists already.
+    let mut others = Vec::new();
+    for (id, prepared, names) in sources {
+        if inserted.contains(&id) {
             field_names.extend(names);
+        } else {
+            others.push(prepared);
         }
     }
-    // What was not stored exists already.
-    others.retain(|p| !inserted.contains(&p.phone.id()));
     if !update_existing {
         written.skipped = others.len() as u64;
     } else if !others.is_empty() {
