@@ -39,7 +39,15 @@ bootstrap "$PORT"
 echo "== idle RSS before: $(awk '/VmRSS/ {print $2}' /proc/$ULAK/status) kB"
 # Samples anonymous and file-backed RSS every 0.2 s, to tell the heap from mapped files at the peak.
 ( while kill -0 "$ULAK" 2>/dev/null; do awk '/RssAnon/ {a=$2} /RssFile/ {f=$2} END {print a, f}' /proc/$ULAK/status; sleep 0.2; done ) > "$WORK/rss" 2>/dev/null &
+# CPU seconds the server has used (user + system), and per thread name, to see where the time goes.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' /proc/$ULAK/stat; }
+thread_cpu() {
+  for t in /proc/$ULAK/task/*; do
+    echo "$(cat "$t/comm" | sed 's/[-_ ]*[0-9]*$//') $(awk '{print $14 + $15}' "$t/stat")"
+  done | awk -v hz="$(getconf CLK_TCK)" '{s[$1] += $2} END {for (k in s) printf "%s=%.1f ", k, s[k] / hz; print ""}'
+}
 import_once() { # label
+cpu_before=$(cpu_seconds)
 started=$(date +%s.%N)
 JOB=$(curl -fsS -H "Authorization: Bearer $ULAK_TOKEN" -F "file=@$WORK/contacts.csv" ${DRY:+-F dry_run=true} \
   "http://127.0.0.1:$PORT/api/v1/workspaces/$ULAK_WS/contacts/imports" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
@@ -48,7 +56,9 @@ uploaded=$(date +%s.%N)
 curl -fsS -N -H "Authorization: Bearer $ULAK_TOKEN" \
   "http://127.0.0.1:$PORT/api/v1/workspaces/$ULAK_WS/contacts/imports/$JOB/events" | tail -n 2 > "$WORK/last"
 finished=$(date +%s.%N)
+cpu_after=$(cpu_seconds)
 echo "== $1"
+echo "server CPU during the import: $(awk "BEGIN {print $cpu_after - $cpu_before}") s; by thread since start: $(thread_cpu)"
 python3 - "$WORK/last" "$started" "$uploaded" "$finished" "$N" <<'PY'
 import json, sys
 last = [l for l in open(sys.argv[1]) if l.startswith("data: ")][-1]

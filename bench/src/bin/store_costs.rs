@@ -1,6 +1,7 @@
 //! What storing and listing contacts costs in the embedded store, by table definition: the figures
-//! behind the contact table's shape (no secondary index, SCHEMALESS with typed core fields) and
-//! behind listing by a record range returned from a function call.
+//! behind the contact table's shape (no secondary index, SCHEMALESS, only the times typed and set by
+//! the writer, `INSERT … RETURN BEFORE` to count what was stored) and behind listing by a record range
+//! returned from a function call.
 //! Usage: store_costs [rows, default 100000]. Each variant gets a fresh store in a temporary directory.
 #![forbid(unsafe_code)]
 
@@ -9,6 +10,7 @@ use std::time::Instant;
 use serde_json::{Value, json};
 use surrealdb::Surreal;
 use surrealdb::engine::any::Any;
+use surrealdb::types::SurrealValue;
 
 /// Every contact field typed, as the table was defined before (migration 2).
 const TYPED_ALL: &str = "
@@ -63,14 +65,45 @@ async fn open(schema: &str) -> anyhow::Result<(Surreal<Any>, std::path::PathBuf)
     Ok((db, dir))
 }
 
-async fn insert(db: &Surreal<Any>, rows: usize) -> anyhow::Result<f64> {
+/// How a variant writes: whether the writer sets `created_at` and `updated_at` (as native datetimes)
+/// and what the `INSERT` returns.
+#[derive(Clone, Copy)]
+struct Write {
+    stamped: bool,
+    returns: &'static str,
+}
+
+/// The server's import before this table was tuned: the store filled the times in, the INSERT
+/// returned the ids it stored.
+const BEFORE: Write = Write {
+    stamped: false,
+    returns: "VALUE record::id(id)[1]",
+};
+
+async fn insert(db: &Surreal<Any>, rows: usize, write: Write) -> anyhow::Result<f64> {
     let started = Instant::now();
     for start in (0..rows).step_by(2000) {
         let group: Vec<Value> = (start..(start + 2000).min(rows)).map(contact).collect();
-        db.query("INSERT IGNORE INTO contact $rows RETURN VALUE record::id(id)[1]")
-            .bind(json!({ "rows": group }))
-            .await?
-            .check()?;
+        let now = chrono::Utc::now();
+        let stamps: &[(&str, chrono::DateTime<chrono::Utc>)] = if write.stamped {
+            &[("created_at", now), ("updated_at", now)]
+        } else {
+            &[]
+        };
+        let group: Vec<surrealdb::types::Value> = group
+            .into_iter()
+            .map(|row| match row {
+                Value::Object(object) => ulak::db::with_datetimes(object, stamps),
+                _ => unreachable!("contact() builds objects"),
+            })
+            .collect();
+        db.query(format!(
+            "INSERT IGNORE INTO contact $rows RETURN {}",
+            write.returns
+        ))
+        .bind(ulak::db::vars([("rows", group.into_value())]))
+        .await?
+        .check()?;
     }
     Ok(started.elapsed().as_secs_f64() * 1e6 / rows as f64)
 }
@@ -101,33 +134,74 @@ async fn pages(db: &Surreal<Any>, sql: &str, cursor: &str) -> anyhow::Result<(f6
 async fn main() -> anyhow::Result<()> {
     let rows: usize = std::env::args().nth(1).map_or(Ok(100_000), |n| n.parse())?;
     println!("== storing {rows} contacts, 2,000 per INSERT (µs per contact)");
+    let stamped = |returns| Write {
+        stamped: true,
+        returns,
+    };
+    let typed_stamps = "DEFINE FIELD created_at ON contact TYPE datetime; DEFINE FIELD updated_at ON contact TYPE datetime;";
     let variants = [
         (
-            "SCHEMAFULL, all fields typed, index on (workspace, phone) — before",
+            "SCHEMAFULL, all fields typed, index on (workspace, phone) (migration 2)",
             format!(
                 "DEFINE TABLE contact SCHEMAFULL; {TYPED_ALL} {TYPED_CORE} DEFINE FIELD custom_fields ON contact TYPE object FLEXIBLE DEFAULT {{}}; {INDEX}"
             ),
+            BEFORE,
         ),
         (
             "SCHEMAFULL, all fields typed, no index",
             format!(
                 "DEFINE TABLE contact SCHEMAFULL; {TYPED_ALL} {TYPED_CORE} DEFINE FIELD custom_fields ON contact TYPE object FLEXIBLE DEFAULT {{}};"
             ),
+            BEFORE,
         ),
         (
-            "SCHEMALESS, core fields typed, no index — now",
+            "SCHEMALESS, core fields typed, times by DEFAULT (migration 5)",
             format!(
                 "DEFINE TABLE contact SCHEMALESS; DEFINE FIELD workspace ON contact TYPE string; DEFINE FIELD phone ON contact TYPE string; {TYPED_CORE} DEFINE FIELD custom_fields ON contact TYPE object DEFAULT {{}};"
             ),
+            BEFORE,
         ),
         (
-            "SCHEMALESS, nothing typed, no index",
+            "SCHEMALESS, only the times typed, by DEFAULT",
+            "DEFINE TABLE contact SCHEMALESS; DEFINE FIELD created_at ON contact TYPE datetime DEFAULT time::now(); DEFINE FIELD updated_at ON contact TYPE datetime DEFAULT time::now();".to_owned(),
+            BEFORE,
+        ),
+        (
+            "SCHEMALESS, core fields typed, times set by the writer",
+            format!(
+                "DEFINE TABLE contact SCHEMALESS; DEFINE FIELD workspace ON contact TYPE string; DEFINE FIELD phone ON contact TYPE string; DEFINE FIELD tags ON contact TYPE array<string>; DEFINE FIELD tag_keys ON contact TYPE array<string>; DEFINE FIELD custom_fields ON contact TYPE object; DEFINE FIELD opted_out ON contact TYPE bool; DEFINE FIELD opted_out_at ON contact TYPE option<datetime>; DEFINE FIELD search ON contact TYPE string; {typed_stamps}"
+            ),
+            stamped("VALUE record::id(id)[1]"),
+        ),
+        (
+            "SCHEMALESS, only the times typed, set by the writer",
+            format!("DEFINE TABLE contact SCHEMALESS; {typed_stamps}"),
+            stamped("VALUE record::id(id)[1]"),
+        ),
+        (
+            "  … returning `VALUE id`",
+            format!("DEFINE TABLE contact SCHEMALESS; {typed_stamps}"),
+            stamped("VALUE id"),
+        ),
+        (
+            "  … returning BEFORE, an empty row per stored contact (migration 6, now)",
+            format!("DEFINE TABLE contact SCHEMALESS; {typed_stamps}"),
+            stamped("BEFORE"),
+        ),
+        (
+            "  … returning NONE",
+            format!("DEFINE TABLE contact SCHEMALESS; {typed_stamps}"),
+            stamped("NONE"),
+        ),
+        (
+            "SCHEMALESS, nothing typed, returning NONE",
             "DEFINE TABLE contact SCHEMALESS;".to_owned(),
+            stamped("NONE"),
         ),
     ];
-    for (name, schema) in &variants {
+    for (name, schema, write) in &variants {
         let (db, dir) = open(schema).await?;
-        let cost = insert(&db, rows).await?;
+        let cost = insert(&db, rows, *write).await?;
         println!("{cost:8.1}  {name}");
         drop(db);
         let _ = std::fs::remove_dir_all(dir);
@@ -135,7 +209,7 @@ async fn main() -> anyhow::Result<()> {
 
     println!("== 100 pages of 50 over {rows} contacts of one workspace (pages per second)");
     let (db, dir) = open(&format!("DEFINE TABLE contact SCHEMALESS; {INDEX}")).await?;
-    insert(&db, rows).await?;
+    insert(&db, rows, BEFORE).await?;
     let listings = [
         (
             "index on (workspace, phone)",

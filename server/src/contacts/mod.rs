@@ -320,8 +320,9 @@ pub async fn create(
     let region = default_region(state, workspace).await?;
     let Validated { phone, mut params } = validate(input, None, &region)?;
     params.insert("ws".into(), json!(workspace));
-    let sql =
-        format!("CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS} RETURN {FIELDS}");
+    let sql = format!(
+        "CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS}, created_at = time::now() RETURN {FIELDS}"
+    );
     match state
         .db
         .row::<StoredContact>(&sql, Value::Object(params))

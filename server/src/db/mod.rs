@@ -10,6 +10,7 @@ use surrealdb::Surreal;
 use surrealdb::engine::any::Any;
 use surrealdb::engine::local::Db as Local;
 use surrealdb::opt::auth::Root;
+use surrealdb::types::{SurrealValue, Value as StoreValue};
 
 use crate::config::{DatabaseSettings, Settings};
 use crate::error::ApiError;
@@ -63,7 +64,7 @@ impl Conn {
     async fn query(
         &self,
         sql: &str,
-        vars: Value,
+        vars: StoreValue,
     ) -> Result<surrealdb::IndexedResults, surrealdb::Error> {
         match self {
             Conn::Embedded(db) => db.query(sql).bind(vars).await,
@@ -144,6 +145,25 @@ impl Db {
         vars: Value,
         index: usize,
     ) -> Result<Vec<T>, DbError> {
+        self.rows_native_at(sql, vars.into_value(), index).await
+    }
+
+    /// As [`Db::rows`], with the variables as store values: JSON has no datetime, and a field
+    /// without a type stores a JSON string as a string.
+    pub async fn rows_native<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        vars: StoreValue,
+    ) -> Result<Vec<T>, DbError> {
+        self.rows_native_at(sql, vars, 0).await
+    }
+
+    async fn rows_native_at<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        vars: StoreValue,
+        index: usize,
+    ) -> Result<Vec<T>, DbError> {
         let mut response = checked(self.inner.query(sql, vars).await?)?;
         let value: surrealdb::types::Value = response.take(index)?;
         let rows = match value.into_json_value() {
@@ -176,18 +196,41 @@ impl Db {
 
     /// Runs statements for their effect; any statement's error fails the call.
     pub async fn exec(&self, sql: &str, vars: Value) -> Result<(), DbError> {
-        checked(self.inner.query(sql, vars).await?)?;
+        checked(self.inner.query(sql, vars.into_value()).await?)?;
         Ok(())
     }
 
     /// Whether the store answers a trivial query.
     pub async fn is_ready(&self) -> bool {
         self.inner
-            .query("RETURN 1", Value::Object(Default::default()))
+            .query("RETURN 1", StoreValue::Object(Default::default()))
             .await
             .and_then(|r| r.check())
             .is_ok()
     }
+}
+
+/// A JSON object as a store value, with datetime fields added.
+pub fn with_datetimes(
+    object: serde_json::Map<String, Value>,
+    datetimes: &[(&str, chrono::DateTime<chrono::Utc>)],
+) -> StoreValue {
+    let mut value = Value::Object(object).into_value();
+    if let StoreValue::Object(fields) = &mut value {
+        for (name, at) in datetimes {
+            fields.insert(*name, StoreValue::Datetime((*at).into()));
+        }
+    }
+    value
+}
+
+/// Query variables from store values.
+pub fn vars<const N: usize>(pairs: [(&str, StoreValue); N]) -> StoreValue {
+    let mut object = surrealdb::types::Object::new();
+    for (name, value) in pairs {
+        object.insert(name, value);
+    }
+    StoreValue::Object(object)
 }
 
 /// Fails on any statement's error. In a failed transaction every other statement reports only
