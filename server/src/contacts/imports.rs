@@ -696,19 +696,19 @@ async fn store(
     written.created = inserted as u64;
     let mut field_names: HashSet<String> = HashSet::new();
     // What this write did not store exists already.
-    let mut others = Vec::new();
-    let mut existing = HashMap::new();
+    // Each with the contact as it was before this write.
+    let mut others: Vec<(Prepared, Contact)> = Vec::new();
     if inserted == sources.len() {
         field_names.extend(sources.into_iter().flat_map(|(_, _, names)| names));
     } else {
         let started = std::time::Instant::now();
         let ids: Vec<String> = sources.iter().map(|(id, _, _)| id.clone()).collect();
-        let (before, stamped) = read_group(state, ws, &ids, Some(now)).await?;
+        let (mut before, stamped) = read_group(state, ws, &ids, Some(now)).await?;
         for (id, prepared, names) in sources {
             if stamped.contains(&id) {
                 field_names.extend(names);
-            } else if before.contains_key(&id) {
-                others.push(prepared);
+            } else if let Some(current) = before.remove(&id) {
+                others.push((prepared, current));
             } else {
                 // Neither stored nor there: deleted while this group was being written.
                 written.failed.push((
@@ -717,7 +717,6 @@ async fn store(
                 ));
             }
         }
-        existing = before;
         written.existing = started.elapsed();
     }
     if !update_existing {
@@ -725,10 +724,8 @@ async fn store(
     } else if !others.is_empty() {
         let started = std::time::Instant::now();
         let mut updated = Vec::with_capacity(others.len());
-        for prepared in others {
-            let Some(current) = existing.get(&prepared.phone.id()) else {
-                continue;
-            };
+        for (prepared, current) in others {
+            let current = &current;
             let input = merged_input(prepared.input, current);
             match validate_with(prepared.phone, input, Some(current)) {
                 Ok(Validated { params, .. }) => {
