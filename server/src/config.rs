@@ -198,7 +198,7 @@ impl Settings {
             set_typed(&mut merged, &schema, &path, &dir.to_string_lossy())?;
         }
 
-        let settings: Settings =
+        let mut settings: Settings =
             Value::Table(merged)
                 .try_into()
                 .map_err(|e: toml::de::Error| ConfigError::Invalid {
@@ -206,7 +206,28 @@ impl Settings {
                     message: e.message().to_owned(),
                 })?;
         settings.validate()?;
+        settings.make_paths_absolute()?;
         Ok(settings)
+    }
+
+    /// Resolves relative paths against the working directory once, at start: every path derived
+    /// from them is then absolute (wasmtime's compilation cache refuses a relative one), and logs
+    /// and `ulak config print` name the real place. An empty path keeps its meaning (none / default).
+    fn make_paths_absolute(&mut self) -> Result<(), ConfigError> {
+        for (key, path) in [
+            ("storage.data_dir", &mut self.storage.data_dir),
+            ("plugins.dir", &mut self.plugins.dir),
+            ("plugins.cache_dir", &mut self.plugins.cache_dir),
+        ] {
+            if path.as_os_str().is_empty() || path.is_absolute() {
+                continue;
+            }
+            *path = std::path::absolute(&*path).map_err(|e| ConfigError::Invalid {
+                key: key.into(),
+                message: format!("cannot resolve `{}`: {e}", path.display()),
+            })?;
+        }
+        Ok(())
     }
 
     /// Settings for tests and tools: defaults, an in-memory store, an ephemeral port, and a fresh
@@ -424,7 +445,35 @@ mod tests {
     fn defaults_load_and_name_the_embedded_store() {
         let s = Settings::load(None, no_env(), &CliOverrides::default()).unwrap();
         assert_eq!(s.server.listen, "127.0.0.1:8080");
-        assert_eq!(s.database_url(), "surrealkv://./data/db?sync=every");
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(
+            s.database_url(),
+            format!("surrealkv://{}/data/db?sync=every", here.display())
+        );
+    }
+
+    #[test]
+    fn relative_paths_are_resolved_against_the_working_directory() {
+        let cli = CliOverrides {
+            listen: None,
+            data_dir: Some("./srv/../data".into()),
+        };
+        let env = vec![("ULAK__PLUGINS__CACHE_DIR".to_owned(), "cache".to_owned())];
+        let s = Settings::load(None, env, &cli).unwrap();
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(s.storage.data_dir, here.join("srv/../data"));
+        assert_eq!(s.plugins.dir, here.join("plugins"));
+        assert_eq!(s.wasm_cache_dir(), here.join("cache"));
+        assert!(s.wasm_cache_dir().is_absolute());
+
+        let env = vec![("ULAK__PLUGINS__DIR".to_owned(), String::new())];
+        let s = Settings::load(None, env, &CliOverrides::default()).unwrap();
+        assert_eq!(
+            s.plugins.dir,
+            PathBuf::new(),
+            "empty still means no plugins"
+        );
+        assert_eq!(s.wasm_cache_dir(), here.join("data/cache/wasm"));
     }
 
     #[test]

@@ -145,17 +145,23 @@ impl Runtime {
         let mut config = Config::new();
         config.wasm_component_model(true);
         config.epoch_interruption(true);
+        // The cache only saves time: without it plugins are compiled at every start.
         let cache_dir = settings.wasm_cache_dir();
-        match std::fs::create_dir_all(&cache_dir) {
-            Ok(()) => {
+        let cache = std::fs::create_dir_all(&cache_dir)
+            .map_err(anyhow::Error::from)
+            .and_then(|()| {
                 let mut cache = CacheConfig::new();
                 cache.with_directory(&cache_dir);
-                config.cache(Some(Cache::new(cache).map_err(host_error)?));
+                Cache::new(cache).map_err(host_error)
+            });
+        match cache {
+            Ok(cache) => {
+                config.cache(Some(cache));
             }
             Err(e) => tracing::warn!(
                 dir = %cache_dir.display(),
                 error = %e,
-                "cannot create the plugin compilation cache; compiling at every start"
+                "cannot use the plugin compilation cache; compiling at every start"
             ),
         }
         let engine = Engine::new(&config).map_err(host_error)?;

@@ -43,10 +43,14 @@ fn config_print_redacts_secrets_and_unknown_keys_are_named() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("server.nope"));
 }
 
+/// Starts `ulak serve` the way `run.sh` does: from the data directory's parent, with a relative
+/// `--data ./name`.
 fn start(dir: &std::path::Path) -> (std::process::Child, u16) {
+    let relative = std::path::Path::new(".").join(dir.file_name().unwrap());
     let mut child = Command::new(ULAK)
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(dir)
+        .arg(relative)
+        .current_dir(dir.parent().unwrap())
         .env("ULAK__LOG__FORMAT", "json")
         .env("ULAK__LOG__LEVEL", "info")
         .stderr(Stdio::piped())
