@@ -82,8 +82,12 @@ impl Conn {
 
 /// Opens the embedded store the way the SDK's `connect` does, but with its memory bounded: left to
 /// itself SurrealKV sizes its write buffer and block cache from the machine's memory (1 GiB and
-/// 11 GiB on a 24 GiB machine), and the SDK offers no setting for either.
-async fn open_embedded(url: &str, settings: &DatabaseSettings) -> Result<Surreal<Local>, DbError> {
+/// 11 GiB on a 24 GiB machine), and the SDK offers no setting for either. Public for the
+/// benchmark baseline (`bench/src/bin/bare_store.rs`), which opens the store exactly this way.
+pub async fn open_embedded(
+    url: &str,
+    settings: &DatabaseSettings,
+) -> Result<Surreal<Local>, DbError> {
     let store_error = |e: anyhow::Error| DbError::Store(format!("cannot open the store: {e:#}"));
     let mib = |n: u32| (u64::from(n) << 20).to_string();
     let config = surrealdb_cnf::ConfigMap::empty()
