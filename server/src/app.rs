@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::policy::Authz;
-use crate::auth::rate_limit::LoginLimits;
+use crate::auth::rate_limit::{ClientAddress, LoginLimits};
 use crate::auth::{PrincipalCache, secrets};
 use crate::config::Settings;
 use crate::contacts::imports::ImportJobs;
@@ -18,11 +18,33 @@ pub struct AppState {
     pub authz: Authz,
     pub principals: PrincipalCache,
     pub login_limits: LoginLimits,
+    /// Who a request comes from, behind the configured reverse proxies.
+    pub client_address: ClientAddress,
     pub metrics: Arc<Metrics>,
     pub plugins: Arc<Plugins>,
     pub imports: ImportJobs,
+    /// Media bytes, shared by content.
+    pub blobs: crate::media::blobs::Blobs,
     /// Verified against when a login names an unknown email, so that case costs the same time.
     pub dummy_password_hash: String,
+    /// This replica's name in leases: kept in the data directory, so a restarted process knows
+    /// the work its previous life held.
+    pub node: String,
+}
+
+/// The node id stored in `<data>/node_id`, created on first start.
+fn node_id(data_dir: &std::path::Path) -> anyhow::Result<String> {
+    let path = data_dir.join("node_id");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let id = text.trim();
+        if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Ok(id.to_owned());
+        }
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let id = format!("node-{}", crate::db::new_id());
+    std::fs::write(&path, &id)?;
+    Ok(id)
 }
 
 impl AppState {
@@ -31,20 +53,24 @@ impl AppState {
         let dummy_password_hash = secrets::hash_password(secrets::random_secret())
             .await
             .map_err(|e| anyhow::anyhow!("cannot prepare password hashing: {e}"))?;
+        let node = node_id(&settings.storage.data_dir)?;
         let metrics = Arc::new(Metrics::new()?);
         let plugins = Plugins::start(&settings, db.clone(), metrics.clone()).await?;
         Ok(Self {
             imports: ImportJobs::new(settings.imports.concurrent_jobs),
+            blobs: crate::media::blobs::Blobs::new(&settings.storage.data_dir, &settings.media),
             plugins,
             principals: PrincipalCache::new(Duration::from_secs(
                 settings.auth.principal_cache_secs,
             )),
             login_limits: LoginLimits::new(&settings.auth),
+            client_address: ClientAddress::new(&settings.server),
             metrics,
             settings: Arc::new(settings),
             db,
             authz,
             dummy_password_hash,
+            node,
         })
     }
 }

@@ -14,7 +14,9 @@ use crate::db::Db;
 #[command(
     name = "ulak",
     version,
-    about = "Self-hosted, plugin-based chat automation server"
+    about = "Self-hosted, plugin-based chat automation server",
+    // `run.sh` passes defaults before the user's own flags; a flag given again wins.
+    args_override_self = true
 )]
 pub struct Cli {
     /// A TOML file overriding config/default.toml (same layout).

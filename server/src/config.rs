@@ -56,6 +56,9 @@ pub struct Settings {
     pub server: ServerSettings,
     pub storage: StorageSettings,
     pub media: MediaSettings,
+    pub quotas: QuotaSettings,
+    pub templates: TemplateSettings,
+    pub outbound: OutboundSettings,
     pub plugins: PluginSettings,
     pub imports: ImportSettings,
     pub database: DatabaseSettings,
@@ -70,6 +73,7 @@ pub struct ServerSettings {
     pub workers: usize,
     pub max_json_body_bytes: usize,
     pub shutdown_timeout_secs: u64,
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -85,6 +89,32 @@ pub struct MediaSettings {
     pub audio_max_bytes: u64,
     pub video_max_bytes: u64,
     pub document_max_bytes: u64,
+    pub max_image_dimension: u32,
+    pub concurrent_thumbnails: usize,
+    pub unreferenced_grace_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaSettings {
+    pub media_bytes_per_workspace: u64,
+    pub imports_per_workspace: u64,
+    pub plugin_kv_keys_per_workspace: u64,
+    pub plugin_kv_bytes_per_workspace: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSettings {
+    pub max_output_bytes: usize,
+    pub render_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboundSettings {
+    pub allow_private_networks: bool,
+    pub allowed_hosts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -130,7 +160,8 @@ pub struct AuthSettings {
     pub session_ttl_hours: u32,
     pub secure_cookies: bool,
     pub login_attempts_per_minute_per_ip: u32,
-    pub login_attempts_per_minute_per_account: u32,
+    pub failed_logins_before_backoff: u32,
+    pub registrations_per_hour_per_ip: u32,
     pub principal_cache_secs: u64,
 }
 
@@ -292,10 +323,38 @@ impl Settings {
         if self.server.max_json_body_bytes == 0 {
             return Err(invalid("server.max_json_body_bytes", "must be above 0"));
         }
-        if self.auth.login_attempts_per_minute_per_ip == 0
-            || self.auth.login_attempts_per_minute_per_account == 0
-        {
-            return Err(invalid("auth.login_attempts_*", "must be above 0"));
+        if self.auth.login_attempts_per_minute_per_ip == 0 {
+            return Err(invalid(
+                "auth.login_attempts_per_minute_per_ip",
+                "must be above 0",
+            ));
+        }
+        if self.auth.registrations_per_hour_per_ip == 0 {
+            return Err(invalid(
+                "auth.registrations_per_hour_per_ip",
+                "must be above 0",
+            ));
+        }
+        if self.templates.max_output_bytes < 256 {
+            return Err(invalid(
+                "templates.max_output_bytes",
+                "must be at least 256",
+            ));
+        }
+        if self.templates.render_timeout_ms < 10 {
+            return Err(invalid(
+                "templates.render_timeout_ms",
+                "must be at least 10",
+            ));
+        }
+        if self.media.concurrent_thumbnails == 0 {
+            return Err(invalid("media.concurrent_thumbnails", "must be above 0"));
+        }
+        for entry in &self.server.trusted_proxies {
+            crate::outbound::IpRange::parse(entry).map_err(|message| ConfigError::Invalid {
+                key: "server.trusted_proxies".into(),
+                message: format!("`{entry}`: {message}"),
+            })?;
         }
         if self.auth.session_ttl_hours == 0 {
             return Err(invalid("auth.session_ttl_hours", "must be above 0"));
@@ -427,6 +486,14 @@ fn set_typed(
                 .parse()
                 .map_err(|_| invalid("expects a number"))?,
         ),
+        // Lists come as comma-separated values; an empty value is an empty list.
+        Value::Array(_) => Value::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| Value::String(item.to_owned()))
+                .collect(),
+        ),
         _ => return Err(invalid("cannot be set from a single value")),
     };
     target.insert(last.clone(), value);
@@ -518,6 +585,22 @@ mod tests {
             err.to_string(),
             "unknown configuration key `auth.allow_registraton`"
         );
+    }
+
+    #[test]
+    fn lists_come_from_the_environment_comma_separated() {
+        let env = vec![(
+            "ULAK__OUTBOUND__ALLOWED_HOSTS".to_owned(),
+            "crm.internal, 10.0.0.0/8,".to_owned(),
+        )];
+        let s = Settings::load(None, env, &CliOverrides::default()).unwrap();
+        assert_eq!(s.outbound.allowed_hosts, vec!["crm.internal", "10.0.0.0/8"]);
+        let env = vec![(
+            "ULAK__SERVER__TRUSTED_PROXIES".to_owned(),
+            "not an address".to_owned(),
+        )];
+        let err = Settings::load(None, env, &CliOverrides::default()).unwrap_err();
+        assert!(err.to_string().contains("server.trusted_proxies"), "{err}");
     }
 
     #[test]

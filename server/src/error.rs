@@ -150,6 +150,32 @@ impl ResponseError for ApiError {
     }
 }
 
+/// Deepest nesting accepted in free-form JSON a request carries (template channel hints, import
+/// options …): the store and the conversions on the way to it recurse, and a worker's stack is
+/// finite. serde's own limit (128) is far beyond what any of these fields needs.
+pub const MAX_JSON_DEPTH: usize = 16;
+
+/// Refuses free-form JSON nested deeper than [`MAX_JSON_DEPTH`], naming the field. Iterative, so
+/// the check itself cannot overflow.
+pub fn ensure_json_depth(field: &str, value: &Value) -> Result<(), ApiError> {
+    let mut pending: Vec<(&Value, usize)> = vec![(value, 1)];
+    while let Some((node, depth)) = pending.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match node {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(fields) => Box::new(fields.values()),
+            _ => continue,
+        };
+        if depth > MAX_JSON_DEPTH {
+            return Err(ApiError::invalid_field(
+                field,
+                format!("is nested more than {MAX_JSON_DEPTH} levels deep"),
+            ));
+        }
+        pending.extend(children.map(|child| (child, depth + 1)));
+    }
+    Ok(())
+}
+
 pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api = match &err {
         JsonPayloadError::OverflowKnownLength { length, limit } => ApiError::new(

@@ -13,6 +13,7 @@ pub mod health;
 pub mod media;
 pub mod metrics;
 pub mod openapi;
+pub mod outbound;
 pub mod pagination;
 pub mod plugins;
 pub mod startup;

@@ -16,8 +16,9 @@ use crate::auth::SESSION_COOKIE;
             Authenticate with `Authorization: Bearer <token>` (create tokens with POST /api/v1/tokens) or, \
             in the browser, with the session cookie from POST /api/v1/auth/login plus the `X-CSRF-Token` \
             header on mutating requests. Errors always have the body `{code, message, details?}`.",
-        license(name = "AGPL-3.0-only")
+        license(name = "AGPL-3.0-only", identifier = "AGPL-3.0-only")
     ),
+    servers((url = "/", description = "This Ulak server")),
     modifiers(&SecuritySchemes),
     components(schemas(crate::error::ErrorBody)),
     tags(
@@ -109,6 +110,25 @@ pub fn unique_operation_ids(openapi: &mut utoipa::openapi::OpenApi) {
             {
                 *id = format!("{tag}_{id}");
             }
+        }
+    }
+}
+
+/// Operations that need no credentials say so with `security: []`, so that linters and client
+/// generators do not read them as unspecified.
+pub fn mark_public_operations(openapi: &mut utoipa::openapi::OpenApi) {
+    for item in openapi.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            operation.security.get_or_insert_with(Vec::new);
         }
     }
 }

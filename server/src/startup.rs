@@ -46,7 +46,12 @@ fn api_routes(cfg: &mut ServiceConfig) {
                 .service(workspaces::rename)
                 .service(workspaces::delete_one)
                 .service(workspaces::members::list)
-                .service(workspaces::members::add)
+                .service(workspaces::invitations::invite)
+                .service(workspaces::invitations::list_for_workspace)
+                .service(workspaces::invitations::withdraw)
+                .service(workspaces::invitations::mine)
+                .service(workspaces::invitations::accept)
+                .service(workspaces::invitations::decline)
                 .service(workspaces::members::change_role)
                 .service(workspaces::members::remove)
                 .service(workspaces::roles::my_permissions)
@@ -104,6 +109,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
         .configure(api_routes)
         .split_for_parts();
     openapi::add_common_errors(&mut document);
+    openapi::mark_public_operations(&mut document);
     openapi::unique_operation_ids(&mut document);
     document
 }
@@ -123,6 +129,12 @@ impl Application {
     /// Connects the store, loads the policy and binds the listener; call [`run_until_stopped`] next.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = Db::connect(&settings).await?;
+        Self::build_on(settings, db).await
+    }
+
+    /// As [`Application::build`], on a store already connected: several replicas in one process
+    /// share one store this way in the tests of what replicas must agree on.
+    pub async fn build_on(settings: Settings, db: Db) -> anyhow::Result<Self> {
         let state = web::Data::new(AppState::build(settings, db).await?);
         contacts::imports::fail_interrupted(&state).await;
         tokio::fs::create_dir_all(contacts::imports::imports_dir(
@@ -133,6 +145,11 @@ impl Application {
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
         spawn_housekeeping(state.clone());
+        spawn_version_watch(state.clone());
+        let resuming = state.clone();
+        tokio::spawn(async move {
+            workspaces::deletion::resume_interrupted(&resuming).await;
+        });
         Ok(Self {
             port,
             server,
@@ -187,6 +204,7 @@ fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<S
             .app_data(json_config.clone())
             .app_data(path_config.clone())
             .app_data(query_config.clone())
+            .wrap(from_fn(landing::security_headers))
             .wrap(from_fn(metrics::record))
             .wrap(TracingLogger::<RequestSpan>::new())
             .into_utoipa_app()
@@ -231,15 +249,57 @@ fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<S
     Ok(server.run())
 }
 
-/// Periodic upkeep: forget idle rate-limit keys, delete expired sessions.
+/// How often a replica looks at the store's policy and authentication versions.
+const VERSION_POLL: Duration = Duration::from_millis(500);
+
+/// Keeps this replica in step with the others: reloads the authorisation policy when the store's
+/// policy version moves, and drops cached principals when a session or token ended anywhere. One
+/// small read per half second; changes apply everywhere within a second.
+fn spawn_version_watch(state: web::Data<AppState>) {
+    let weak = Arc::downgrade(&state.into_inner());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(VERSION_POLL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut auth_seen: Option<i64> = None;
+        loop {
+            tick.tick().await;
+            let Some(state) = weak.upgrade() else { break };
+            let (policy, auth) = match auth::policy::versions(&state.db).await {
+                Ok(versions) => versions,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the policy version");
+                    continue;
+                }
+            };
+            match state.authz.reload_if_changed(policy).await {
+                Ok(true) => tracing::debug!(policy, "authorisation policy reloaded"),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot reload the authorisation policy"),
+            }
+            if auth_seen.is_some_and(|seen| seen != auth) {
+                state.principals.clear();
+            }
+            auth_seen = Some(auth);
+        }
+    });
+}
+
+/// Periodic upkeep (every 20 s): forget idle rate-limit keys, renew import leases, sweep media bytes,
+/// delete expired sessions.
 fn spawn_housekeeping(state: web::Data<AppState>) {
     let weak = Arc::downgrade(&state.into_inner());
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        let mut tick = tokio::time::interval(Duration::from_secs(20));
         loop {
             tick.tick().await;
             let Some(state) = weak.upgrade() else { break };
             state.login_limits.forget_idle();
+            contacts::imports::keep_leases(&state).await;
+            match state.blobs.sweep(&state.db).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "unreferenced media bytes removed"),
+                Err(e) => tracing::warn!(error = %e, "cannot sweep media bytes"),
+            }
             if let Err(e) = state
                 .db
                 .exec(

@@ -45,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
         let services = Arc::new(Services::new(
             db.clone(),
             tokio::runtime::Handle::current(),
-            &settings.plugins,
+            settings,
         )?);
         Ok(Arc::new(Runtime::new(settings, services, metrics.clone())?))
     };

@@ -87,8 +87,11 @@ fn main() -> anyhow::Result<()> {
                 time_zone: chrono_tz::Europe::Istanbul,
                 now,
                 plugin_values: &[],
+                seed: &contact.id,
             };
-            let text = template.render(&input).map_err(|e| anyhow::anyhow!(e))?;
+            let text = template
+                .render(&input)
+                .map_err(|e| anyhow::anyhow!(e.to_string()))?;
             checksum += text.len();
         }
         best = best.min(started.elapsed().as_secs_f64());
@@ -100,8 +103,9 @@ fn main() -> anyhow::Result<()> {
             time_zone: chrono_tz::Europe::Istanbul,
             now,
             plugin_values: &[],
+            seed: "sample",
         })
-        .map_err(|e| anyhow::anyhow!(e))?;
+        .map_err(|e| anyhow::anyhow!(e.to_string()))?;
     println!(
         "rust ulak renderer   {:>12.0} renders/s   ({n} contacts in {:.1} ms, bytes {checksum})",
         n as f64 / best,

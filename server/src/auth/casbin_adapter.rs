@@ -1,6 +1,6 @@
 //! A Casbin adapter that keeps policy lines in the SurrealDB table `casbin_rule` (ptype, v0…v5).
-//! None exists upstream. Writes go through at once (Casbin's auto-save), so a policy change survives
-//! a restart and another replica sees it on its next reload.
+//! None exists upstream. Writes go through at once (Casbin's auto-save) and move the policy version,
+//! so a policy change survives a restart and every replica reloads it within a second.
 
 use async_trait::async_trait;
 use casbin::error::AdapterError;
@@ -12,11 +12,39 @@ use crate::db::{Db, DbError};
 
 pub struct SurrealAdapter {
     db: Db,
+    loaded: PolicyVersion,
 }
 
 impl SurrealAdapter {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, loaded: PolicyVersion) -> Self {
+        Self { db, loaded }
+    }
+}
+
+/// The store's policy version that the in-memory policy reflects, shared by the enforcer's owner
+/// and its adapter.
+#[derive(Clone, Default)]
+pub struct PolicyVersion(std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+impl PolicyVersion {
+    pub fn get(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    pub fn set(&self, version: i64) {
+        self.0.store(version, std::sync::atomic::Ordering::Release);
+    }
+
+    /// After this replica's own write moved the store's version to `new`: when nobody else wrote
+    /// since the last load (the version moved by exactly one), memory is still the whole truth and
+    /// no reload is needed.
+    pub fn advanced_to(&self, new: i64) {
+        let _ = self.0.compare_exchange(
+            new - 1,
+            new,
+            std::sync::atomic::Ordering::AcqRel,
+            std::sync::atomic::Ordering::Acquire,
+        );
     }
 }
 
@@ -55,24 +83,43 @@ fn adapter_error(e: DbError) -> casbin::Error {
     casbin::Error::from(AdapterError(Box::new(e)))
 }
 
-const INSERT_RULES: &str = "INSERT IGNORE INTO casbin_rule $rows";
+/// Every write of policy lines also moves the policy version, which every replica watches
+/// ([`super::policy::Authz::reload_if_changed`]); it answers the new version.
+pub const BUMP_POLICY_VERSION: &str =
+    "UPSERT meta:versions SET policy = (policy ?? 0) + 1 RETURN VALUE policy";
+
+impl SurrealAdapter {
+    /// Runs statements that change policy lines, then moves the version.
+    async fn write(&self, statements: &str, vars: Value) -> casbin::Result<()> {
+        let version: Vec<i64> = self
+            .db
+            .last_rows(&format!("{statements}; {BUMP_POLICY_VERSION};"), vars)
+            .await
+            .map_err(adapter_error)?;
+        if let Some(version) = version.first() {
+            self.loaded.advanced_to(*version);
+        }
+        Ok(())
+    }
+}
 
 impl SurrealAdapter {
     async fn insert(&self, ptype: &str, rules: &[Vec<String>]) -> casbin::Result<()> {
         let rows: Vec<Value> = rules.iter().map(|r| row_json(ptype, r)).collect();
-        self.db
-            .exec(INSERT_RULES, json!({ "rows": rows }))
-            .await
-            .map_err(adapter_error)
+        self.write(
+            "INSERT IGNORE INTO casbin_rule $rows",
+            json!({ "rows": rows }),
+        )
+        .await
     }
 
     async fn delete_exact(&self, ptype: &str, rule: &[String]) -> casbin::Result<()> {
-        let sql = "DELETE casbin_rule WHERE ptype = $ptype AND v0 = $v0 AND v1 = $v1 AND v2 = $v2 \
-                   AND v3 = $v3 AND v4 = $v4 AND v5 = $v5";
-        self.db
-            .exec(sql, row_json(ptype, rule))
-            .await
-            .map_err(adapter_error)
+        self.write(
+            "DELETE casbin_rule WHERE ptype = $ptype AND v0 = $v0 AND v1 = $v1 AND v2 = $v2 \
+             AND v3 = $v3 AND v4 = $v4 AND v5 = $v5",
+            row_json(ptype, rule),
+        )
+        .await
     }
 }
 
@@ -129,10 +176,7 @@ impl Adapter for SurrealAdapter {
     }
 
     async fn clear_policy(&mut self) -> casbin::Result<()> {
-        self.db
-            .exec("DELETE casbin_rule", json!({}))
-            .await
-            .map_err(adapter_error)
+        self.write("DELETE casbin_rule", json!({})).await
     }
 
     fn is_filtered(&self) -> bool {
@@ -200,10 +244,7 @@ impl Adapter for SurrealAdapter {
             vars.insert(format!("v{column}"), json!(value));
         }
         let sql = format!("DELETE casbin_rule WHERE {}", conditions.join(" AND "));
-        self.db
-            .exec(&sql, Value::Object(vars))
-            .await
-            .map_err(adapter_error)?;
+        self.write(&sql, Value::Object(vars)).await?;
         Ok(true)
     }
 }

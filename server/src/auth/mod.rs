@@ -31,6 +31,10 @@ pub const SESSION_COOKIE: &str = "ulak_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const TOKEN_PREFIX: &str = "ulak_";
 
+/// Appended to every query that ends a session or a token or changes a password: replicas drop
+/// their cached principals when this version moves.
+pub const BUMP_AUTH_VERSION: &str = "UPSERT meta:versions SET auth = (auth ?? 0) + 1;";
+
 #[derive(Debug, Clone)]
 pub enum Credential {
     Session { key: String, csrf: String },
@@ -52,6 +56,17 @@ impl Principal {
         match self.credential.as_ref() {
             Credential::Session { .. } => format!("user:{}", self.user.id),
             Credential::Token { id, .. } => format!("token:{id}"),
+        }
+    }
+
+    /// Every Casbin subject that must allow an action: the user for a session; for a token, the
+    /// token and the user who created it.
+    pub fn subjects(&self) -> Vec<String> {
+        match self.credential.as_ref() {
+            Credential::Session { .. } => vec![format!("user:{}", self.user.id)],
+            Credential::Token { id, .. } => {
+                vec![format!("token:{id}"), format!("user:{}", self.user.id)]
+            }
         }
     }
 
@@ -113,6 +128,11 @@ impl PrincipalCache {
             }
         }
         entries.insert(key, (principal, Instant::now()));
+    }
+
+    /// Forgets every cached principal (another replica ended a session or revoked a token).
+    pub fn clear(&self) {
+        self.entries.write().clear();
     }
 
     pub fn evict(&self, key: &str) {

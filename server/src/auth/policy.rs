@@ -7,15 +7,41 @@
 use casbin::{CoreApi, DefaultModel, Enforcer, MgmtApi};
 use tokio::sync::RwLock;
 
-use super::casbin_adapter::SurrealAdapter;
+use super::Principal;
+use super::casbin_adapter::{PolicyVersion, SurrealAdapter};
 use super::permissions::Permission;
 use crate::db::Db;
+
 use crate::error::ApiError;
 
 const MODEL: &str = include_str!("../../../config/casbin_model.conf");
 
 pub struct Authz {
     enforcer: RwLock<Enforcer>,
+    db: Db,
+    /// The store's policy version the enforcer's memory reflects.
+    loaded: PolicyVersion,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct Versions {
+    #[serde(default)]
+    policy: i64,
+    #[serde(default)]
+    auth: i64,
+}
+
+/// The versions every replica watches: `policy` moves with every change of roles, memberships and
+/// tokens' roles; `auth` with every logout, revocation and password change.
+pub async fn versions(db: &Db) -> Result<(i64, i64), crate::db::DbError> {
+    let row: Option<Versions> = db
+        .row(
+            "SELECT policy, auth FROM meta:versions",
+            serde_json::json!({}),
+        )
+        .await?;
+    let row = row.unwrap_or_default();
+    Ok((row.policy, row.auth))
 }
 
 pub fn role_subject(role: &str) -> String {
@@ -28,72 +54,189 @@ fn casbin_failure(e: casbin::Error) -> ApiError {
 
 impl Authz {
     pub async fn load(db: Db) -> anyhow::Result<Self> {
+        let (version, _) = versions(&db).await?;
+        let loaded = PolicyVersion::default();
+        loaded.set(version);
         let model = DefaultModel::from_str(MODEL).await?;
-        let enforcer = Enforcer::new(model, SurrealAdapter::new(db)).await?;
+        let enforcer =
+            Enforcer::new(model, SurrealAdapter::new(db.clone(), loaded.clone())).await?;
         Ok(Self {
             enforcer: RwLock::new(enforcer),
+            db,
+            loaded,
         })
+    }
+
+    /// Reloads the policy when the store's version moved (another replica, or this one, changed
+    /// it). The version is read before the rules, so a change made meanwhile is loaded next time.
+    pub async fn reload_if_changed(&self, version: i64) -> Result<bool, ApiError> {
+        if self.loaded.get() == version {
+            return Ok(false);
+        }
+        let mut enforcer = self.enforcer.write().await;
+        // This replica's own write may have caught up meanwhile.
+        if self.loaded.get() == version {
+            return Ok(false);
+        }
+        enforcer.load_policy().await.map_err(casbin_failure)?;
+        self.loaded.set(version);
+        Ok(true)
+    }
+
+    /// Gives a member a new role, or removes them (`None`), in one store transaction that refuses
+    /// to leave the workspace without an owner: two owners demoting each other at once cannot
+    /// both succeed (both move the policy version, so the store lets only one commit), and no
+    /// failure can leave the member between roles.
+    pub async fn set_member_role(
+        &self,
+        subject: &str,
+        workspace: &str,
+        role: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let mut enforcer = self.enforcer.write().await;
+        let add = if role.is_some() {
+            "INSERT INTO casbin_rule { ptype: 'g', v0: $subject, v1: $role, v2: $ws, v3: '', v4: '', v5: '' };"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "BEGIN; \
+             DELETE casbin_rule WHERE ptype = 'g' AND v0 = $subject AND v2 = $ws; {add} \
+             LET $owners = (SELECT VALUE v0 FROM casbin_rule WHERE ptype = 'g' AND v1 = 'role:owner' \
+                 AND v2 = $ws AND string::starts_with(v0, 'user:')); \
+             IF array::len($owners) = 0 {{ THROW 'last_owner' }}; \
+             {}; COMMIT;",
+            super::casbin_adapter::BUMP_POLICY_VERSION
+        );
+        let result = self
+            .db
+            .last_rows::<i64>(
+                &sql,
+                serde_json::json!({
+                    "subject": subject,
+                    "ws": workspace,
+                    "role": role.map(role_subject),
+                }),
+            )
+            .await;
+        let version = match result {
+            Ok(version) => version.first().copied(),
+            Err(e) if e.to_string().contains("last_owner") => {
+                return Err(ApiError::conflict(
+                    "last_owner",
+                    "a workspace needs at least one owner; make someone else owner first",
+                ));
+            }
+            Err(crate::db::DbError::Contended(_)) => {
+                return Err(ApiError::conflict(
+                    "concurrent_change",
+                    "the workspace's members changed at the same moment; try again",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        // The store has it; mirror it in memory without writing again.
+        enforcer.enable_auto_save(false);
+        let mirrored = async {
+            enforcer
+                .remove_filtered_grouping_policy(
+                    0,
+                    vec![subject.to_owned(), String::new(), workspace.to_owned()],
+                )
+                .await?;
+            if let Some(role) = role {
+                enforcer
+                    .add_grouping_policy(vec![
+                        subject.to_owned(),
+                        role_subject(role),
+                        workspace.to_owned(),
+                    ])
+                    .await?;
+            }
+            Ok::<(), casbin::Error>(())
+        }
+        .await;
+        enforcer.enable_auto_save(true);
+        if let Err(e) = mirrored {
+            tracing::warn!(error = %e, "policy out of step in memory; reloading it");
+            enforcer.load_policy().await.map_err(casbin_failure)?;
+        } else if let Some(version) = version {
+            self.loaded.advanced_to(version);
+        }
+        Ok(())
+    }
+
+    /// Whether every subject of the caller holds the permission: for an API token, the token's
+    /// role and its creator's current role alike, so a token never does more than its creator may
+    /// do now (a demoted creator's tokens are demoted with them).
+    fn grants(
+        enforcer: &Enforcer,
+        who: &Principal,
+        workspace: &str,
+        resource: &str,
+        action: &str,
+    ) -> Result<bool, ApiError> {
+        for subject in who.subjects() {
+            if !enforcer
+                .enforce((subject.as_str(), workspace, resource, action))
+                .map_err(casbin_failure)?
+            {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     pub async fn allowed(
         &self,
-        subject: &str,
+        who: &Principal,
         workspace: &str,
         resource: &str,
         action: &str,
     ) -> Result<bool, ApiError> {
         let enforcer = self.enforcer.read().await;
-        enforcer
-            .enforce((subject, workspace, resource, action))
-            .map_err(casbin_failure)
+        Self::grants(&enforcer, who, workspace, resource, action)
     }
 
-    /// 404 when the subject holds no role in the workspace (its existence is not revealed),
+    /// 404 when the caller holds no role in the workspace (its existence is not revealed),
     /// 403 when it does but the role lacks the permission.
     pub async fn check(
         &self,
-        subject: &str,
+        who: &Principal,
         workspace: &str,
         resource: &str,
         action: &str,
     ) -> Result<(), ApiError> {
         let enforcer = self.enforcer.read().await;
-        let member = enforcer
-            .enforce((subject, workspace, "workspace", "read"))
-            .map_err(casbin_failure)?;
-        if !member {
+        if !Self::grants(&enforcer, who, workspace, "workspace", "read")? {
             return Err(ApiError::not_found("workspace"));
         }
-        let allowed = enforcer
-            .enforce((subject, workspace, resource, action))
-            .map_err(casbin_failure)?;
-        if allowed {
+        if Self::grants(&enforcer, who, workspace, resource, action)? {
             Ok(())
         } else {
             Err(ApiError::forbidden(format!(
                 "your role in this workspace does not grant {resource}:{action}"
-            )))
+            ))
+            .with_details(serde_json::json!({ "permission": format!("{resource}:{action}") })))
         }
     }
 
-    /// The permissions the subject holds in the workspace, in catalogue order.
+    /// The permissions the caller holds in the workspace, in catalogue order.
     pub async fn effective_permissions(
         &self,
-        subject: &str,
+        who: &Principal,
         workspace: &str,
     ) -> Result<Vec<Permission>, ApiError> {
         let enforcer = self.enforcer.read().await;
         let mut granted = Vec::new();
         for permission in super::permissions::all_permissions() {
-            if enforcer
-                .enforce((
-                    subject,
-                    workspace,
-                    permission.resource.as_str(),
-                    permission.action.as_str(),
-                ))
-                .map_err(casbin_failure)?
-            {
+            if Self::grants(
+                &enforcer,
+                who,
+                workspace,
+                permission.resource.as_str(),
+                permission.action.as_str(),
+            )? {
                 granted.push(permission);
             }
         }

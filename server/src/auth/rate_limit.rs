@@ -1,53 +1,273 @@
-//! Login attempt limits, per client IP and per account, with `governor`'s keyed GCRA limiters.
-//! Both are checked before the password is: a throttled attempt costs no argon2 work.
+//! Sign-in and registration throttling, checked before any password work so a throttled attempt
+//! costs no argon2 hash.
+//!
+//! - Clients are known by their network: an IPv4 address, or an IPv6 /64 (one subscriber's
+//!   allocation, inside which addresses rotate freely). Behind a reverse proxy the client address
+//!   comes from `X-Forwarded-For`, believed only when the connection comes from a configured proxy.
+//! - Attempts per minute per network are capped (`governor`'s keyed GCRA).
+//! - Failed sign-ins back off exponentially per account *and network*: an attacker elsewhere cannot
+//!   lock the owner out. Failures from every network together slow an account down by at most 30 s.
+//! - Registrations per hour per network are capped: each costs a password hash.
+//!
+//! The state is per replica (in memory); with several replicas each applies its own limits.
 
-use std::net::IpAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
 
+use actix_web::HttpRequest;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use parking_lot::Mutex;
 
-use crate::config::AuthSettings;
+use crate::config::{AuthSettings, ServerSettings};
 use crate::error::ApiError;
+use crate::outbound::IpRange;
+
+/// Longest wait one network's failures can impose on an account.
+const MAX_NETWORK_BACKOFF: Duration = Duration::from_secs(15 * 60);
+/// Failures from all networks before the account-wide slowdown begins, and its longest wait.
+const ACCOUNT_FAILURES_BEFORE_BACKOFF: u32 = 20;
+const MAX_ACCOUNT_BACKOFF: Duration = Duration::from_secs(30);
+/// Failure records are forgotten after this long without a new failure.
+const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
+/// Bound on remembered failure records; beyond it the oldest go.
+const MAX_RECORDS: usize = 100_000;
+/// Longest email considered as a key; longer ones cannot be accounts.
+pub const MAX_EMAIL_KEY_BYTES: usize = 254;
+
+/// A client's network: its IPv4 address, or the /64 of its IPv6 address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ClientNet(IpAddr);
+
+impl ClientNet {
+    pub fn of(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => ClientNet(IpAddr::V4(v4)),
+                None => {
+                    let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                    ClientNet(IpAddr::V6(Ipv6Addr::from(prefix)))
+                }
+            },
+            v4 => ClientNet(v4),
+        }
+    }
+}
+
+/// Who sent the request: the peer, or, when the peer is a trusted proxy, the last address in
+/// `X-Forwarded-For` that is not itself a trusted proxy.
+pub struct ClientAddress {
+    trusted: Vec<IpRange>,
+}
+
+impl ClientAddress {
+    pub fn new(settings: &ServerSettings) -> Self {
+        Self {
+            trusted: settings
+                .trusted_proxies
+                .iter()
+                .filter_map(|entry| IpRange::parse(entry).ok())
+                .collect(),
+        }
+    }
+
+    fn is_trusted(&self, ip: IpAddr) -> bool {
+        self.trusted.iter().any(|range| range.contains(ip))
+    }
+
+    pub fn of(&self, req: &HttpRequest) -> Option<IpAddr> {
+        let peer = req.peer_addr()?.ip();
+        if !self.is_trusted(peer) {
+            return Some(peer);
+        }
+        let forwarded: Vec<IpAddr> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|part| part.trim().parse::<IpAddr>().ok())
+            .collect();
+        // Proxies append; the rightmost address a trusted proxy did not add itself is the client.
+        Some(
+            forwarded
+                .into_iter()
+                .rev()
+                .find(|ip| !self.is_trusted(*ip))
+                .unwrap_or(peer),
+        )
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Failures {
+    count: u32,
+    last: Instant,
+}
+
+impl Failures {
+    /// How long after the last failure the next attempt is allowed.
+    fn wait(&self, free: u32, max: Duration) -> Duration {
+        if self.count < free {
+            return Duration::ZERO;
+        }
+        let exponent = (self.count - free).min(20);
+        Duration::from_secs(1u64 << exponent).min(max)
+    }
+
+    fn remaining(&self, free: u32, max: Duration) -> Option<Duration> {
+        let wait = self.wait(free, max);
+        let elapsed = self.last.elapsed();
+        (elapsed < wait).then(|| wait - elapsed)
+    }
+}
 
 pub struct LoginLimits {
-    per_ip: DefaultKeyedRateLimiter<IpAddr>,
-    per_account: DefaultKeyedRateLimiter<String>,
+    per_network: DefaultKeyedRateLimiter<ClientNet>,
+    registrations: DefaultKeyedRateLimiter<ClientNet>,
+    free_failures: u32,
+    by_account_and_network: Mutex<HashMap<(String, Option<ClientNet>), Failures>>,
+    by_account: Mutex<HashMap<String, Failures>>,
 }
 
 fn per_minute(n: u32) -> Quota {
     Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
 }
 
+fn per_hour(n: u32) -> Quota {
+    Quota::per_hour(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
+}
+
+fn throttled(wait: Duration) -> ApiError {
+    ApiError::rate_limited(wait.as_secs().max(1))
+}
+
+fn limiter_check(
+    limiter: &DefaultKeyedRateLimiter<ClientNet>,
+    net: Option<ClientNet>,
+) -> Result<(), ApiError> {
+    if let Some(net) = net
+        && let Err(not_until) = limiter.check_key(&net)
+    {
+        return Err(throttled(
+            not_until.wait_time_from(DefaultClock::default().now()),
+        ));
+    }
+    Ok(())
+}
+
 impl LoginLimits {
     pub fn new(settings: &AuthSettings) -> Self {
         Self {
-            per_ip: RateLimiter::keyed(per_minute(settings.login_attempts_per_minute_per_ip)),
-            per_account: RateLimiter::keyed(per_minute(
-                settings.login_attempts_per_minute_per_account,
-            )),
+            per_network: RateLimiter::keyed(per_minute(settings.login_attempts_per_minute_per_ip)),
+            registrations: RateLimiter::keyed(per_hour(settings.registrations_per_hour_per_ip)),
+            free_failures: settings.failed_logins_before_backoff,
+            by_account_and_network: Mutex::new(HashMap::new()),
+            by_account: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Counts one attempt; 429 with Retry-After when either limit is spent.
-    pub fn check(&self, ip: Option<IpAddr>, email: &str) -> Result<(), ApiError> {
-        let clock = DefaultClock::default();
-        if let Some(ip) = ip
-            && let Err(not_until) = self.per_ip.check_key(&ip)
+    /// Counts one sign-in attempt; 429 with Retry-After when the network spent its attempts or the
+    /// account is backing off for this network.
+    pub fn before_sign_in(&self, net: Option<ClientNet>, email: &str) -> Result<(), ApiError> {
+        limiter_check(&self.per_network, net)?;
+        if let Some(wait) = self
+            .by_account_and_network
+            .lock()
+            .get(&(email.to_owned(), net))
+            .and_then(|f| f.remaining(self.free_failures, MAX_NETWORK_BACKOFF))
         {
-            let wait = not_until.wait_time_from(clock.now());
-            return Err(ApiError::rate_limited(wait.as_secs().max(1)));
+            return Err(throttled(wait));
         }
-        if let Err(not_until) = self.per_account.check_key(&email.to_owned()) {
-            let wait = not_until.wait_time_from(clock.now());
-            return Err(ApiError::rate_limited(wait.as_secs().max(1)));
+        if let Some(wait) = self
+            .by_account
+            .lock()
+            .get(email)
+            .and_then(|f| f.remaining(ACCOUNT_FAILURES_BEFORE_BACKOFF, MAX_ACCOUNT_BACKOFF))
+        {
+            return Err(throttled(wait));
         }
         Ok(())
     }
 
+    pub fn failed_sign_in(&self, net: Option<ClientNet>, email: &str) {
+        let now = Instant::now();
+        let bump = |f: &mut Failures| {
+            f.count = f.count.saturating_add(1);
+            f.last = now;
+        };
+        let fresh = Failures {
+            count: 0,
+            last: now,
+        };
+        {
+            let mut map = self.by_account_and_network.lock();
+            if map.len() >= MAX_RECORDS {
+                map.retain(|_, f| f.last.elapsed() < FORGET_AFTER);
+            }
+            bump(map.entry((email.to_owned(), net)).or_insert(fresh));
+        }
+        let mut map = self.by_account.lock();
+        if map.len() >= MAX_RECORDS {
+            map.retain(|_, f| f.last.elapsed() < FORGET_AFTER);
+        }
+        bump(map.entry(email.to_owned()).or_insert(fresh));
+    }
+
+    /// A correct password clears the account's failures.
+    pub fn signed_in(&self, net: Option<ClientNet>, email: &str) {
+        self.by_account_and_network
+            .lock()
+            .remove(&(email.to_owned(), net));
+        self.by_account.lock().remove(email);
+    }
+
+    /// Counts one registration; 429 when the network registered too many accounts this hour.
+    pub fn before_registration(&self, net: Option<ClientNet>) -> Result<(), ApiError> {
+        limiter_check(&self.registrations, net)
+    }
+
     /// Drops state of keys whose limits have refilled, so memory stays bounded.
     pub fn forget_idle(&self) {
-        self.per_ip.retain_recent();
-        self.per_account.retain_recent();
+        self.per_network.retain_recent();
+        self.registrations.retain_recent();
+        self.by_account_and_network
+            .lock()
+            .retain(|_, f| f.last.elapsed() < FORGET_AFTER);
+        self.by_account
+            .lock()
+            .retain(|_, f| f.last.elapsed() < FORGET_AFTER);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_known_by_their_slash_64() {
+        let a = ClientNet::of("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = ClientNet::of("2001:db8:1:2:ffff:1:2:3".parse().unwrap());
+        let c = ClientNet::of("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(
+            ClientNet::of("::ffff:10.0.0.1".parse().unwrap()),
+            ClientNet::of("10.0.0.1".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn failures_back_off_exponentially_up_to_a_cap() {
+        let f = |count| Failures {
+            count,
+            last: Instant::now(),
+        };
+        assert_eq!(f(4).wait(5, MAX_NETWORK_BACKOFF), Duration::ZERO);
+        assert_eq!(f(5).wait(5, MAX_NETWORK_BACKOFF), Duration::from_secs(1));
+        assert_eq!(f(8).wait(5, MAX_NETWORK_BACKOFF), Duration::from_secs(8));
+        assert_eq!(f(60).wait(5, MAX_NETWORK_BACKOFF), MAX_NETWORK_BACKOFF);
+        assert_eq!(f(25).wait(20, MAX_ACCOUNT_BACKOFF), MAX_ACCOUNT_BACKOFF);
     }
 }

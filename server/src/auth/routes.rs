@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::rate_limit::{ClientNet, MAX_EMAIL_KEY_BYTES};
 use super::users::{self, NewAccount, User};
 use super::{Credential, Principal, SESSION_COOKIE, secrets, sessions};
 use crate::app::AppState;
@@ -47,15 +48,19 @@ pub struct RegisterResponse {
         (status = 400, description = "Invalid email, name or password", body = ErrorBody),
         (status = 403, description = "Self-registration is switched off", body = ErrorBody),
         (status = 409, description = "Email already registered", body = ErrorBody),
+        (status = 429, description = "Too many registrations from your network; see Retry-After", body = ErrorBody),
     )
 )]
 #[post("/auth/register")]
 #[tracing::instrument(skip_all)]
 pub async fn register(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    let net = state.client_address.of(&req).map(ClientNet::of);
+    state.login_limits.before_registration(net)?;
     if !state.settings.auth.allow_registration && users::any_exist(&state).await? {
         return Err(ApiError::new(
             actix_web::http::StatusCode::FORBIDDEN,
@@ -101,7 +106,8 @@ fn session_cookie(state: &AppState, value: String, max_age: CookieDuration) -> C
 /// Sign in
 ///
 /// Sets the `ulak_session` cookie (HttpOnly, SameSite=Lax) and returns the CSRF token. Attempts are
-/// limited per client address and per account.
+/// limited per client network; repeated failures for an account from one network back off
+/// exponentially (other networks are not affected).
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -120,19 +126,25 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let email = body.email.trim().to_lowercase();
-    let ip = req.peer_addr().map(|a| a.ip());
-    state.login_limits.check(ip, &email)?;
     let wrong = || ApiError::unauthorized("wrong email or password");
+    let email = body.email.trim().to_lowercase();
+    if email.len() > MAX_EMAIL_KEY_BYTES {
+        return Err(wrong());
+    }
+    let net = state.client_address.of(&req).map(ClientNet::of);
+    state.login_limits.before_sign_in(net, &email)?;
     let Some(stored) = users::find_by_email(&state, &email).await? else {
         // Spend the same time as a real check, so response times do not reveal which emails exist.
         let _ = secrets::verify_password(body.password, state.dummy_password_hash.clone()).await;
+        state.login_limits.failed_sign_in(net, &email);
         return Err(wrong());
     };
     if !secrets::verify_password(body.password, stored.password_hash).await? {
         tracing::info!(user = %stored.user.id, "failed login");
+        state.login_limits.failed_sign_in(net, &email);
         return Err(wrong());
     }
+    state.login_limits.signed_in(net, &email);
     let session = sessions::create(&state, &stored.user.id).await?;
     let hours = i64::from(state.settings.auth.session_ttl_hours);
     let cookie = session_cookie(&state, session.secret, CookieDuration::hours(hours));
@@ -221,11 +233,15 @@ pub struct ChangePasswordRequest {
     /// At least 8 characters.
     #[schema(min_length = 8, max_length = 1024, example = "a new, longer password")]
     pub new_password: String,
+    /// Also revoke every API token you created, in every workspace (default false).
+    #[serde(default)]
+    pub revoke_tokens: bool,
 }
 
 /// Change your password
 ///
-/// Every other session of yours ends; this one stays signed in.
+/// Every other session of yours ends; this one stays signed in. With `revoke_tokens`, your API tokens
+/// are revoked too.
 #[utoipa::path(
     tag = "auth",
     request_body = ChangePasswordRequest,
@@ -261,6 +277,10 @@ pub async fn change_password(
     }
     users::set_password(&state, &principal.user.id, body.new_password).await?;
     sessions::delete_all_for_user(&state, &principal.user.id, Some(key)).await?;
+    if body.revoke_tokens {
+        let revoked = super::tokens::revoke_all_of_user(&state, &principal.user.id).await?;
+        tracing::info!(user = %principal.user.id, revoked, "tokens revoked with a password change");
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -74,7 +74,10 @@ pub async fn delete(state: &AppState, key: &str) -> Result<(), ApiError> {
     state
         .db
         .exec(
-            "DELETE type::record('session', $key)",
+            &format!(
+                "DELETE type::record('session', $key); {}",
+                super::BUMP_AUTH_VERSION
+            ),
             json!({ "key": key }),
         )
         .await?;
@@ -91,7 +94,10 @@ pub async fn delete_all_for_user(
     state
         .db
         .exec(
-            "DELETE session WHERE user = $user AND record::id(id) != $keep",
+            &format!(
+                "DELETE session WHERE user = $user AND record::id(id) != $keep; {}",
+                super::BUMP_AUTH_VERSION
+            ),
             json!({ "user": user_id, "keep": keep.unwrap_or("") }),
         )
         .await?;

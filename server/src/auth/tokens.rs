@@ -107,6 +107,21 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Principal, Ap
     })
 }
 
+/// Deletes every API token of a user, in every workspace (on request with a password change).
+pub async fn revoke_all_of_user(state: &AppState, user_id: &str) -> Result<usize, ApiError> {
+    let rows: Vec<ApiToken> = state
+        .db
+        .rows(
+            &format!("SELECT {TOKEN_FIELDS} FROM api_token WHERE user = $user"),
+            json!({ "user": user_id }),
+        )
+        .await?;
+    for token in &rows {
+        revoke(state, token).await?;
+    }
+    Ok(rows.len())
+}
+
 /// Deletes the tokens a user holds in a workspace (when they leave it or it is deleted).
 pub async fn revoke_for_member(
     state: &AppState,
@@ -135,7 +150,10 @@ async fn revoke(state: &AppState, token: &ApiToken) -> Result<(), ApiError> {
     state
         .db
         .exec(
-            "DELETE type::record('api_token', $id)",
+            &format!(
+                "DELETE type::record('api_token', $id); {}",
+                super::BUMP_AUTH_VERSION
+            ),
             json!({ "id": token.id }),
         )
         .await?;
@@ -179,7 +197,7 @@ pub async fn create_token(
     let subject = principal.subject();
     state
         .authz
-        .check(&subject, &body.workspace, "tokens", "write")
+        .check(&principal, &body.workspace, "tokens", "write")
         .await?;
     let role = match body.role {
         Some(role) => role,
@@ -189,7 +207,7 @@ pub async fn create_token(
             .await
             .ok_or_else(|| ApiError::not_found("workspace"))?,
     };
-    roles::ensure_grantable(&state, &subject, &body.workspace, &role).await?;
+    roles::ensure_grantable(&state, &principal, &body.workspace, &role).await?;
 
     let id = crate::db::new_id();
     let secret = secrets::random_secret();
@@ -216,13 +234,15 @@ pub async fn create_token(
 
 /// List your API tokens
 ///
-/// Your API tokens (never their secrets), with the time each was last used.
+/// Your API tokens (never their secrets), with the time each was last used. Called with an API
+/// token, it lists only your tokens of that token's workspace.
 #[utoipa::path(
     tag = "tokens",
     params(PageQuery),
     responses(
         (status = 200, description = "Your tokens, oldest id first", body = Page<ApiToken>),
         (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The token's role may not read tokens", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = []))
 )]
@@ -234,15 +254,26 @@ pub async fn list_tokens(
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<ApiToken>>, ApiError> {
     let limit = query.limit();
+    // A token speaks for one workspace: it sees nothing of its creator's other workspaces.
+    let (scope, workspace) = match principal.credential.as_ref() {
+        Credential::Token { workspace, .. } => {
+            state
+                .authz
+                .check(&principal, workspace, "tokens", "read")
+                .await?;
+            ("AND workspace = $ws", Some(workspace.clone()))
+        }
+        Credential::Session { .. } => ("", None),
+    };
     let sql = format!(
-        "SELECT {TOKEN_FIELDS} FROM api_token WHERE user = $user AND record::id(id) > $after \
+        "SELECT {TOKEN_FIELDS} FROM api_token WHERE user = $user {scope} AND record::id(id) > $after \
          ORDER BY id LIMIT $limit"
     );
     let rows: Vec<ApiToken> = state
         .db
         .rows(
             &sql,
-            json!({ "user": principal.user.id, "after": query.after(), "limit": limit + 1 }),
+            json!({ "user": principal.user.id, "ws": workspace, "after": query.after(), "limit": limit + 1 }),
         )
         .await?;
     Ok(web::Json(Page::from_rows(rows, limit, |t| t.id.clone())))

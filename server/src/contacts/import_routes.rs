@@ -55,6 +55,7 @@ const SMALL_PART_BYTES: usize = 64 * 1024;
         (status = 400, description = "No file, bad options, or no importer for the file", body = ErrorBody),
         (status = 403, description = "Your role may not write contacts", body = ErrorBody),
         (status = 404, description = "No such workspace of yours", body = ErrorBody),
+        (status = 409, description = "The workspace has `quotas.imports_per_workspace` imports queued or running", body = ErrorBody),
         (status = 413, description = "Over `imports.max_file_bytes`", body = ErrorBody),
         (status = 415, description = "Not multipart", body = ErrorBody),
         (status = 422, description = "The importer is unknown, disabled or not an importer", body = ErrorBody),
@@ -72,7 +73,7 @@ pub async fn start(
     let workspace = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "contacts", "write")
+        .check(&principal, &workspace, "contacts", "write")
         .await?;
     let id = crate::db::new_id();
     let data_dir = state.settings.storage.data_dir.clone();
@@ -174,7 +175,10 @@ async fn receive(
             "options" => {
                 let text = small_part(&mut field).await?;
                 form.options = match serde_json::from_str::<Value>(&text) {
-                    Ok(Value::Object(map)) => map,
+                    Ok(Value::Object(map)) => {
+                        crate::error::ensure_json_depth("options", &Value::Object(map.clone()))?;
+                        map
+                    }
                     _ => {
                         return Err(ApiError::invalid_field("options", "must be a JSON object"));
                     }
@@ -215,7 +219,7 @@ pub async fn list(
     let workspace = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "contacts", "read")
+        .check(&principal, &workspace, "contacts", "read")
         .await?;
     Ok(HttpResponse::Ok().json(imports::list(&state, &workspace, 50).await?))
 }
@@ -228,7 +232,7 @@ async fn job_or_404(
 ) -> Result<ImportJob, ApiError> {
     state
         .authz
-        .check(&principal.subject(), workspace, "contacts", "read")
+        .check(principal, workspace, "contacts", "read")
         .await?;
     imports::find(state, workspace, id)
         .await?

@@ -161,6 +161,8 @@ impl HostOptions {
 pub struct ImportJobs {
     slots: Arc<Semaphore>,
     live: Mutex<HashMap<String, watch::Sender<ImportJob>>>,
+    /// Workspaces being deleted: their imports stop at the next batch.
+    cancelled: Mutex<HashSet<String>>,
 }
 
 impl ImportJobs {
@@ -168,7 +170,20 @@ impl ImportJobs {
         Self {
             slots: Arc::new(Semaphore::new(concurrent)),
             live: Mutex::new(HashMap::new()),
+            cancelled: Mutex::new(HashSet::new()),
         }
+    }
+
+    pub fn cancel_workspace(&self, workspace: &str) {
+        self.cancelled.lock().insert(workspace.to_owned());
+    }
+
+    pub fn forget_cancelled(&self, workspace: &str) {
+        self.cancelled.lock().remove(workspace);
+    }
+
+    fn is_cancelled(&self, workspace: &str) -> bool {
+        self.cancelled.lock().contains(workspace)
     }
 
     /// Progress of a job running here, if it is.
@@ -270,6 +285,27 @@ pub async fn start(
 ) -> Result<ImportJob, ApiError> {
     let region = super::default_region(&state, workspace).await?;
     let host_options = HostOptions::read(&request.options, region)?;
+    let quota = state.settings.quotas.imports_per_workspace;
+    if quota > 0 {
+        let open: Option<u64> = state
+            .db
+            .row(
+                "SELECT VALUE count() FROM import_job WHERE workspace = $ws \
+                 AND status IN ['queued', 'running'] GROUP ALL",
+                json!({ "ws": workspace }),
+            )
+            .await?;
+        if open.unwrap_or(0) >= quota {
+            return Err(ApiError::conflict(
+                "quota_exceeded",
+                format!(
+                    "this workspace has {quota} imports queued or running already \
+                     (quotas.imports_per_workspace); wait for one to finish"
+                ),
+            )
+            .with_details(json!({ "quota": "imports_per_workspace", "limit": quota })));
+        }
+    }
     let (plugin, scope) = state
         .plugins
         .usable(workspace, &request.importer, PluginKind::ContactImporter)
@@ -280,7 +316,8 @@ pub async fn start(
             &format!(
                 "CREATE type::record('import_job', $id) SET workspace = $ws, importer = $importer, \
                  file_name = $file_name, size = $size, dry_run = $dry_run, options = $options, \
-                 status = 'queued', counts = $counts, created_by = $user RETURN {JOB_FIELDS}"
+                 status = 'queued', counts = $counts, created_by = $user, node = $node, \
+                 lease_until = time::now() + {LEASE_SECS}s RETURN {JOB_FIELDS}"
             ),
             json!({
                 "id": id,
@@ -292,6 +329,7 @@ pub async fn start(
                 "options": request.options,
                 "counts": ImportCounts::default(),
                 "user": user,
+                "node": state.node,
             }),
         )
         .await?;
@@ -461,6 +499,9 @@ impl Run {
 
     /// Normalises, merges and writes one batch from the plugin, then publishes progress.
     async fn absorb(&mut self, batch: ImportBatch) -> Result<(), String> {
+        if self.state.imports.is_cancelled(&self.workspace) {
+            return Err("the workspace was deleted".into());
+        }
         let started = std::time::Instant::now();
         let ImportBatch { contacts, errors } = batch;
         self.job.counts.read += (contacts.len() + errors.len()) as u64;
@@ -968,18 +1009,47 @@ fn report_line(row: u32, message: &str) -> Vec<u8> {
     writer.into_inner().unwrap_or_default()
 }
 
-/// Jobs a previous process left unfinished cannot resume (their plugin state is gone): mark them.
+/// How long an import job stays owned by its node without a renewal.
+const LEASE_SECS: u64 = 60;
+
+/// Jobs cannot resume where a process stopped (their plugin state is gone). At start, a node marks
+/// its own unfinished jobs failed; the jobs of other replicas are theirs to finish.
 pub async fn fail_interrupted(state: &AppState) {
     if let Err(e) = state
         .db
         .exec(
-            "UPDATE import_job SET status = 'failed', failure = 'interrupted by a server restart; upload the file again', \
-             finished_at = time::now() WHERE status IN ['queued', 'running']",
-            json!({}),
+            &format!(
+                "UPDATE import_job SET status = 'failed', failure = '{INTERRUPTED}', \
+                 finished_at = time::now() WHERE status IN ['queued', 'running'] AND node = $node"
+            ),
+            json!({ "node": state.node }),
         )
         .await
     {
         tracing::warn!(error = %e, "cannot mark interrupted imports");
+    }
+}
+
+const INTERRUPTED: &str = "interrupted by a server restart; upload the file again";
+
+/// Renews this node's hold on its unfinished jobs, and fails jobs whose node stopped renewing
+/// (a replica that died): run periodically, more often than the lease lasts.
+pub async fn keep_leases(state: &AppState) {
+    if let Err(e) = state
+        .db
+        .exec(
+            &format!(
+                "UPDATE import_job SET lease_until = time::now() + {LEASE_SECS}s \
+                 WHERE status IN ['queued', 'running'] AND node = $node; \
+                 UPDATE import_job SET status = 'failed', failure = '{INTERRUPTED}', \
+                 finished_at = time::now() WHERE status IN ['queued', 'running'] \
+                 AND (lease_until IS NONE OR lease_until < time::now());"
+            ),
+            json!({ "node": state.node }),
+        )
+        .await
+    {
+        tracing::warn!(error = %e, "cannot renew import leases");
     }
 }
 

@@ -493,28 +493,6 @@ pub async fn list(
     Ok(rows.into_iter().map(Contact::from).collect())
 }
 
-/// Every contact matching the filter, fetched page by page.
-pub async fn all_matching(
-    state: &AppState,
-    workspace: &str,
-    filter: &ContactFilter,
-) -> Result<Vec<Contact>, ApiError> {
-    const PAGE: usize = 1000;
-    let mut all = Vec::new();
-    let mut after = String::new();
-    loop {
-        let page = list(state, workspace, filter, &after, PAGE).await?;
-        let done = page.len() < PAGE;
-        if let Some(last) = page.last() {
-            after = last.id.clone();
-        }
-        all.extend(page);
-        if done {
-            return Ok(all);
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy)]
 pub enum BulkAction {
     Tag,
@@ -522,7 +500,11 @@ pub enum BulkAction {
     Delete,
 }
 
-/// Tags, untags or deletes every matching contact; returns how many changed.
+/// Contacts fetched per page by exports and bulk actions.
+pub const WORK_PAGE: usize = 1000;
+
+/// Tags, untags or deletes every matching contact, a page at a time (memory stays flat however
+/// large the workspace); returns how many changed.
 pub async fn bulk(
     state: &AppState,
     workspace: &str,
@@ -530,45 +512,57 @@ pub async fn bulk(
     action: BulkAction,
     tags: &[String],
 ) -> Result<usize, ApiError> {
-    const BATCH: usize = 500;
-    let matching = all_matching(state, workspace, filter).await?;
-    let mut changed: Vec<Value> = Vec::new();
-    for contact in matching {
-        match action {
-            BulkAction::Delete => changed.push(json!({ "id": contact.id })),
-            BulkAction::Tag | BulkAction::Untag => {
-                let keys: Vec<String> = tags.iter().map(|t| model::search_key(t)).collect();
-                let mut next: Vec<String> = contact
-                    .tags
-                    .iter()
-                    .filter(|t| {
-                        matches!(action, BulkAction::Tag) || !keys.contains(&model::search_key(t))
-                    })
-                    .cloned()
-                    .collect();
-                if matches!(action, BulkAction::Tag) {
-                    next.extend(tags.iter().cloned());
-                }
-                let next = model::clean_tags(next)?;
-                if next != contact.tags {
-                    let next_keys: Vec<String> =
-                        next.iter().map(|t| model::search_key(t)).collect();
-                    changed.push(json!({ "id": contact.id, "tags": next, "tag_keys": next_keys }));
-                }
-            }
-        }
-    }
+    let keys: Vec<String> = tags.iter().map(|t| model::search_key(t)).collect();
     let sql = match action {
         BulkAction::Delete => "FOR $c IN $rows { DELETE type::record('contact', [$ws, $c.id]); }",
         _ => {
             "FOR $c IN $rows { UPDATE type::record('contact', [$ws, $c.id]) SET tags = $c.tags, tag_keys = $c.tag_keys, updated_at = time::now(); }"
         }
     };
-    for chunk in changed.chunks(BATCH) {
-        state
-            .db
-            .exec(sql, json!({ "ws": workspace, "rows": chunk }))
-            .await?;
+    let mut after = String::new();
+    let mut affected = 0;
+    loop {
+        let page = list(state, workspace, filter, &after, WORK_PAGE).await?;
+        let done = page.len() < WORK_PAGE;
+        if let Some(last) = page.last() {
+            after = last.id.clone();
+        }
+        let mut changed: Vec<Value> = Vec::new();
+        for contact in page {
+            match action {
+                BulkAction::Delete => changed.push(json!({ "id": contact.id })),
+                BulkAction::Tag | BulkAction::Untag => {
+                    let mut next: Vec<String> = contact
+                        .tags
+                        .iter()
+                        .filter(|t| {
+                            matches!(action, BulkAction::Tag)
+                                || !keys.contains(&model::search_key(t))
+                        })
+                        .cloned()
+                        .collect();
+                    if matches!(action, BulkAction::Tag) {
+                        next.extend(tags.iter().cloned());
+                    }
+                    let next = model::clean_tags(next)?;
+                    if next != contact.tags {
+                        let next_keys: Vec<String> =
+                            next.iter().map(|t| model::search_key(t)).collect();
+                        changed
+                            .push(json!({ "id": contact.id, "tags": next, "tag_keys": next_keys }));
+                    }
+                }
+            }
+        }
+        if !changed.is_empty() {
+            state
+                .db
+                .exec(sql, json!({ "ws": workspace, "rows": changed }))
+                .await?;
+        }
+        affected += changed.len();
+        if done {
+            return Ok(affected);
+        }
     }
-    Ok(changed.len())
 }

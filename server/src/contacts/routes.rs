@@ -1,6 +1,8 @@
 //! `/api/v1/workspaces/{workspace}/contacts…`: thin handlers over the contacts domain.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
+
+use futures_util::StreamExt;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
@@ -107,7 +109,7 @@ pub async fn list(
 ) -> Result<web::Json<Page<Contact>>, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "contacts", "read")
+        .check(&principal, &path, "contacts", "read")
         .await?;
     let parsed = parse_query(&query)?;
     let rows = super::list(
@@ -149,7 +151,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "contacts", "write")
+        .check(&principal, &path, "contacts", "write")
         .await?;
     let contact = super::create(&state, &path, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(contact))
@@ -177,7 +179,7 @@ pub async fn get_one(
     let (workspace, id) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "contacts", "read")
+        .check(&principal, &workspace, "contacts", "read")
         .await?;
     let contact = super::find(&state, &workspace, &id)
         .await?
@@ -212,7 +214,7 @@ pub async fn update(
     let (workspace, id) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "contacts", "write")
+        .check(&principal, &workspace, "contacts", "write")
         .await?;
     Ok(web::Json(
         super::update(&state, &workspace, &id, body.into_inner()).await?,
@@ -242,7 +244,7 @@ pub async fn delete_one(
     let (workspace, id) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "contacts", "write")
+        .check(&principal, &workspace, "contacts", "write")
         .await?;
     super::delete(&state, &workspace, &id).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -313,7 +315,7 @@ pub async fn bulk(
 ) -> Result<web::Json<BulkResult>, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "contacts", "write")
+        .check(&principal, &path, "contacts", "write")
         .await?;
     let body = body.into_inner();
     for name in body.filter.custom.keys() {
@@ -392,72 +394,126 @@ pub async fn export_csv(
 ) -> Result<HttpResponse, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "contacts", "read")
+        .check(&principal, &path, "contacts", "read")
         .await?;
     let parsed = parse_query(&query)?;
-    let contacts = super::all_matching(&state, &path, &parsed.filter).await?;
-    let custom: BTreeSet<String> = contacts
-        .iter()
-        .flat_map(|c| c.custom_fields.keys().cloned())
+    // One column per custom field the workspace knows, so the header is written before any row.
+    let custom: Vec<String> = crate::templates::known_custom_fields(&state, &path)
+        .await?
+        .into_iter()
         .collect();
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = [
-        "phone",
-        "first_name",
-        "last_name",
-        "gender",
-        "honorific",
-        "language",
-        "email",
-        "tags",
-        "opted_out",
-        "opted_out_at",
-        "opt_out_reason",
-        "notes",
-    ]
-    .iter()
-    .map(|h| (*h).to_owned())
-    .collect();
+    let mut header: Vec<String> = EXPORT_COLUMNS.iter().map(|h| (*h).to_owned()).collect();
     header.extend(custom.iter().cloned());
-    let csv_error = |e: csv::Error| ApiError::internal(e);
-    writer.write_record(&header).map_err(csv_error)?;
-    for c in &contacts {
-        let text = |v: &Option<String>| csv_safe(v.as_deref().unwrap_or(""));
-        let mut row = vec![
-            c.phone.clone(),
-            text(&c.first_name),
-            text(&c.last_name),
-            c.gender
-                .map(|g| {
-                    serde_json::to_value(g)
-                        .map(|v| cell(&v))
-                        .unwrap_or_default()
-                })
-                .unwrap_or_default(),
-            text(&c.honorific),
-            text(&c.language),
-            text(&c.email),
-            csv_safe(&c.tags.join(";")),
-            c.opted_out.to_string(),
-            c.opted_out_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-            text(&c.opt_out_reason),
-            text(&c.notes),
-        ];
-        row.extend(
-            custom
-                .iter()
-                .map(|name| c.custom_fields.get(name).map(cell).unwrap_or_default()),
-        );
-        writer.write_record(&row).map_err(csv_error)?;
-    }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("csv: {e}")))?;
+    let head = csv_rows(std::iter::once(header))?;
+    let export = Export {
+        state: state.clone(),
+        workspace: path.into_inner(),
+        filter: parsed.filter,
+        custom,
+        after: String::new(),
+        done: false,
+    };
+    // Streamed a page at a time: memory stays flat for any number of contacts.
+    let body = futures_util::stream::once(async move { Ok::<_, actix_web::Error>(head) }).chain(
+        futures_util::stream::try_unfold(export, |mut export| async move {
+            if export.done {
+                return Ok(None);
+            }
+            let page = super::list(
+                &export.state,
+                &export.workspace,
+                &export.filter,
+                &export.after,
+                super::WORK_PAGE,
+            )
+            .await
+            .map_err(|e| {
+                tracing::warn!(error = %e, "contact export stopped");
+                actix_web::error::ErrorServiceUnavailable("export stopped")
+            })?;
+            export.done = page.len() < super::WORK_PAGE;
+            if let Some(last) = page.last() {
+                export.after = last.id.clone();
+            }
+            let rows = page.iter().map(|c| export_row(c, &export.custom));
+            let bytes = csv_rows(rows).map_err(actix_web::error::ErrorInternalServerError)?;
+            Ok(Some((bytes, export)))
+        }),
+    );
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((
             header::CONTENT_DISPOSITION,
             "attachment; filename=\"contacts.csv\"",
         ))
-        .body(bytes))
+        .streaming(body))
+}
+
+const EXPORT_COLUMNS: &[&str] = &[
+    "phone",
+    "first_name",
+    "last_name",
+    "gender",
+    "honorific",
+    "language",
+    "email",
+    "tags",
+    "opted_out",
+    "opted_out_at",
+    "opt_out_reason",
+    "notes",
+];
+
+/// An export under way: where it is, and what it needs for the next page.
+struct Export {
+    state: web::Data<AppState>,
+    workspace: String,
+    filter: ContactFilter,
+    custom: Vec<String>,
+    after: String,
+    done: bool,
+}
+
+fn export_row(c: &Contact, custom: &[String]) -> Vec<String> {
+    let text = |v: &Option<String>| csv_safe(v.as_deref().unwrap_or(""));
+    let mut row = vec![
+        c.phone.clone(),
+        text(&c.first_name),
+        text(&c.last_name),
+        c.gender
+            .map(|g| {
+                serde_json::to_value(g)
+                    .map(|v| cell(&v))
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default(),
+        text(&c.honorific),
+        text(&c.language),
+        text(&c.email),
+        csv_safe(&c.tags.join(";")),
+        c.opted_out.to_string(),
+        c.opted_out_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        text(&c.opt_out_reason),
+        text(&c.notes),
+    ];
+    row.extend(
+        custom
+            .iter()
+            .map(|name| c.custom_fields.get(name).map(cell).unwrap_or_default()),
+    );
+    row
+}
+
+/// CSV lines for these rows.
+fn csv_rows(rows: impl Iterator<Item = Vec<String>>) -> Result<web::Bytes, ApiError> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    for row in rows {
+        writer.write_record(&row).map_err(ApiError::internal)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("csv: {e}")))?;
+    Ok(web::Bytes::from(bytes))
 }

@@ -20,17 +20,46 @@ pub enum DbError {
     /// A unique index or an existing record id refused the write.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Two transactions wrote the same records at once and this one lost: worth retrying.
+    #[error("concurrent change: {0}")]
+    Contended(String),
+    /// The store refused a value the request carried (a wrong type for a field, an id it cannot
+    /// take): the client's fault, answered with 400.
+    #[error("the store refused the input: {0}")]
+    Invalid(String),
     #[error("database error: {0}")]
     Store(String),
     #[error("cannot decode a stored row: {0}")]
     Decode(#[from] serde_json::Error),
 }
 
+/// Messages of the store's refusals of a value (reported as internal errors by the engine, though
+/// the value came from the request).
+const INPUT_REFUSALS: &[&str] = &[
+    "Couldn't coerce value for field",
+    "but no such field exists",
+    "but field must conform to",
+    "is not a valid record id",
+    "Invalid record id",
+    "Expected a record id",
+];
+
 impl From<surrealdb::Error> for DbError {
     fn from(e: surrealdb::Error) -> Self {
         let text = e.to_string();
-        if text.contains("already contains") || text.contains("already exists") {
+        if e.is_already_exists()
+            || text.contains("already contains")
+            || text.contains("already exists")
+        {
             DbError::Conflict(text)
+        } else if matches!(
+            e.query_details(),
+            Some(surrealdb::types::QueryError::TransactionConflict)
+        ) || text.contains("ransaction conflict")
+        {
+            DbError::Contended(text)
+        } else if INPUT_REFUSALS.iter().any(|m| text.contains(m)) {
+            DbError::Invalid(text)
         } else {
             DbError::Store(text)
         }
@@ -41,6 +70,17 @@ impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::Conflict(text) => ApiError::conflict("conflict", text),
+            DbError::Contended(_) => ApiError::conflict(
+                "concurrent_change",
+                "the same data changed at the same moment; try again",
+            ),
+            DbError::Invalid(text) => {
+                tracing::info!(error = %text, "the store refused a request's value");
+                ApiError::bad_request(
+                    "invalid_input",
+                    "a value in the request cannot be stored (wrong type or form)",
+                )
+            }
             DbError::Store(_) => ApiError::unavailable(e),
             DbError::Decode(_) => ApiError::internal(e),
         }
@@ -180,6 +220,25 @@ impl Db {
             .collect()
     }
 
+    /// Rows of the last statement (a script that ends with the answer it wants).
+    pub async fn last_rows<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        vars: Value,
+    ) -> Result<Vec<T>, DbError> {
+        let mut response = checked(self.inner.query(sql, vars.into_value()).await?)?;
+        let last = response.num_statements().saturating_sub(1);
+        let value: surrealdb::types::Value = response.take(last)?;
+        let rows = match value.into_json_value() {
+            Value::Null => Vec::new(),
+            Value::Array(items) => items,
+            other => vec![other],
+        };
+        rows.into_iter()
+            .map(|row| serde_json::from_value(row).map_err(DbError::from))
+            .collect()
+    }
+
     /// Rows of the first statement.
     pub async fn rows<T: DeserializeOwned>(
         &self,
@@ -260,4 +319,33 @@ pub fn new_id() -> String {
     (0..20)
         .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value the store refuses for a typed field is the request's fault (400), not an outage
+    /// (503, which tells clients and load balancers to retry).
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_value_the_store_refuses_is_a_client_error() {
+        let settings = Settings::for_tests().unwrap();
+        let db = Db::connect(&settings).await.unwrap();
+        let refused = db
+            .exec(
+                "CREATE import_job:x SET workspace = 'w', importer = 'i', file_name = 'f', \
+                 size = $size, dry_run = false, status = 'queued', created_by = 'u'",
+                serde_json::json!({ "size": "not a number" }),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(refused, DbError::Invalid(_)), "{refused:?}");
+        let answer: ApiError = refused.into();
+        assert_eq!(answer.code(), "invalid_input");
+        let broken = db
+            .exec("SELECT * FROM", serde_json::json!({}))
+            .await
+            .unwrap_err();
+        assert!(matches!(broken, DbError::Store(_)), "{broken:?}");
+    }
 }

@@ -15,6 +15,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (4, V4_PLUGINS_IMPORTS),
     (5, V5_CONTACTS_BY_ID),
     (6, V6_CONTACTS_STAMPED_BY_WRITER),
+    (7, V7_HARDENING),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -227,6 +228,42 @@ REMOVE FIELD IF EXISTS opted_out ON contact;
 REMOVE FIELD IF EXISTS search ON contact;
 DEFINE FIELD OVERWRITE created_at ON contact TYPE datetime;
 DEFINE FIELD OVERWRITE updated_at ON contact TYPE datetime;
+"#;
+
+/// Invitations instead of adding people directly; import jobs owned by a node; workspace deletion
+/// that a crash cannot leave half done; media blobs removed only after a grace period.
+const V7_HARDENING: &str = r#"
+DEFINE TABLE IF NOT EXISTS invitation SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON invitation TYPE string;
+DEFINE FIELD IF NOT EXISTS workspace_name ON invitation TYPE string;
+DEFINE FIELD IF NOT EXISTS email ON invitation TYPE string;
+DEFINE FIELD IF NOT EXISTS role ON invitation TYPE string;
+DEFINE FIELD IF NOT EXISTS invited_by ON invitation TYPE string;
+DEFINE FIELD IF NOT EXISTS invited_by_user ON invitation TYPE string;
+DEFINE FIELD IF NOT EXISTS created_at ON invitation TYPE datetime;
+DEFINE FIELD IF NOT EXISTS expires_at ON invitation TYPE datetime;
+DEFINE INDEX IF NOT EXISTS invitation_email ON invitation FIELDS email;
+DEFINE INDEX IF NOT EXISTS invitation_workspace ON invitation FIELDS workspace;
+
+DEFINE FIELD IF NOT EXISTS node ON import_job TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS lease_until ON import_job TYPE option<datetime>;
+DEFINE INDEX IF NOT EXISTS import_job_status ON import_job FIELDS status;
+
+DEFINE FIELD IF NOT EXISTS deleting_since ON workspace TYPE option<datetime>;
+
+DEFINE TABLE IF NOT EXISTS blob_gc SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS sha256 ON blob_gc TYPE string;
+DEFINE FIELD IF NOT EXISTS due ON blob_gc TYPE datetime;
+DEFINE INDEX IF NOT EXISTS blob_gc_due ON blob_gc FIELDS due;
+
+DEFINE FIELD IF NOT EXISTS size ON plugin_kv TYPE option<int>;
+UPDATE plugin_kv SET size = string::len(value) / 2 WHERE size IS NONE;
+DEFINE TABLE IF NOT EXISTS plugin_kv_usage SCHEMALESS;
+FOR $row IN (SELECT workspace, count() AS keys, math::sum(size) AS bytes FROM plugin_kv GROUP BY workspace) {
+    UPSERT type::record('plugin_kv_usage', $row.workspace) SET keys = $row.keys, bytes = $row.bytes;
+};
+
+UPSERT meta:versions SET policy = (policy ?? 0) + 1, auth = (auth ?? 0) + 1;
 "#;
 
 #[derive(Deserialize)]

@@ -3,9 +3,10 @@
 //! content (`blobs/ab/<sha256>`) and their metadata in the store; images get a thumbnail. File names
 //! from users are kept only as display names and never reach a file-system path.
 
+pub mod blobs;
 pub mod routes;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -175,23 +176,6 @@ pub async fn refs(
     Ok(out)
 }
 
-pub fn blob_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("blobs")
-}
-
-/// Where the bytes with this digest live. The digest is ours (hex), never user input.
-pub fn blob_path(data_dir: &Path, sha256: &str) -> PathBuf {
-    blob_dir(data_dir)
-        .join(&sha256[..2.min(sha256.len())])
-        .join(sha256)
-}
-
-pub fn thumbnail_path(data_dir: &Path, sha256: &str) -> PathBuf {
-    let mut path = blob_path(data_dir, sha256);
-    path.set_extension("thumb.jpg");
-    path
-}
-
 /// A display name: the last path component, control characters and quotes removed, at most 200 chars.
 pub fn display_name(raw: Option<&str>) -> String {
     let raw = raw.unwrap_or("");
@@ -209,11 +193,24 @@ pub fn display_name(raw: Option<&str>) -> String {
     }
 }
 
-/// Makes a JPEG thumbnail at most 320 px on its longer side; `false` when the image cannot be decoded.
-pub fn make_thumbnail(source: &Path, target: &Path) -> bool {
+/// Makes a JPEG thumbnail at most 320 px on its longer side; `false` when the image cannot be
+/// decoded or is larger than `max_dimension` on either side. The size is read from the file's header
+/// first: a few kilobytes of PNG can claim a picture whose decoding takes hundreds of megabytes.
+/// Blocking; callers bound how many run at once.
+pub fn make_thumbnail(source: &Path, target: &Path, max_dimension: u32) -> bool {
     let result = (|| -> anyhow::Result<()> {
+        let (width, height) = image::ImageReader::open(source)?
+            .with_guessed_format()?
+            .into_dimensions()?;
+        if width > max_dimension || height > max_dimension {
+            anyhow::bail!(
+                "{width}×{height} is larger than media.max_image_dimension ({max_dimension} px)"
+            );
+        }
         let mut reader = image::ImageReader::open(source)?.with_guessed_format()?;
         let mut limits = image::Limits::default();
+        limits.max_image_width = Some(max_dimension);
+        limits.max_image_height = Some(max_dimension);
         limits.max_alloc = Some(256 * 1024 * 1024);
         reader.limits(limits);
         let thumb = reader.decode()?.thumbnail(320, 320).into_rgb8();
@@ -221,7 +218,7 @@ pub fn make_thumbnail(source: &Path, target: &Path) -> bool {
         Ok(())
     })();
     if let Err(e) = &result {
-        tracing::warn!(error = %e, "no thumbnail");
+        tracing::info!(error = %e, "no thumbnail");
     }
     result.is_ok()
 }

@@ -13,10 +13,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use utoipa::ToSchema;
 
-use super::{
-    FIELDS, Media, MediaKind, blob_dir, blob_path, display_name, find, make_thumbnail, sniff,
-    thumbnail_path,
-};
+use super::{FIELDS, Media, MediaKind, display_name, find, sniff};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
@@ -113,6 +110,7 @@ async fn receive_file(
         (status = 400, description = "No `file` part, an empty file, or a malformed body", body = ErrorBody),
         (status = 403, description = "Your role may not write media", body = ErrorBody),
         (status = 404, description = "No such workspace of yours", body = ErrorBody),
+        (status = 409, description = "The workspace's media quota would be exceeded", body = ErrorBody),
         (status = 413, description = "Over the limit for its kind", body = ErrorBody),
         (status = 415, description = "A type we do not accept, or not multipart", body = ErrorBody),
     ),
@@ -128,11 +126,10 @@ pub async fn upload(
 ) -> Result<HttpResponse, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "media", "write")
+        .check(&principal, &path, "media", "write")
         .await?;
     let settings = &state.settings.media;
-    let data_dir = state.settings.storage.data_dir.clone();
-    let temp_dir = blob_dir(&data_dir).join("incoming");
+    let temp_dir = state.blobs.incoming_dir();
     tokio::fs::create_dir_all(&temp_dir)
         .await
         .map_err(ApiError::internal)?;
@@ -179,39 +176,79 @@ async fn store(state: &AppState, workspace: &str, r: &Received) -> Result<Media,
     if r.size > limit {
         return Err(too_large(limit, &format!("{kind:?} files").to_lowercase()));
     }
-    let data_dir = state.settings.storage.data_dir.clone();
-    let target = blob_path(&data_dir, &r.sha256);
-    if !target.exists() {
-        if let Some(parent) = target.parent() {
-            tokio::fs::create_dir_all(parent)
-                .await
-                .map_err(ApiError::internal)?;
-        }
-        tokio::fs::rename(&r.temp, &target)
-            .await
-            .map_err(ApiError::internal)?;
-    }
-    let mut has_thumbnail = false;
-    if kind == MediaKind::Image {
-        let thumb = thumbnail_path(&data_dir, &r.sha256);
-        has_thumbnail = thumb.exists()
-            || web::block(move || make_thumbnail(&target, &thumb))
-                .await
-                .map_err(ApiError::internal)?;
-    }
+    ensure_within_quota(state, workspace, r.size).await?;
+    let thumb_file = if kind == MediaKind::Image {
+        let target = r.temp.with_extension("thumb.jpg");
+        state
+            .blobs
+            .thumbnail(r.temp.clone(), target.clone())
+            .await?
+            .then_some(target)
+    } else {
+        None
+    };
     let sql = format!(
         "CREATE type::record('media', $id) SET workspace = $ws, kind = $kind, mime = $mime, size = $size, \
-         file_name = $file_name, sha256 = $sha256, has_thumbnail = $thumb RETURN {FIELDS}"
+         file_name = $file_name, sha256 = $sha256, has_thumbnail = $thumb RETURN {FIELDS}; \
+         DELETE type::record('blob_gc', $sha256);"
     );
-    state
+    // The entry that references the bytes is stored before they are put in place, both under the
+    // digest's lock: a delete of another entry with the same bytes cannot remove them meanwhile.
+    let guard = state.blobs.lock(&r.sha256).await;
+    let stored = state
         .db
         .row::<Media>(
             &sql,
             json!({ "id": crate::db::new_id(), "ws": workspace, "kind": kind, "mime": mime, "size": r.size,
-                    "file_name": r.file_name, "sha256": r.sha256, "thumb": has_thumbnail }),
+                    "file_name": r.file_name, "sha256": r.sha256, "thumb": thumb_file.is_some() }),
         )
-        .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("media not returned")))
+        .await;
+    let placed = match &stored {
+        Ok(Some(_)) => {
+            state
+                .blobs
+                .place(&r.sha256, &r.temp, thumb_file.as_deref())
+                .await
+        }
+        _ => Ok(()),
+    };
+    drop(guard);
+    if let Some(thumb_file) = &thumb_file {
+        let _ = tokio::fs::remove_file(thumb_file).await;
+    }
+    placed?;
+    stored?.ok_or_else(|| ApiError::internal(anyhow::anyhow!("media not returned")))
+}
+
+/// Refuses an upload that would take the workspace's media library past its quota.
+async fn ensure_within_quota(
+    state: &AppState,
+    workspace: &str,
+    adding: u64,
+) -> Result<(), ApiError> {
+    let quota = state.settings.quotas.media_bytes_per_workspace;
+    if quota == 0 {
+        return Ok(());
+    }
+    let used: Option<u64> = state
+        .db
+        .row(
+            "SELECT VALUE math::sum(size) FROM media WHERE workspace = $ws GROUP ALL",
+            json!({ "ws": workspace }),
+        )
+        .await?;
+    let used = used.unwrap_or(0);
+    if used + adding > quota {
+        return Err(ApiError::conflict(
+            "quota_exceeded",
+            format!(
+                "the workspace's media library would hold {} bytes; its quota is {quota} bytes (quotas.media_bytes_per_workspace)",
+                used + adding
+            ),
+        )
+        .with_details(json!({ "quota": "media_bytes_per_workspace", "limit": quota, "used": used })));
+    }
+    Ok(())
 }
 
 /// List media
@@ -236,7 +273,7 @@ pub async fn list(
 ) -> Result<web::Json<Page<Media>>, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "media", "read")
+        .check(&principal, &path, "media", "read")
         .await?;
     let page = crate::pagination::workspace_page(
         &state.db,
@@ -272,7 +309,7 @@ pub async fn get_one(
     let (workspace, id) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "media", "read")
+        .check(&principal, &workspace, "media", "read")
         .await?;
     Ok(web::Json(
         find(&state, &workspace, &id)
@@ -344,12 +381,12 @@ pub async fn content(
     let (workspace, id) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "media", "read")
+        .check(&principal, &workspace, "media", "read")
         .await?;
     let media = find(&state, &workspace, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("media"))?;
-    let file = blob_path(&state.settings.storage.data_dir, &media.sha256);
+    let file = state.blobs.path(&media.sha256);
     send_file(&req, file, &media.mime, &media.file_name, false).await
 }
 
@@ -375,7 +412,7 @@ pub async fn thumbnail(
     let (workspace, id) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "media", "read")
+        .check(&principal, &workspace, "media", "read")
         .await?;
     let media = find(&state, &workspace, &id)
         .await?
@@ -383,7 +420,7 @@ pub async fn thumbnail(
     if !media.has_thumbnail {
         return Err(ApiError::not_found("thumbnail"));
     }
-    let file = thumbnail_path(&state.settings.storage.data_dir, &media.sha256);
+    let file = state.blobs.thumbnail_path(&media.sha256);
     send_file(
         &req,
         file,
@@ -397,7 +434,7 @@ pub async fn thumbnail(
 /// Delete media
 ///
 /// Refused (409) while a template attaches it; `details.templates` lists them. The bytes are removed
-/// when no other media entry shares them.
+/// (after a grace period) when no other media entry shares them.
 #[utoipa::path(
     tag = "media",
     params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Media id")),
@@ -419,7 +456,7 @@ pub async fn delete_one(
     let (workspace, id) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "media", "write")
+        .check(&principal, &workspace, "media", "write")
         .await?;
     let media = find(&state, &workspace, &id)
         .await?
@@ -438,18 +475,13 @@ pub async fn delete_one(
         )
         .with_details(json!({ "templates": users })));
     }
-    let remaining: Vec<serde_json::Value> = state
+    state
         .db
-        .rows_at(
-            "DELETE type::record('media', $id); SELECT VALUE id FROM media WHERE sha256 = $sha LIMIT 1;",
-            json!({ "id": id, "sha": media.sha256 }),
-            1,
+        .exec(
+            "DELETE type::record('media', $id) WHERE workspace = $ws",
+            json!({ "id": id, "ws": workspace }),
         )
         .await?;
-    if remaining.is_empty() {
-        let data_dir = &state.settings.storage.data_dir;
-        let _ = tokio::fs::remove_file(blob_path(data_dir, &media.sha256)).await;
-        let _ = tokio::fs::remove_file(thumbnail_path(data_dir, &media.sha256)).await;
-    }
+    state.blobs.release(&state.db, &media.sha256).await?;
     Ok(HttpResponse::NoContent().finish())
 }

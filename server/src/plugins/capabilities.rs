@@ -9,40 +9,41 @@ use serde_json::{Value, json};
 
 use super::runtime::HostState;
 use super::runtime::bindings::resolver::ulak::plugin::{host, types};
-use crate::config::PluginSettings;
+use crate::config::{QuotaSettings, Settings};
 use crate::db::Db;
+use crate::outbound::{Outbound, describe};
 
-/// What every plugin instance shares: the store, an HTTP client and the runtime to wait on.
+/// What every plugin instance shares: the store, the outbound HTTP client and the runtime to wait on.
 pub struct Services {
     pub db: Db,
-    pub http: reqwest::Client,
+    /// The instance's outbound policy; a redirect could lead outside the allow-list, so plugins
+    /// see the 3xx instead.
+    pub http: Outbound,
     pub handle: tokio::runtime::Handle,
     pub http_timeout: Duration,
     pub http_max_response_bytes: u64,
+    pub quotas: QuotaSettings,
 }
 
 impl Services {
     pub fn new(
         db: Db,
         handle: tokio::runtime::Handle,
-        settings: &PluginSettings,
+        settings: &Settings,
     ) -> anyhow::Result<Self> {
-        let http = reqwest::Client::builder()
-            // A redirect could lead outside the allow-list; plugins see the 3xx instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_millis(settings.http_timeout_ms))
-            .user_agent(concat!(
-                "Ulak/",
-                env!("CARGO_PKG_VERSION"),
-                " (plugin host)"
-            ))
-            .build()?;
+        let timeout = Duration::from_millis(settings.plugins.http_timeout_ms);
+        let http = Outbound::new(
+            &settings.outbound,
+            timeout,
+            concat!("Ulak/", env!("CARGO_PKG_VERSION"), " (plugin host)"),
+        );
         Ok(Self {
             db,
             http,
             handle,
-            http_timeout: Duration::from_millis(settings.http_timeout_ms),
-            http_max_response_bytes: settings.http_max_response_bytes,
+            http_timeout: timeout,
+            http_max_response_bytes: settings.plugins.http_max_response_bytes,
+            quotas: settings.quotas.clone(),
         })
     }
 }
@@ -91,6 +92,11 @@ impl HostRule {
 }
 
 const MAX_KEY_BYTES: usize = 256;
+
+/// A quota of 0 means none.
+fn limit_or_max(quota: u64) -> u64 {
+    if quota == 0 { u64::MAX >> 1 } else { quota }
+}
 const MAX_VALUE_BYTES: usize = 64 * 1024;
 const MAX_LOG_CHARS: usize = 2000;
 const MAX_REQUEST_BODY_BYTES: usize = 8 << 20;
@@ -153,30 +159,59 @@ impl host::Host for HostState {
         let db = self.services.db.clone();
         let mut params = self.kv_params(&key);
         params["value"] = json!(hex::encode(&value));
+        params["size"] = json!(value.len());
         params["ws"] = json!(self.workspace);
         params["plugin"] = json!(&*self.plugin);
-        self.services
-            .handle
-            .block_on(async move {
-                db.exec(
-                    "UPSERT type::record('plugin_kv', $id) SET workspace = $ws, plugin = $plugin, \
-                     value = $value, updated_at = time::now()",
-                    params,
+        let quotas = &self.services.quotas;
+        params["max_keys"] = json!(limit_or_max(quotas.plugin_kv_keys_per_workspace));
+        params["max_bytes"] = json!(limit_or_max(quotas.plugin_kv_bytes_per_workspace));
+        // The workspace's usage moves with the write, in one transaction, so the quota holds even
+        // when several plugin calls write at once.
+        let result = self.services.handle.block_on(async move {
+            db.exec(
+                "BEGIN; \
+                 LET $old = (SELECT VALUE size FROM ONLY type::record('plugin_kv', $id)); \
+                 UPSERT type::record('plugin_kv', $id) SET workspace = $ws, plugin = $plugin, \
+                     value = $value, size = $size, updated_at = time::now(); \
+                 LET $usage = (UPSERT ONLY type::record('plugin_kv_usage', $ws) SET \
+                     keys = (keys ?? 0) + (IF $old = NONE { 1 } ELSE { 0 }), \
+                     bytes = (bytes ?? 0) + $size - ($old ?? 0)); \
+                 IF $usage.keys > $max_keys OR $usage.bytes > $max_bytes { THROW 'quota_exceeded' }; \
+                 COMMIT;",
+                params,
+            )
+            .await
+        });
+        result.map_err(|e| {
+            if e.to_string().contains("quota_exceeded") {
+                format!(
+                    "the workspace's plugin storage is full (at most {} keys and {} bytes; \
+                     quotas.plugin_kv_*_per_workspace)",
+                    quotas.plugin_kv_keys_per_workspace, quotas.plugin_kv_bytes_per_workspace
                 )
-                .await
-            })
-            .map_err(|e| {
+            } else {
                 tracing::warn!(plugin = &*self.plugin, error = %e, "plugin key-value write failed");
                 "the store is unavailable".to_owned()
-            })
+            }
+        })
     }
 
     fn kv_delete(&mut self, key: String) {
         let db = self.services.db.clone();
-        let params = self.kv_params(&key);
+        let mut params = self.kv_params(&key);
+        params["ws"] = json!(self.workspace);
         if let Err(e) = self.services.handle.block_on(async move {
-            db.exec("DELETE type::record('plugin_kv', $id)", params)
-                .await
+            db.exec(
+                "BEGIN; \
+                 LET $old = (DELETE ONLY type::record('plugin_kv', $id) RETURN BEFORE); \
+                 IF $old != NONE { \
+                     UPSERT type::record('plugin_kv_usage', $ws) SET keys = (keys ?? 1) - 1, \
+                         bytes = (bytes ?? 0) - ($old.size ?? 0); \
+                 }; \
+                 COMMIT;",
+                params,
+            )
+            .await
         }) {
             tracing::warn!(plugin = &*self.plugin, error = %e, "plugin key-value delete failed");
         }
@@ -184,12 +219,6 @@ impl host::Host for HostState {
 
     fn http_fetch(&mut self, request: host::HttpRequest) -> Result<host::HttpResponse, String> {
         let url = reqwest::Url::parse(&request.url).map_err(|e| format!("bad URL: {e}"))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!(
-                "not allowed: the scheme `{}` (only http and https)",
-                url.scheme()
-            ));
-        }
         let host_name = url.host_str().unwrap_or_default().to_owned();
         if !HostRule::allows(&self.rules, &host_name) {
             tracing::warn!(plugin = &*self.plugin, host = %host_name, "plugin HTTP request refused");
@@ -208,7 +237,14 @@ impl host::Host for HostState {
                 "request bodies are at most {MAX_REQUEST_BODY_BYTES} bytes"
             ));
         }
-        let mut builder = self.services.http.request(method, url);
+        let mut builder = self
+            .services
+            .http
+            .request(method, url)
+            .map_err(|refused| {
+                tracing::warn!(plugin = &*self.plugin, host = %host_name, %refused, "plugin HTTP request refused by the outbound policy");
+                refused.to_string()
+            })?;
         for types::Header { name, value } in request.headers {
             // The host sets these itself.
             if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("content-length") {
@@ -226,7 +262,12 @@ impl host::Host for HostState {
                 if e.is_timeout() {
                     format!("timed out after {} ms", timeout.as_millis())
                 } else {
-                    format!("request failed: {}", without_url(&e))
+                    let described = describe(&e);
+                    if described.starts_with("not allowed:") {
+                        described
+                    } else {
+                        format!("request failed: {described}")
+                    }
                 }
             })?;
             let status = response.status().as_u16();
@@ -243,8 +284,8 @@ impl host::Host for HostState {
             let mut body = Vec::new();
             let mut stream = response.bytes_stream();
             while let Some(chunk) = stream.next().await {
-                let chunk = chunk
-                    .map_err(|e| format!("reading the response failed: {}", without_url(&e)))?;
+                let chunk =
+                    chunk.map_err(|e| format!("reading the response failed: {}", describe(&e)))?;
                 if (body.len() + chunk.len()) as u64 > limit {
                     return Err(format!("the response is larger than {limit} bytes"));
                 }
@@ -257,15 +298,6 @@ impl host::Host for HostState {
             })
         })
     }
-}
-
-/// reqwest errors carry the URL, which may hold a token (Telegram puts it in the path).
-fn without_url(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    if let Some(url) = error.url() {
-        text = text.replace(url.as_str(), "<url>");
-    }
-    text
 }
 
 #[cfg(test)]

@@ -132,7 +132,7 @@ impl Plugins {
         let services = Arc::new(Services::new(
             db.clone(),
             tokio::runtime::Handle::current(),
-            &settings.plugins,
+            settings,
         )?);
         let runtime = Arc::new(Runtime::new(settings, services, metrics)?);
         let store_dir = settings.storage.data_dir.join("plugins");
@@ -406,7 +406,13 @@ impl Plugins {
             .exec(
                 "DELETE type::record('plugin', $name); \
                  DELETE plugin_setting WHERE plugin = $name; \
-                 DELETE plugin_kv WHERE plugin = $name;",
+                 DELETE plugin_kv WHERE plugin = $name; \
+                 DELETE plugin_kv_usage; \
+                 FOR $row IN (SELECT workspace, count() AS keys, math::sum(size) AS bytes FROM plugin_kv \
+                     GROUP BY workspace) { \
+                     UPSERT type::record('plugin_kv_usage', $row.workspace) SET keys = $row.keys, \
+                         bytes = $row.bytes; \
+                 };",
                 json!({ "name": name }),
             )
             .await?;

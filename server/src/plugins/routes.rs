@@ -301,7 +301,7 @@ pub async fn list_in_workspace(
     let workspace = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "plugins", "read")
+        .check(&principal, &workspace, "plugins", "read")
         .await?;
     let settings = state.plugins.settings(&workspace).await?;
     let views: Vec<WorkspacePlugin> = state
@@ -339,7 +339,7 @@ pub async fn get_in_workspace(
     let (workspace, name) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "plugins", "read")
+        .check(&principal, &workspace, "plugins", "read")
         .await?;
     let plugin = plugin_or_404(&state, &name)?;
     let setting = state.plugins.setting(&workspace, &plugin).await?;
@@ -377,7 +377,7 @@ pub async fn configure(
     let (workspace, name) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "plugins", "write")
+        .check(&principal, &workspace, "plugins", "write")
         .await?;
     let plugin = plugin_or_404(&state, &name)?;
     let input = body.into_inner();
@@ -419,7 +419,7 @@ pub async fn test_send(
     let (workspace, name) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "plugins", "write")
+        .check(&principal, &workspace, "plugins", "write")
         .await?;
     plugin_or_404(&state, &name)?;
     let input = body.into_inner();

@@ -124,6 +124,11 @@ impl LoadedPlugin {
 }
 
 const EPOCH_TICK: Duration = Duration::from_millis(10);
+/// Per instance: core instances, linear memories, tables and table elements.
+const MAX_INSTANCES: usize = 32;
+const MAX_MEMORIES: usize = 4;
+const MAX_TABLES: usize = 8;
+const MAX_TABLE_ELEMENTS: usize = 100_000;
 
 pub struct Runtime {
     engine: Engine,
@@ -256,10 +261,7 @@ impl Runtime {
             .allow_ip_name_lookup(false)
             .build();
         let rules = HostRule::compile(&plugin.manifest.permissions.http_hosts, &scope.config);
-        let limits = StoreLimitsBuilder::new()
-            .memory_size(self.memory_limit_bytes)
-            .trap_on_grow_failure(true)
-            .build();
+        let limits = self.store_limits();
         let mut store = Store::new(
             &self.engine,
             HostState {
@@ -276,6 +278,20 @@ impl Runtime {
         store.limiter(|state| &mut state.limits);
         store.epoch_deadline_trap();
         (store, stderr)
+    }
+
+    /// What one instance may hold: each linear memory at most the configured size, and few of
+    /// them, so the cap bounds the instance and not only each memory. A component built with the
+    /// SDK uses a handful of core instances, one or two memories and tables.
+    fn store_limits(&self) -> StoreLimits {
+        StoreLimitsBuilder::new()
+            .memory_size(self.memory_limit_bytes)
+            .memories(MAX_MEMORIES)
+            .tables(MAX_TABLES)
+            .table_elements(MAX_TABLE_ELEMENTS)
+            .instances(MAX_INSTANCES)
+            .trap_on_grow_failure(true)
+            .build()
     }
 
     fn deadline(store: &mut Store<HostState>, timeout: Duration) {
@@ -613,3 +629,56 @@ pub fn context(workspace: &str, locale: &str, time_zone: chrono_tz::Tz) -> Conte
 pub use contacts::{ImportedContact, RowError};
 pub use messages::{Attachment, OutboundMessage, SendError};
 pub use variables::Request as ResolveRequest;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime_for_tests() -> (tokio::runtime::Runtime, Arc<Runtime>) {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let runtime = rt.block_on(async {
+            let settings = Settings::for_tests().unwrap();
+            let db = crate::db::Db::connect(&settings).await.unwrap();
+            let services =
+                Arc::new(Services::new(db, tokio::runtime::Handle::current(), &settings).unwrap());
+            let metrics = Arc::new(Metrics::new().unwrap());
+            Arc::new(Runtime::new(&settings, services, metrics).unwrap())
+        });
+        (rt, runtime)
+    }
+
+    /// A component of `count` core instances, each with its own memory: each memory is small, so
+    /// only a cap on their number stops it.
+    fn many_memories(count: usize) -> String {
+        let mut wat = String::from("(component (core module $m (memory 1))");
+        for _ in 0..count {
+            wat.push_str(" (core instance (instantiate $m))");
+        }
+        wat.push(')');
+        wat
+    }
+
+    fn instantiate(runtime: &Runtime, wat: &str) -> Result<(), String> {
+        let component = Component::new(&runtime.engine, wat).map_err(|e| e.to_string())?;
+        let mut store = Store::new(&runtime.engine, runtime.store_limits());
+        store.limiter(|limits| limits);
+        let linker: Linker<StoreLimits> = Linker::new(&runtime.engine);
+        linker
+            .instantiate(&mut store, &component)
+            .map(drop)
+            .map_err(|e| root_message(&e))
+    }
+
+    #[test]
+    fn an_instance_may_not_multiply_its_memories() {
+        let (_rt, runtime) = runtime_for_tests();
+        assert!(instantiate(&runtime, &many_memories(MAX_MEMORIES)).is_ok());
+        let refused = instantiate(&runtime, &many_memories(MAX_MEMORIES + 1)).unwrap_err();
+        assert!(refused.contains("memor"), "{refused}");
+        let refused = instantiate(&runtime, &many_memories(200)).unwrap_err();
+        assert!(refused.contains("limit"), "{refused}");
+    }
+}

@@ -2,6 +2,7 @@
 //! attachments, tags and channel hints. A template is saved only when it compiles against the
 //! workspace's variables; preview and ad-hoc render use the same renderer as campaigns.
 
+pub mod blocks;
 pub mod render;
 pub mod routes;
 pub mod syntax;
@@ -14,10 +15,12 @@ use serde_json::json;
 use crate::app::AppState;
 use crate::contacts::model::Contact;
 use crate::error::ApiError;
-use render::{CompiledTemplate, Language, RenderInput, Scope, VariableDef};
+use blocks::RenderFailure;
+use render::{CompiledTemplate, Language, RenderInput, RenderLimits, Scope, VariableDef};
 use syntax::TemplateIssue;
 
 /// How a workspace renders dates and salutations.
+#[derive(Clone)]
 pub struct RenderSettings {
     pub language: Language,
     pub time_zone: chrono_tz::Tz,
@@ -110,12 +113,21 @@ pub async fn compile(state: &AppState, workspace: &str, body: &str) -> Result<Co
         .collect();
     let custom_fields = known_custom_fields(state, workspace).await?;
     let plugins = state.plugins.resolvers(workspace).await?;
-    let scope = Scope {
-        variables: &definitions,
-        custom_fields: &custom_fields,
-        plugins: &plugins,
-    };
-    let template = CompiledTemplate::compile(body, &scope).map_err(invalid_template)?;
+    let limits = render_limits(&state.settings.templates);
+    let owned_body = body.to_owned();
+    let fields = custom_fields.clone();
+    // Compiling parses user input; it runs off the request threads like rendering does.
+    let template = tokio::task::spawn_blocking(move || {
+        let scope = Scope {
+            variables: &definitions,
+            custom_fields: &fields,
+            plugins: &plugins,
+        };
+        CompiledTemplate::compile(&owned_body, &scope).map(|t| t.with_limits(limits))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(invalid_template)?;
     let used: BTreeSet<String> = syntax::parse(body)
         .map(|p| p.placeholders.into_iter().map(|p| p.name).collect())
         .unwrap_or_default();
@@ -215,48 +227,76 @@ pub async fn plugin_values(
     Ok(values)
 }
 
-/// Renders for one contact, calling plugin resolvers as the template needs.
+/// Renders for one contact, calling plugin resolvers as the template needs. The render runs on a
+/// blocking thread under the template's limits.
 pub async fn render_one(
     state: &AppState,
     workspace: &str,
-    template: &CompiledTemplate,
+    template: std::sync::Arc<CompiledTemplate>,
     contact: &Contact,
     settings: &RenderSettings,
 ) -> Result<String, ApiError> {
     let values = plugin_values(
         state,
         workspace,
-        template,
+        &template,
         std::slice::from_ref(contact),
         settings,
     )
     .await?;
-    render_for(
-        template,
-        contact,
-        settings,
-        values.first().map(Vec::as_slice).unwrap_or(&[]),
+    let contact = contact.clone();
+    let settings = settings.clone();
+    let seed = format!("preview:{}", contact.id);
+    tokio::task::spawn_blocking(move || {
+        render_for(
+            &template,
+            &contact,
+            &settings,
+            values.first().map(Vec::as_slice).unwrap_or(&[]),
+            &seed,
+        )
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(render_error)
+}
+
+pub fn render_limits(settings: &crate::config::TemplateSettings) -> RenderLimits {
+    RenderLimits {
+        max_output_bytes: settings.max_output_bytes,
+        time_limit: std::time::Duration::from_millis(settings.render_timeout_ms),
+    }
+}
+
+/// A render that failed, as the API reports it.
+pub fn render_error(failure: RenderFailure) -> ApiError {
+    let code = match failure {
+        RenderFailure::TooLong(_) => "render_too_long",
+        RenderFailure::TimedOut => "render_timed_out",
+        RenderFailure::Failed(_) => "render_failed",
+    };
+    ApiError::new(
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+        code,
+        failure.to_string(),
     )
 }
 
+/// Renders on the calling thread: call it off the request threads (see [`render_one`]).
 pub fn render_for(
     template: &CompiledTemplate,
     contact: &Contact,
     settings: &RenderSettings,
     plugin_values: &[Option<String>],
-) -> Result<String, ApiError> {
+    seed: &str,
+) -> Result<String, RenderFailure> {
     let input = RenderInput {
         contact,
         language: settings.language,
         time_zone: settings.time_zone,
         now: Utc::now(),
         plugin_values,
+        seed,
     };
-    template.render(&input).map_err(|e| {
-        ApiError::new(
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "render_failed",
-            e,
-        )
-    })
+    template.render(&input)
 }

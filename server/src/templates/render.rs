@@ -7,12 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
-use handlebars::{
-    Context, Handlebars, Helper, HelperDef, RenderContext as HbRenderContext, RenderError,
-    ScopedJson,
-};
+use handlebars::Handlebars;
 use serde_json::{Value, json};
 
+use super::blocks::{self, CappedWriter, RenderFailure};
 use super::syntax::{self, ParsedBody, Segment, TemplateIssue};
 use crate::contacts::model::{Contact, Gender};
 
@@ -145,6 +143,28 @@ pub struct CompiledTemplate {
     placeholders: Vec<CompiledPlaceholder>,
     handlebars: Option<Handlebars<'static>>,
     plugin_calls: Vec<PluginCall>,
+    limits: RenderLimits,
+}
+
+/// Four times WhatsApp's 4,096-character text limit, in bytes.
+pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 16 * 1024;
+
+/// What one render may cost.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderLimits {
+    /// The rendered text's largest size in bytes; a render that grows past it stops.
+    pub max_output_bytes: usize,
+    /// The longest one render may take.
+    pub time_limit: std::time::Duration,
+}
+
+impl Default for RenderLimits {
+    fn default() -> Self {
+        Self {
+            max_output_bytes: DEFAULT_MAX_OUTPUT_BYTES,
+            time_limit: std::time::Duration::from_millis(250),
+        }
+    }
 }
 
 /// Per-render facts: who, where, when.
@@ -156,6 +176,9 @@ pub struct RenderInput<'a> {
     /// This contact's plugin values, by slot (see [`CompiledTemplate::plugin_calls`]); `None` where
     /// the plugin gave no value, so the fallback applies.
     pub plugin_values: &'a [Option<String>],
+    /// Chooses among `{{pick …}}` variants; the message's idempotency key, so a retry renders the
+    /// same text.
+    pub seed: &'a str,
 }
 
 /// What a placeholder resolves to before plugin calls are given their slots.
@@ -282,10 +305,10 @@ impl CompiledTemplate {
             }
         }
         let handlebars = if parsed.uses_handlebars {
-            match build_handlebars(&parsed) {
+            match blocks::build(&parsed, body) {
                 Ok(hb) => Some(hb),
-                Err(issue) => {
-                    issues.push(issue);
+                Err(found) => {
+                    issues.extend(found);
                     None
                 }
             }
@@ -300,7 +323,14 @@ impl CompiledTemplate {
             placeholders,
             handlebars,
             plugin_calls,
+            limits: RenderLimits::default(),
         })
+    }
+
+    /// Renders under these limits instead of the defaults.
+    pub fn with_limits(mut self, limits: RenderLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// The distinct plugin values this template needs per contact; slot `i` of
@@ -309,10 +339,13 @@ impl CompiledTemplate {
         &self.plugin_calls
     }
 
-    pub fn render(&self, input: &RenderInput<'_>) -> Result<String, String> {
+    /// Renders for one contact. Stops with [`RenderFailure::TooLong`] as soon as the text outgrows
+    /// the output limit, and with [`RenderFailure::TimedOut`] past the time limit.
+    pub fn render(&self, input: &RenderInput<'_>) -> Result<String, RenderFailure> {
+        let cap = self.limits.max_output_bytes;
         match &self.handlebars {
             None => {
-                let mut out = String::with_capacity(256);
+                let mut out = String::with_capacity(256.min(cap));
                 for segment in &self.parsed.segments {
                     match segment {
                         Segment::Text(text) => out.push_str(text),
@@ -322,84 +355,51 @@ impl CompiledTemplate {
                             }
                         }
                     }
+                    if out.len() > cap {
+                        return Err(RenderFailure::TooLong(cap));
+                    }
                 }
                 Ok(out)
             }
             Some(hb) => {
+                let started = std::time::Instant::now();
                 let mut context = serde_json::Map::new();
+                // Every value may appear in the text; a context far larger than the text may be
+                // is refused before Handlebars sees it.
+                let mut values_bytes = 0;
                 for (index, p) in self.placeholders.iter().enumerate() {
                     let mut value = String::new();
                     push_value(&mut value, p, input);
+                    values_bytes += value.len();
+                    if values_bytes > cap.saturating_mul(4) {
+                        return Err(RenderFailure::TooLong(cap));
+                    }
                     context.insert(format!("__v{index}"), Value::String(value));
                 }
                 let c = input.contact;
                 context.insert("first_name".into(), json!(c.first_name));
                 context.insert("last_name".into(), json!(c.last_name));
                 context.insert("phone".into(), json!(c.phone));
+                context.insert("email".into(), json!(c.email));
                 context.insert("tags".into(), json!(c.tags));
                 context.insert("custom".into(), json!(c.custom_fields));
                 context.insert("opted_out".into(), json!(c.opted_out));
-                hb.render(TEMPLATE_NAME, &Value::Object(context))
-                    .map_err(|e| e.to_string())
+                context.insert(blocks::SEED_KEY.into(), json!(input.seed));
+                let mut writer = CappedWriter::new(cap, Some(started + self.limits.time_limit));
+                match hb.render_to_write(
+                    blocks::TEMPLATE_NAME,
+                    &Value::Object(context),
+                    &mut writer,
+                ) {
+                    Ok(()) => String::from_utf8(writer.text)
+                        .map_err(|_| RenderFailure::Failed("the text is not UTF-8".into())),
+                    Err(e) => Err(writer
+                        .failure
+                        .take()
+                        .unwrap_or_else(|| RenderFailure::Failed(e.to_string()))),
+                }
             }
         }
-    }
-}
-
-const TEMPLATE_NAME: &str = "body";
-
-/// Rebuilds the body for Handlebars with each placeholder as a raw (unescaped) context value.
-fn build_handlebars(parsed: &ParsedBody) -> Result<Handlebars<'static>, TemplateIssue> {
-    let mut source = String::new();
-    for segment in &parsed.segments {
-        match segment {
-            Segment::Text(text) => source.push_str(text),
-            Segment::Placeholder(index) => source.push_str(&format!("{{{{{{__v{index}}}}}}}")),
-        }
-    }
-    let mut hb = Handlebars::new();
-    hb.register_escape_fn(handlebars::no_escape);
-    hb.register_helper("has_tag", Box::new(HasTag));
-    hb.register_template_string(TEMPLATE_NAME, source)
-        .map_err(|e| {
-            let (line, column) = e.pos().unwrap_or((1, 1));
-            TemplateIssue {
-                kind: "syntax".into(),
-                message: format!("Handlebars: {}", e.reason()),
-                variable: None,
-                position: syntax::Position {
-                    line,
-                    column,
-                    offset: 0,
-                },
-            }
-        })?;
-    Ok(hb)
-}
-
-/// `{{#if (has_tag "vip")}}`: whether the contact has the tag (compared like tag filters).
-struct HasTag;
-
-impl HelperDef for HasTag {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        ctx: &'rc Context,
-        _: &mut HbRenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let wanted = h
-            .param(0)
-            .and_then(|p| p.value().as_str())
-            .map(crate::contacts::model::search_key);
-        let has = match (wanted, ctx.data().get("tags").and_then(Value::as_array)) {
-            (Some(wanted), Some(tags)) => tags
-                .iter()
-                .filter_map(Value::as_str)
-                .any(|t| crate::contacts::model::search_key(t) == wanted),
-            _ => false,
-        };
-        Ok(ScopedJson::Derived(Value::Bool(has)))
     }
 }
 
@@ -486,29 +486,101 @@ fn write_source(out: &mut String, p: &CompiledPlaceholder, input: &RenderInput<'
     }
 }
 
-/// "Sayın Ayşe Hanım", "Sayın Ahmet Bey", "Dear Ms Smith", or a neutral form when gender is unknown.
+/// A contact's honorific read for placement: Turkish puts Bey, Hanım and Efendi after the given
+/// name ("Ahmet Bey") and titles such as Dr., Prof. Dr., Doç. Dr., Av. and Müh. before the full name
+/// ("Dr. Ahmet Yılmaz"); both can combine ("Dr. Ayşe Hanım"). Titles are kept as written.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Honorific {
+    /// Titles before the name, as written ("Prof. Dr.").
+    pub title: Option<String>,
+    /// The form of address after the given name, as written ("Hanım").
+    pub address: Option<String>,
+}
+
+/// Forms of address that follow the given name, by their search key, with the English equivalent.
+const ADDRESS_FORMS: &[(&str, Gender)] = &[
+    ("bey", Gender::Male),
+    ("beyefendi", Gender::Male),
+    ("efendi", Gender::Male),
+    ("hanim", Gender::Female),
+    ("hanimefendi", Gender::Female),
+];
+
+impl Honorific {
+    pub fn parse(raw: Option<&str>) -> Self {
+        let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+            return Self::default();
+        };
+        let mut titles = Vec::new();
+        let mut address = None;
+        for word in raw.split([' ', ',']).filter(|w| !w.is_empty()) {
+            let key = crate::contacts::model::search_key(word.trim_end_matches('.'));
+            if address.is_none() && ADDRESS_FORMS.iter().any(|(form, _)| *form == key) {
+                address = Some(word.to_owned());
+            } else {
+                titles.push(word);
+            }
+        }
+        Self {
+            title: (!titles.is_empty()).then(|| titles.join(" ")),
+            address,
+        }
+    }
+
+    /// The gender an address form implies ("Hanım" → female).
+    fn address_gender(&self) -> Option<Gender> {
+        let key = crate::contacts::model::search_key(self.address.as_deref()?);
+        ADDRESS_FORMS
+            .iter()
+            .find(|(form, _)| *form == key)
+            .map(|(_, gender)| *gender)
+    }
+}
+
+/// "Sayın Ayşe Hanım", "Sayın Dr. Ahmet Yılmaz", "Sayın Dr. Ayşe Hanım", "Dear Ms Smith",
+/// "Dear Dr. Smith", or a neutral form when nothing tells how to address the contact.
 fn salutation(out: &mut String, c: &Contact, language: Language) {
     let first = c.first_name.as_deref().unwrap_or("");
     let last = c.last_name.as_deref().unwrap_or("");
+    let full = [first, last].join(" ");
+    let full = full.trim();
+    let honorific = Honorific::parse(c.honorific.as_deref());
     match language {
         Language::Turkish => {
-            if first.is_empty() && last.is_empty() {
+            if full.is_empty() {
                 out.push_str("Değerli müşterimiz");
                 return;
             }
+            let given = if first.is_empty() { last } else { first };
+            let address =
+                honorific
+                    .address
+                    .clone()
+                    .or_else(|| match (&honorific.title, c.gender) {
+                        // A title alone goes with the full name: "Sayın Dr. Ali Kaya".
+                        (Some(_), _) | (None, None) => None,
+                        (None, Some(Gender::Male)) => Some("Bey".to_owned()),
+                        (None, Some(Gender::Female)) => Some("Hanım".to_owned()),
+                    });
             out.push_str("Sayın ");
-            let name = if first.is_empty() { last } else { first };
-            match (c.honorific.as_deref(), c.gender) {
-                (Some(h), _) => out.push_str(&format!("{h} {}", [first, last].join(" ").trim())),
-                (None, Some(Gender::Male)) => out.push_str(&format!("{name} Bey")),
-                (None, Some(Gender::Female)) => out.push_str(&format!("{name} Hanım")),
-                (None, None) => out.push_str([first, last].join(" ").trim()),
+            if let Some(title) = &honorific.title {
+                out.push_str(title);
+                out.push(' ');
+            }
+            match address {
+                Some(address) => {
+                    out.push_str(given);
+                    out.push(' ');
+                    out.push_str(&address);
+                }
+                None => out.push_str(full),
             }
         }
         Language::English => {
-            let title = c.honorific.as_deref().or(match c.gender {
-                Some(Gender::Male) => Some("Mr"),
-                Some(Gender::Female) => Some("Ms"),
+            let gender = honorific.address_gender().or(c.gender);
+            let title = honorific.title.clone().or(match gender {
+                Some(Gender::Male) => Some("Mr".to_owned()),
+                Some(Gender::Female) => Some("Ms".to_owned()),
                 None => None,
             });
             match (title, last.is_empty(), first.is_empty()) {
@@ -679,6 +751,7 @@ mod tests {
             time_zone: chrono_tz::Europe::Istanbul,
             now: Utc.with_ymd_and_hms(2026, 11, 24, 7, 30, 0).unwrap(),
             plugin_values: &[],
+            seed: "",
         };
         template.render(&input).unwrap()
     }
@@ -721,6 +794,94 @@ mod tests {
             render("%sayın%", &contact("", "", None, None)),
             "Değerli müşterimiz"
         );
+    }
+
+    #[test]
+    fn honorifics_go_where_turkish_and_english_put_them() {
+        let with = |first: &str, last: &str, gender, honorific: &str, language| {
+            let mut c = contact(first, last, gender, language);
+            c.honorific = Some(honorific.to_owned()).filter(|h| !h.is_empty());
+            c
+        };
+        for (first, last, gender, honorific, language, expected) in [
+            ("Ahmet", "Yılmaz", None, "Bey", None, "Sayın Ahmet Bey"),
+            ("Ayşe", "Kaya", None, "hanım", None, "Sayın Ayşe hanım"),
+            (
+                "Ali",
+                "Kaya",
+                Some(Gender::Male),
+                "Dr.",
+                None,
+                "Sayın Dr. Ali Kaya",
+            ),
+            (
+                "Ali",
+                "Kaya",
+                None,
+                "Prof. Dr.",
+                None,
+                "Sayın Prof. Dr. Ali Kaya",
+            ),
+            (
+                "Ayşe",
+                "Kaya",
+                None,
+                "Dr. Hanım",
+                None,
+                "Sayın Dr. Ayşe Hanım",
+            ),
+            (
+                "Ayşe",
+                "Kaya",
+                Some(Gender::Male),
+                "Av., Hanımefendi",
+                None,
+                "Sayın Av. Ayşe Hanımefendi",
+            ),
+            ("Mehmet", "Öz", None, "Efendi", None, "Sayın Mehmet Efendi"),
+            (
+                "Ayşe",
+                "Yılmaz",
+                Some(Gender::Female),
+                "",
+                None,
+                "Sayın Ayşe Hanım",
+            ),
+            (
+                "",
+                "Yılmaz",
+                Some(Gender::Male),
+                "Bey",
+                None,
+                "Sayın Yılmaz Bey",
+            ),
+            (
+                "Ayşe",
+                "Kaya",
+                None,
+                "Dr. Hanım",
+                Some("en"),
+                "Dear Dr. Kaya",
+            ),
+            ("Ahmet", "Kaya", None, "Bey", Some("en"), "Dear Mr Kaya"),
+            ("Ayşe", "Kaya", None, "Hanım", Some("en"), "Dear Ms Kaya"),
+            (
+                "John",
+                "Smith",
+                Some(Gender::Male),
+                "Prof.",
+                Some("en"),
+                "Dear Prof. Smith",
+            ),
+        ] {
+            let c = with(first, last, gender, honorific, language);
+            let body = if language == Some("en") {
+                "%salutation%"
+            } else {
+                "%sayın%"
+            };
+            assert_eq!(render(body, &c), expected, "{first} {last} {honorific:?}");
+        }
     }
 
     #[test]
@@ -803,6 +964,7 @@ mod tests {
                         time_zone: chrono_tz::Asia::Kolkata,
                         now: Utc::now(),
                         plugin_values: &[],
+                        seed: "k",
                     };
                     let _ = template.render(&input);
                 }

@@ -67,6 +67,9 @@ async fn check_input(
     let compiled = super::compile(state, workspace, &input.body).await?;
     crate::media::refs(state, workspace, &input.media).await?;
     let tags = clean_tags(input.tags)?;
+    for (channel, hint) in &input.channel_hints {
+        crate::error::ensure_json_depth(&format!("channel_hints.{channel}"), hint)?;
+    }
     if serde_json::to_vec(&input.channel_hints).map_or(0, |v| v.len()) > MAX_CHANNEL_HINTS_BYTES {
         return Err(ApiError::invalid_field(
             "channel_hints",
@@ -117,7 +120,7 @@ pub async fn list(
 ) -> Result<web::Json<Page<Template>>, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "templates", "read")
+        .check(&principal, &path, "templates", "read")
         .await?;
     let page = crate::pagination::workspace_page(
         &state.db,
@@ -159,7 +162,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "templates", "write")
+        .check(&principal, &path, "templates", "write")
         .await?;
     let mut checked = check_input(&state, &path, body.into_inner()).await?;
     checked
@@ -198,7 +201,7 @@ pub async fn get_one(
     let (workspace, id) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "templates", "read")
+        .check(&principal, &workspace, "templates", "read")
         .await?;
     Ok(web::Json(find(&state, &workspace, &id).await?))
 }
@@ -230,7 +233,7 @@ pub async fn update(
     let (workspace, id) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "templates", "write")
+        .check(&principal, &workspace, "templates", "write")
         .await?;
     find(&state, &workspace, &id).await?;
     let mut checked = check_input(&state, &workspace, body.into_inner()).await?;
@@ -271,7 +274,7 @@ pub async fn delete_one(
     let (workspace, id) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "templates", "write")
+        .check(&principal, &workspace, "templates", "write")
         .await?;
     find(&state, &workspace, &id).await?;
     state
@@ -301,18 +304,27 @@ pub struct Rendered {
     pub attachments: Vec<MediaRef>,
 }
 
+/// The contact a preview renders for. Reading a stored contact needs `contacts:read` besides the
+/// template permission.
 async fn preview_contact(
     state: &AppState,
+    principal: &Principal,
     workspace: &str,
     contact_id: Option<String>,
     inline: Option<ContactInput>,
 ) -> Result<Contact, ApiError> {
     match (contact_id, inline) {
-        (Some(id), None) => crate::contacts::find(state, workspace, &id)
-            .await?
-            .ok_or_else(|| {
-                ApiError::not_found("contact").with_details(json!({ "field": "contact_id" }))
-            }),
+        (Some(id), None) => {
+            state
+                .authz
+                .check(principal, workspace, "contacts", "read")
+                .await?;
+            crate::contacts::find(state, workspace, &id)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::not_found("contact").with_details(json!({ "field": "contact_id" }))
+                })
+        }
         (None, Some(input)) => crate::contacts::unsaved(state, workspace, input).await,
         _ => Err(ApiError::invalid_field(
             "contact",
@@ -321,9 +333,27 @@ async fn preview_contact(
     }
 }
 
+/// Attachment metadata, which needs `media:read` besides the template permission.
+async fn attachments(
+    state: &AppState,
+    principal: &Principal,
+    workspace: &str,
+    ids: &[String],
+) -> Result<Vec<MediaRef>, ApiError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    state
+        .authz
+        .check(principal, workspace, "media", "read")
+        .await?;
+    crate::media::refs(state, workspace, ids).await
+}
+
 /// Preview a template for a contact
 ///
-/// Renders the stored template for a stored contact (`contact_id`) or an inline one (`contact`).
+/// Renders the stored template for a stored contact (`contact_id`, which also needs `contacts:read`)
+/// or an inline one (`contact`). Attachments need `media:read`.
 #[utoipa::path(
     tag = "templates",
     params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Template id")),
@@ -331,6 +361,7 @@ async fn preview_contact(
     responses(
         (status = 200, description = "The text as this contact would receive it", body = Rendered),
         (status = 400, description = "Neither or both of contact_id and contact, or an invalid contact", body = ErrorBody),
+        (status = 403, description = "Your role may not read templates (or the contact or media it needs)", body = ErrorBody),
         (status = 404, description = "No such workspace, template or contact", body = ErrorBody),
         (status = 422, description = "The template no longer compiles (a variable was changed)", body = ErrorBody),
     ),
@@ -347,16 +378,29 @@ pub async fn preview(
     let (workspace, id) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "templates", "read")
+        .check(&principal, &workspace, "templates", "read")
         .await?;
     let template = find(&state, &workspace, &id).await?;
     let body = body.into_inner();
-    let contact = preview_contact(&state, &workspace, body.contact_id, body.contact).await?;
+    let contact = preview_contact(
+        &state,
+        &principal,
+        &workspace,
+        body.contact_id,
+        body.contact,
+    )
+    .await?;
+    let attachments = attachments(&state, &principal, &workspace, &template.media).await?;
     let compiled = super::compile(&state, &workspace, &template.body).await?;
     let settings = super::render_settings(&state, &workspace).await?;
-    let text =
-        super::render_one(&state, &workspace, &compiled.template, &contact, &settings).await?;
-    let attachments = crate::media::refs(&state, &workspace, &template.media).await?;
+    let text = super::render_one(
+        &state,
+        &workspace,
+        std::sync::Arc::new(compiled.template),
+        &contact,
+        &settings,
+    )
+    .await?;
     Ok(web::Json(Rendered { text, attachments }))
 }
 
@@ -373,7 +417,8 @@ pub struct RenderRequest {
 
 /// Render a body without saving it
 ///
-/// Compiles and renders a body for a stored or inline contact without saving anything: a live preview while editing.
+/// Compiles and renders a body for a stored (`contacts:read` needed) or inline contact without saving
+/// anything: a live preview while editing. Attachments need `media:read`.
 #[utoipa::path(
     tag = "templates",
     params(("workspace" = String, Path, description = "Workspace id")),
@@ -381,6 +426,7 @@ pub struct RenderRequest {
     responses(
         (status = 200, description = "The rendered text", body = Rendered),
         (status = 400, description = "Invalid contact or media id", body = ErrorBody),
+        (status = 403, description = "Your role may not read templates (or the contact or media it needs)", body = ErrorBody),
         (status = 404, description = "No such workspace or contact", body = ErrorBody),
         (status = 422, description = "The body does not compile", body = ErrorBody),
     ),
@@ -396,13 +442,20 @@ pub async fn render(
 ) -> Result<web::Json<Rendered>, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "templates", "read")
+        .check(&principal, &path, "templates", "read")
         .await?;
     let body = body.into_inner();
     let compiled = super::compile(&state, &path, &body.body).await?;
-    let attachments = crate::media::refs(&state, &path, &body.media).await?;
-    let contact = preview_contact(&state, &path, body.contact_id, body.contact).await?;
+    let attachments = attachments(&state, &principal, &path, &body.media).await?;
+    let contact = preview_contact(&state, &principal, &path, body.contact_id, body.contact).await?;
     let settings = super::render_settings(&state, &path).await?;
-    let text = super::render_one(&state, &path, &compiled.template, &contact, &settings).await?;
+    let text = super::render_one(
+        &state,
+        &path,
+        std::sync::Arc::new(compiled.template),
+        &contact,
+        &settings,
+    )
+    .await?;
     Ok(web::Json(Rendered { text, attachments }))
 }

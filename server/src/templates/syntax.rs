@@ -44,14 +44,22 @@ pub enum Segment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedBody {
     pub segments: Vec<Segment>,
+    /// The byte offset in the body where each segment starts (same order as `segments`).
+    pub segment_offsets: Vec<usize>,
     pub placeholders: Vec<Placeholder>,
     /// Whether the body uses Handlebars blocks or expressions (`{{`).
     pub uses_handlebars: bool,
 }
 
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Placeholders one body may hold; each is a value computed for every recipient.
+pub const MAX_PLACEHOLDERS: usize = 500;
 
-fn position_of(body: &str, offset: usize) -> Position {
+pub fn position_of(body: &str, offset: usize) -> Position {
+    let mut offset = offset.min(body.len());
+    while !body.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let before = &body[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -92,10 +100,15 @@ pub fn parse(body: &str) -> Result<ParsedBody, Vec<TemplateIssue>> {
         return Err(issues);
     }
     let mut segments = Vec::new();
+    let mut segment_offsets = Vec::new();
     let mut placeholders = Vec::new();
     let mut text = String::new();
+    let mut text_start = 0;
     let mut chars = body.char_indices().peekable();
     while let Some((offset, c)) = chars.next() {
+        if text.is_empty() {
+            text_start = offset;
+        }
         if c != '%' {
             text.push(c);
             continue;
@@ -127,12 +140,22 @@ pub fn parse(body: &str) -> Result<ParsedBody, Vec<TemplateIssue>> {
                     ));
                     continue;
                 }
+                if placeholders.len() >= MAX_PLACEHOLDERS {
+                    issues.push(syntax(
+                        body,
+                        offset,
+                        format!("a body may hold at most {MAX_PLACEHOLDERS} placeholders"),
+                    ));
+                    return Err(issues);
+                }
                 match placeholder(&inner) {
                     Ok((name, fallback, format)) => {
                         if !text.is_empty() {
                             segments.push(Segment::Text(std::mem::take(&mut text)));
+                            segment_offsets.push(text_start);
                         }
                         segments.push(Segment::Placeholder(placeholders.len()));
+                        segment_offsets.push(offset);
                         placeholders.push(Placeholder {
                             name,
                             fallback,
@@ -148,12 +171,14 @@ pub fn parse(body: &str) -> Result<ParsedBody, Vec<TemplateIssue>> {
     }
     if !text.is_empty() {
         segments.push(Segment::Text(text));
+        segment_offsets.push(text_start);
     }
     if !issues.is_empty() {
         return Err(issues);
     }
     Ok(ParsedBody {
         segments,
+        segment_offsets,
         placeholders,
         uses_handlebars: body.contains("{{"),
     })

@@ -204,7 +204,7 @@ pub async fn list(
 ) -> Result<web::Json<Page<Variable>>, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "variables", "read")
+        .check(&principal, &path, "variables", "read")
         .await?;
     let page = crate::pagination::workspace_page(
         &state.db,
@@ -246,7 +246,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "variables", "write")
+        .check(&principal, &path, "variables", "write")
         .await?;
     let name = body.name.clone().unwrap_or_default().trim().to_owned();
     let mut params = validate(&body, &name, &state.plugins)?;
@@ -293,7 +293,7 @@ pub async fn get_one(
     let (workspace, name) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "variables", "read")
+        .check(&principal, &workspace, "variables", "read")
         .await?;
     Ok(web::Json(
         find(&state, &workspace, &name)
@@ -329,7 +329,7 @@ pub async fn update(
     let (workspace, name) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "variables", "write")
+        .check(&principal, &workspace, "variables", "write")
         .await?;
     find(&state, &workspace, &name)
         .await?
@@ -373,7 +373,7 @@ pub async fn delete_one(
     let (workspace, name) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "variables", "write")
+        .check(&principal, &workspace, "variables", "write")
         .await?;
     find(&state, &workspace, &name)
         .await?

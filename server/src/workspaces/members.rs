@@ -1,7 +1,8 @@
-//! Members of a workspace: existing users added by email with a role. A workspace always keeps at
-//! least one owner; leaving or being removed also revokes the member's API tokens for it.
+//! Members of a workspace. People join by invitation (see [`super::invitations`]); a member's role
+//! changes and removals are single store transactions that keep at least one owner. Leaving or being
+//! removed also revokes the member's API tokens for it.
 
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpResponse, delete, get, patch, web};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -24,34 +25,8 @@ pub struct Member {
     pub role: String,
 }
 
-fn user_subject(user_id: &str) -> String {
+pub(crate) fn user_subject(user_id: &str) -> String {
     format!("user:{user_id}")
-}
-
-async fn owners(state: &AppState, workspace: &str) -> usize {
-    state
-        .authz
-        .assignments(workspace)
-        .await
-        .iter()
-        .filter(|(subject, role)| subject.starts_with("user:") && role == "owner")
-        .count()
-}
-
-/// The change must not leave the workspace without an owner.
-async fn ensure_not_last_owner(
-    state: &AppState,
-    workspace: &str,
-    current_role: &str,
-    new_role: Option<&str>,
-) -> Result<(), ApiError> {
-    if current_role == "owner" && new_role != Some("owner") && owners(state, workspace).await <= 1 {
-        return Err(ApiError::conflict(
-            "last_owner",
-            "a workspace needs at least one owner; make someone else owner first",
-        ));
-    }
-    Ok(())
 }
 
 /// List members
@@ -77,7 +52,7 @@ pub async fn list(
 ) -> Result<web::Json<Page<Member>>, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "members", "read")
+        .check(&principal, &path, "members", "read")
         .await?;
     let assignments: Vec<(String, String)> = state
         .authz
@@ -115,74 +90,6 @@ pub async fn list(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AddMember {
-    /// The email of an existing account.
-    #[schema(example = "mehmet@example.com")]
-    pub email: String,
-    #[schema(example = "editor")]
-    pub role: String,
-}
-
-/// Add a member
-///
-/// Adds an existing account by email. You cannot give a role that grants more than yours.
-#[utoipa::path(
-    tag = "members",
-    params(("workspace" = String, Path, description = "Workspace id")),
-    request_body = AddMember,
-    responses(
-        (status = 201, description = "Added", body = Member),
-        (status = 400, description = "Invalid email", body = ErrorBody),
-        (status = 403, description = "Not allowed, or the role grants more than yours", body = ErrorBody),
-        (status = 404, description = "No such workspace, account or role", body = ErrorBody),
-        (status = 409, description = "Already a member", body = ErrorBody),
-    ),
-    security(("session" = []), ("bearer" = []))
-)]
-#[post("/workspaces/{workspace}/members")]
-#[tracing::instrument(skip_all)]
-pub async fn add(
-    state: web::Data<AppState>,
-    principal: Principal,
-    path: web::Path<String>,
-    body: web::Json<AddMember>,
-) -> Result<HttpResponse, ApiError> {
-    let subject = principal.subject();
-    state
-        .authz
-        .check(&subject, &path, "members", "write")
-        .await?;
-    let email = users::normalize_email("email", &body.email)?;
-    roles::ensure_grantable(&state, &subject, &path, &body.role).await?;
-    let user = users::find_by_email(&state, &email)
-        .await?
-        .ok_or_else(|| ApiError::not_found("account").with_details(json!({ "field": "email" })))?
-        .user;
-    if state
-        .authz
-        .role_of(&user_subject(&user.id), &path)
-        .await
-        .is_some()
-    {
-        return Err(ApiError::conflict(
-            "already_member",
-            "this account is already a member",
-        ));
-    }
-    state
-        .authz
-        .assign(&user_subject(&user.id), &body.role, &path)
-        .await?;
-    Ok(HttpResponse::Created().json(Member {
-        user_id: user.id,
-        email: user.email,
-        name: user.name,
-        role: body.role.clone(),
-    }))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct ChangeRole {
     #[schema(example = "admin")]
     pub role: String,
@@ -212,10 +119,9 @@ pub async fn change_role(
     body: web::Json<ChangeRole>,
 ) -> Result<web::Json<Member>, ApiError> {
     let (workspace, user_id) = path.into_inner();
-    let subject = principal.subject();
     state
         .authz
-        .check(&subject, &workspace, "members", "write")
+        .check(&principal, &workspace, "members", "write")
         .await?;
     let target = user_subject(&user_id);
     let current = state
@@ -224,10 +130,12 @@ pub async fn change_role(
         .await
         .ok_or_else(|| ApiError::not_found("member"))?;
     // Changing someone's role is granting their old one away and the new one to them: both must be yours to give.
-    roles::ensure_grantable(&state, &subject, &workspace, &current).await?;
-    roles::ensure_grantable(&state, &subject, &workspace, &body.role).await?;
-    ensure_not_last_owner(&state, &workspace, &current, Some(&body.role)).await?;
-    state.authz.assign(&target, &body.role, &workspace).await?;
+    roles::ensure_grantable(&state, &principal, &workspace, &current).await?;
+    roles::ensure_grantable(&state, &principal, &workspace, &body.role).await?;
+    state
+        .authz
+        .set_member_role(&target, &workspace, Some(&body.role))
+        .await?;
     let user = users::find_by_id(&state, &user_id)
         .await?
         .ok_or_else(|| ApiError::not_found("member"))?
@@ -267,12 +175,12 @@ pub async fn remove(
     if leaving_self {
         state
             .authz
-            .check(&subject, &workspace, "workspace", "read")
+            .check(&principal, &workspace, "workspace", "read")
             .await?;
     } else {
         state
             .authz
-            .check(&subject, &workspace, "members", "write")
+            .check(&principal, &workspace, "members", "write")
             .await?;
     }
     let target = user_subject(&user_id);
@@ -282,10 +190,12 @@ pub async fn remove(
         .await
         .ok_or_else(|| ApiError::not_found("member"))?;
     if !leaving_self {
-        roles::ensure_grantable(&state, &subject, &workspace, &current).await?;
+        roles::ensure_grantable(&state, &principal, &workspace, &current).await?;
     }
-    ensure_not_last_owner(&state, &workspace, &current, None).await?;
-    state.authz.unassign(&target, &workspace).await?;
+    state
+        .authz
+        .set_member_role(&target, &workspace, None)
+        .await?;
     tokens::revoke_for_member(&state, &workspace, Some(&user_id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

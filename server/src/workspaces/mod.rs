@@ -1,6 +1,8 @@
 //! Workspaces (the tenants), their members and roles. Every workspace route is checked by Casbin
 //! (`resource:action` in that workspace) and every query is filtered by the workspace id.
 
+pub mod deletion;
+pub mod invitations;
 pub mod members;
 pub mod roles;
 
@@ -11,7 +13,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::app::AppState;
-use crate::auth::{Principal, tokens, users};
+use crate::auth::{Principal, users};
 use crate::error::{ApiError, ErrorBody};
 use crate::pagination::{Page, PageQuery};
 
@@ -224,7 +226,7 @@ pub async fn get_one(
     let subject = principal.subject();
     state
         .authz
-        .check(&subject, &path, "workspace", "read")
+        .check(&principal, &path, "workspace", "read")
         .await?;
     let mut workspace = find(&state, &path)
         .await?
@@ -260,7 +262,7 @@ pub async fn rename(
     let subject = principal.subject();
     state
         .authz
-        .check(&subject, &path, "workspace", "update")
+        .check(&principal, &path, "workspace", "update")
         .await?;
     let current = find(&state, &path)
         .await?
@@ -295,8 +297,9 @@ pub async fn rename(
 
 /// Delete a workspace
 ///
-/// Removes the workspace with its roles, memberships, API tokens, contacts, variables, templates and
-/// media entries.
+/// The workspace disappears at once for everyone (memberships, roles, API tokens and invitations);
+/// its contacts, variables, templates, media, plugin settings and data and import jobs are purged in
+/// the background. A purge interrupted by a restart is finished at the next start.
 #[utoipa::path(
     tag = "workspaces",
     params(("workspace" = String, Path, description = "Workspace id")),
@@ -316,21 +319,9 @@ pub async fn delete_one(
 ) -> Result<HttpResponse, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "workspace", "delete")
+        .check(&principal, &path, "workspace", "delete")
         .await?;
-    tokens::revoke_for_member(&state, &path, None).await?;
-    crate::contacts::delete_all(&state, &path).await?;
-    state
-        .db
-        .exec(
-            "DELETE role WHERE workspace = $id; \
-             DELETE contact_field WHERE workspace = $id; DELETE variable WHERE workspace = $id; \
-             DELETE template WHERE workspace = $id; DELETE media WHERE workspace = $id; \
-             DELETE type::record('workspace', $id);",
-            json!({ "id": path.as_str() }),
-        )
-        .await?;
-    state.authz.drop_workspace(&path).await?;
+    deletion::start(state.clone(), &path).await?;
     tracing::info!(workspace = %path, "workspace deleted");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -31,7 +31,7 @@ pub struct Role {
 }
 
 #[derive(Deserialize)]
-struct StoredRole {
+pub(crate) struct StoredRole {
     name: String,
     description: String,
     builtin: bool,
@@ -72,7 +72,7 @@ async fn insert_role(
     }
 }
 
-async fn find_stored(
+pub(crate) async fn find_stored(
     state: &AppState,
     workspace: &str,
     name: &str,
@@ -99,7 +99,7 @@ async fn with_permissions(state: &AppState, workspace: &str, stored: StoredRole)
 /// The role must exist in the workspace, and grant nothing the subject lacks there.
 pub async fn ensure_grantable(
     state: &AppState,
-    subject: &str,
+    principal: &Principal,
     workspace: &str,
     role: &str,
 ) -> Result<(), ApiError> {
@@ -107,18 +107,18 @@ pub async fn ensure_grantable(
         return Err(ApiError::not_found("role").with_details(json!({ "field": "role" })));
     }
     let wanted = state.authz.role_permissions(workspace, role).await;
-    ensure_within_own(state, subject, workspace, &wanted).await
+    ensure_within_own(state, principal, workspace, &wanted).await
 }
 
 async fn ensure_within_own(
     state: &AppState,
-    subject: &str,
+    principal: &Principal,
     workspace: &str,
     wanted: &[Permission],
 ) -> Result<(), ApiError> {
     let own: BTreeSet<Permission> = state
         .authz
-        .effective_permissions(subject, workspace)
+        .effective_permissions(principal, workspace)
         .await?
         .into_iter()
         .collect();
@@ -251,14 +251,13 @@ pub async fn my_permissions(
     principal: Principal,
     path: web::Path<String>,
 ) -> Result<web::Json<MyPermissions>, ApiError> {
-    let subject = principal.subject();
     state
         .authz
-        .check(&subject, &path, "workspace", "read")
+        .check(&principal, &path, "workspace", "read")
         .await?;
     Ok(web::Json(MyPermissions {
-        role: state.authz.role_of(&subject, &path).await,
-        permissions: state.authz.effective_permissions(&subject, &path).await?,
+        role: state.authz.role_of(&principal.subject(), &path).await,
+        permissions: state.authz.effective_permissions(&principal, &path).await?,
     }))
 }
 
@@ -285,7 +284,7 @@ pub async fn list(
 ) -> Result<web::Json<Page<Role>>, ApiError> {
     state
         .authz
-        .check(&principal.subject(), &path, "roles", "read")
+        .check(&principal, &path, "roles", "read")
         .await?;
     let stored: Vec<StoredRole> = state
         .db
@@ -325,7 +324,7 @@ pub async fn get_one(
     let (workspace, name) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "roles", "read")
+        .check(&principal, &workspace, "roles", "read")
         .await?;
     let stored = find_stored(&state, &workspace, &name)
         .await?
@@ -383,13 +382,15 @@ pub async fn create(
     path: web::Path<String>,
     body: web::Json<CreateRole>,
 ) -> Result<HttpResponse, ApiError> {
-    let subject = principal.subject();
-    state.authz.check(&subject, &path, "roles", "write").await?;
+    state
+        .authz
+        .check(&principal, &path, "roles", "write")
+        .await?;
     let body = body.into_inner();
     let name = validate_role_name(&body.name)?;
     let description = validate_description(&body.description)?;
     let permissions = normalize_permissions(body.permissions)?;
-    ensure_within_own(&state, &subject, &path, &permissions).await?;
+    ensure_within_own(&state, &principal, &path, &permissions).await?;
     insert_role(&state, &path, &name, &description, false).await?;
     state
         .authz
@@ -444,10 +445,9 @@ pub async fn update(
     body: web::Json<UpdateRole>,
 ) -> Result<web::Json<Role>, ApiError> {
     let (workspace, name) = path.into_inner();
-    let subject = principal.subject();
     state
         .authz
-        .check(&subject, &workspace, "roles", "write")
+        .check(&principal, &workspace, "roles", "write")
         .await?;
     let stored = find_stored(&state, &workspace, &name)
         .await?
@@ -457,7 +457,7 @@ pub async fn update(
     }
     let body = body.into_inner();
     let permissions = normalize_permissions(body.permissions)?;
-    ensure_within_own(&state, &subject, &workspace, &permissions).await?;
+    ensure_within_own(&state, &principal, &workspace, &permissions).await?;
     let description = match body.description {
         Some(d) => validate_description(&d)?,
         None => stored.description,
@@ -505,7 +505,7 @@ pub async fn delete_one(
     let (workspace, name) = path.into_inner();
     state
         .authz
-        .check(&principal.subject(), &workspace, "roles", "write")
+        .check(&principal, &workspace, "roles", "write")
         .await?;
     let stored = find_stored(&state, &workspace, &name)
         .await?

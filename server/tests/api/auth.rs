@@ -222,26 +222,31 @@ async fn changing_the_password_ends_other_sessions_and_the_new_one_works() {
     assert_eq!(status, StatusCode::OK);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn login_attempts_are_limited_per_account() {
-    let app = TestApp::spawn_with(|s| s.auth.login_attempts_per_minute_per_account = 3).await;
-    app.register("victim@example.com").await;
-    let anon = app.anonymous();
-    for _ in 0..3 {
-        let (status, _) = anon
-            .post(
-                "/api/v1/auth/login",
-                json!({"email": "victim@example.com", "password": "guessing1"}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
-    }
-    let response = anon
+async fn login_from(app: &TestApp, client: &str, email: &str, password: &str) -> reqwest::Response {
+    app.anonymous()
         .request(reqwest::Method::POST, "/api/v1/auth/login")
-        .json(&json!({"email": "VICTIM@example.com", "password": "password123"}))
+        .header("x-forwarded-for", client)
+        .json(&json!({ "email": email, "password": password }))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// A per-account hard block let anyone lock an owner out by guessing; failures now back off per
+/// account and network, so the attacker's network waits and the owner's does not.
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_logins_slow_the_guessing_network_but_never_lock_the_owner_out() {
+    let app = TestApp::spawn_with(|s| {
+        s.auth.failed_logins_before_backoff = 3;
+        s.server.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    app.register("victim@example.com").await;
+    for _ in 0..3 {
+        let response = login_from(&app, "203.0.113.9", "victim@example.com", "guessing1").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = login_from(&app, "203.0.113.9", "VICTIM@example.com", "password123").await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry: u64 = response.headers()["retry-after"]
         .to_str()
@@ -249,9 +254,66 @@ async fn login_attempts_are_limited_per_account() {
         .parse()
         .unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
-    // Another account is not affected.
-    app.register("bystander@example.com").await;
-    app.login("bystander@example.com").await;
+    // The owner, elsewhere, signs in at once; then the attacker's count is gone too.
+    let response = login_from(&app, "198.51.100.7", "victim@example.com", "password123").await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // Rotating addresses inside one IPv6 /64 is one network.
+    app.register("six@example.com").await;
+    for i in 1..=3 {
+        let response = login_from(
+            &app,
+            &format!("2001:db8:5:6::{i}"),
+            "six@example.com",
+            "nope12345",
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = login_from(&app, "2001:db8:5:6::99", "six@example.com", "nope12345").await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let response = login_from(&app, "2001:db8:5:7::1", "six@example.com", "password123").await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+/// X-Forwarded-For is believed only from a configured proxy: a client that makes one up is still
+/// known by its own address.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forged_forwarded_for_changes_nothing_without_a_trusted_proxy() {
+    let app = TestApp::spawn_with(|s| s.auth.failed_logins_before_backoff = 2).await;
+    app.register("forged@example.com").await;
+    for i in 0..2 {
+        let response = login_from(
+            &app,
+            &format!("198.51.100.{i}"),
+            "forged@example.com",
+            "guess1234",
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = login_from(&app, "198.51.100.77", "forged@example.com", "password123").await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// Every registration costs an argon2 hash; sixty in a row from one address all answered 201.
+#[tokio::test(flavor = "multi_thread")]
+async fn registrations_from_one_network_are_throttled() {
+    let app = TestApp::spawn_with(|s| s.auth.registrations_per_hour_per_ip = 2).await;
+    for i in 0..2 {
+        app.register(&format!("new{i}@example.com")).await;
+    }
+    let (status, body) = app
+        .anonymous()
+        .post(
+            "/api/v1/auth/register",
+            json!({"email": "new9@example.com", "password": "password123", "name": "N"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited"))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -47,10 +47,17 @@ fn config_print_redacts_secrets_and_unknown_keys_are_named() {
 /// `--data ./name`.
 fn start(dir: &std::path::Path) -> (std::process::Child, u16) {
     let relative = std::path::Path::new(".").join(dir.file_name().unwrap());
-    let mut child = Command::new(ULAK)
+    let mut command = Command::new(ULAK);
+    command
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(relative)
-        .current_dir(dir.parent().unwrap())
+        .current_dir(dir.parent().unwrap());
+    listening(command)
+}
+
+/// Spawns a command that starts Ulak with JSON logs and waits for the port it listens on.
+fn listening(mut command: Command) -> (std::process::Child, u16) {
+    let mut child = command
         .env("ULAK__LOG__FORMAT", "json")
         .env("ULAK__LOG__LEVEL", "info")
         .stderr(Stdio::piped())
@@ -131,4 +138,55 @@ async fn a_user_created_headlessly_signs_in_and_survives_a_sigterm_restart() {
         sigterm_and_wait(child);
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `./run.sh --listen ADDR` is the README's example of passing flags to `ulak serve`; run.sh passes
+/// its own `--listen` default first. The build steps run against stand-ins for cargo and rustup
+/// (the real build already happened), and the target directory points at the binaries built for
+/// this test run.
+#[tokio::test(flavor = "multi_thread")]
+async fn run_sh_accepts_the_documented_extra_arguments() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let work = data_dir("run-sh");
+    let stubs = work.join("bin");
+    std::fs::create_dir_all(&stubs).unwrap();
+    for tool in ["cargo", "rustup"] {
+        let path = stubs.join(tool);
+        std::fs::write(&path, "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+    }
+    // The real target directory holds the wasm plugins; the stand-in one puts this run's server
+    // where run.sh expects the release build.
+    let real_target = std::path::Path::new(ULAK)
+        .parent()
+        .and_then(|debug| debug.parent())
+        .unwrap()
+        .to_owned();
+    let target = work.join("target");
+    std::fs::create_dir_all(target.join("release")).unwrap();
+    std::os::unix::fs::symlink(
+        real_target.join("wasm32-wasip2"),
+        target.join("wasm32-wasip2"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(ULAK, target.join("release").join("ulak")).unwrap();
+    let mut command = Command::new("bash");
+    command
+        .arg(repo.join("run.sh"))
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(work.join("data"))
+        .env(
+            "PATH",
+            format!("{}:{}", stubs.display(), std::env::var("PATH").unwrap()),
+        )
+        .env("CARGO_TARGET_DIR", &target);
+    let (child, port) = listening(command);
+    let health = reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(work.join("data").join("db").exists(), "--data was honoured");
+    sigterm_and_wait(child);
+    let _ = std::fs::remove_dir_all(&work);
 }

@@ -22,15 +22,25 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::spawn_on(None, adjust).await
+    }
+
+    /// A server on a given store (another replica of an app already running), or on its own.
+    pub async fn spawn_on(db: Option<ulak::db::Db>, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         ulak::telemetry::init_for_tests();
         let mut settings = Settings::for_tests().expect("default settings are valid");
         settings.server.workers = 2;
         // Tests sign in often from one address; the rate-limit tests set their own limits.
         settings.auth.login_attempts_per_minute_per_ip = 10_000;
-        settings.auth.login_attempts_per_minute_per_account = 10_000;
+        settings.auth.failed_logins_before_backoff = 10_000;
+        settings.auth.registrations_per_hour_per_ip = 10_000;
         adjust(&mut settings);
         let data_dir = settings.storage.data_dir.clone();
-        let app = Application::build(settings).await.expect("app builds");
+        let app = match db {
+            Some(db) => Application::build_on(settings, db).await,
+            None => Application::build(settings).await,
+        }
+        .expect("app builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         let handle = app.handle();
         let state = app.state();
@@ -100,6 +110,25 @@ impl TestApp {
         assert_eq!(status, StatusCode::OK, "{body}");
         caller.csrf = Some(body["csrf_token"].as_str().expect("csrf").to_owned());
         caller
+    }
+
+    /// Invites an existing account into a workspace with a role and accepts as that account;
+    /// returns the member's signed-in session.
+    pub async fn add_member(&self, owner: &Caller, ws: &str, email: &str, role: &str) -> Caller {
+        let (status, invitation) = owner
+            .post(
+                &format!("/api/v1/workspaces/{ws}/members"),
+                json!({ "email": email, "role": role }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{invitation}");
+        let member = self.login(email).await;
+        let id = invitation["id"].as_str().expect("invitation id");
+        let (status, body) = member
+            .post(&format!("/api/v1/invitations/{id}/accept"), json!({}))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        member
     }
 
     /// Registers and signs in; returns the session and the user's id.

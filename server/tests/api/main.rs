@@ -5,6 +5,7 @@ mod auth;
 mod cli;
 mod contacts;
 mod errors;
+mod hardening;
 mod helpers;
 mod imports;
 mod media;

@@ -57,6 +57,11 @@ async fn the_spec_lists_every_route() {
         "POST /api/v1/workspaces/{workspace}/members",
         "PATCH /api/v1/workspaces/{workspace}/members/{user}",
         "DELETE /api/v1/workspaces/{workspace}/members/{user}",
+        "GET /api/v1/workspaces/{workspace}/invitations",
+        "DELETE /api/v1/workspaces/{workspace}/invitations/{id}",
+        "GET /api/v1/invitations",
+        "POST /api/v1/invitations/{id}/accept",
+        "POST /api/v1/invitations/{id}/decline",
         "GET /api/v1/workspaces/{workspace}/permissions/me",
         "GET /api/v1/workspaces/{workspace}/roles",
         "POST /api/v1/workspaces/{workspace}/roles",
@@ -104,6 +109,10 @@ async fn the_spec_lists_every_route() {
     ];
     expected.sort();
     assert_eq!(operations, expected);
+    assert!(
+        spec["servers"].as_array().is_some_and(|s| !s.is_empty()),
+        "the spec names its server"
+    );
     // Every operation has a summary; every secured one documents 401, every JSON body 400/413/415,
     // all with the shared error body.
     for (path, item) in spec["paths"].as_object().unwrap() {
@@ -132,6 +141,11 @@ async fn the_spec_lists_every_route() {
                     );
                 }
             }
+            // Every operation says how it is authenticated; public ones say `security: []`.
+            assert!(
+                op["security"].is_array(),
+                "{method} {path} declares no security"
+            );
             if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
                 assert!(responses["401"].is_object(), "{method} {path} lacks 401");
             }

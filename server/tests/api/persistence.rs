@@ -27,11 +27,7 @@ async fn everything_survives_a_restart_of_the_embedded_store() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
     app.register("member@example.com").await;
-    owner
-        .post(
-            &format!("/api/v1/workspaces/{ws}/members"),
-            json!({"email": "member@example.com", "role": "keeper"}),
-        )
+    app.add_member(&owner, &ws, "member@example.com", "keeper")
         .await;
     let token = owner.token(&ws, Some("viewer")).await;
     app.stop().await;

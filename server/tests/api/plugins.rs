@@ -54,7 +54,7 @@ async fn upload(caller: &Caller, manifest: &str, component: Vec<u8>) -> (StatusC
         .await
 }
 
-async fn install_hostile(owner: &Caller) {
+pub async fn install_hostile(owner: &Caller) {
     let manifest = std::fs::read_to_string(repo_path("tests/plugins/hostile/plugin.toml")).unwrap();
     let (status, body) = upload(
         owner,
@@ -253,6 +253,8 @@ async fn a_hostile_plugin_is_contained_and_the_server_keeps_answering() {
     let app = TestApp::spawn_with(|s| {
         s.plugins.call_timeout_ms = 3000;
         s.plugins.memory_limit_mib = 32;
+        // The manifest's host check is what is under test here; the outbound policy has its own.
+        s.outbound.allow_private_networks = true;
     })
     .await;
     let (owner, _) = app.signed_up("owner@example.com").await;
@@ -477,10 +479,10 @@ async fn plugins_are_installed_upgraded_and_removed_by_the_superadmin_only() {
     app.stop().await;
 }
 
-type Received = Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>>;
+pub type Received = Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>>;
 
 /// A loopback webhook receiver that records what it gets and answers with `status`.
-async fn receiver(status: u16) -> (String, Received, actix_web::dev::ServerHandle) {
+pub async fn receiver(status: u16) -> (String, Received, actix_web::dev::ServerHandle) {
     let received: Received = Arc::default();
     let store = received.clone();
     let server = HttpServer::new(move || {
@@ -511,7 +513,7 @@ async fn receiver(status: u16) -> (String, Received, actix_web::dev::ServerHandl
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_http_webhook_transport_posts_a_signed_message_to_its_configured_url() {
-    let app = app_with_plugins(|_| {}).await;
+    let app = app_with_plugins(|s| s.outbound.allow_private_networks = true).await;
     let (owner, _) = app.signed_up("owner@example.com").await;
     let ws = owner.first_workspace().await;
     let (url, received, handle) = receiver(200).await;

@@ -103,14 +103,7 @@ async fn every_builtin_role_gets_exactly_its_permissions() {
     for role in ["owner", "admin", "editor", "viewer"] {
         let email = format!("{role}@example.com");
         app.register(&email).await;
-        let (status, body) = owner
-            .post(
-                &format!("/api/v1/workspaces/{ws}/members"),
-                json!({"email": email, "role": role}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        let member = app.login(&email).await;
+        let member = app.add_member(&owner, &ws, &email, role).await;
 
         let (_, mine) = member
             .get(&format!("/api/v1/workspaces/{ws}/permissions/me"))
@@ -200,12 +193,9 @@ async fn custom_roles_grant_what_they_list_and_changes_apply_on_the_next_request
     assert_eq!(status, StatusCode::CREATED, "{role}");
     assert!(as_set(&role["permissions"]).contains(&("workspace".into(), "read".into())));
 
-    let (auditor, auditor_id) = app.signed_up("aud@example.com").await;
-    owner
-        .post(
-            &format!("/api/v1/workspaces/{ws}/members"),
-            json!({"email": "aud@example.com", "role": "auditor"}),
-        )
+    let (_, auditor_id) = app.signed_up("aud@example.com").await;
+    let auditor = app
+        .add_member(&owner, &ws, "aud@example.com", "auditor")
         .await;
     let members = format!("/api/v1/workspaces/{ws}/members");
     assert_eq!(auditor.get(&members).await.0, StatusCode::OK);
@@ -296,12 +286,9 @@ async fn nobody_creates_a_role_stronger_than_their_own() {
     let app = TestApp::spawn().await;
     let (owner, _) = app.signed_up("top@example.com").await;
     let ws = owner.first_workspace().await;
-    let (admin, _) = app.signed_up("adm@example.com").await;
-    owner
-        .post(
-            &format!("/api/v1/workspaces/{ws}/members"),
-            json!({"email": "adm@example.com", "role": "admin"}),
-        )
+    app.register("adm@example.com").await;
+    let admin = app
+        .add_member(&owner, &ws, "adm@example.com", "admin")
         .await;
     let (status, body) = admin
         .post(&format!("/api/v1/workspaces/{ws}/roles"), json!({"name": "deleter", "permissions": [{"resource": "workspace", "action": "delete"}]}))

@@ -101,12 +101,9 @@ async fn a_token_cannot_outrank_its_creator_nor_make_tokens() {
     let app = TestApp::spawn().await;
     let (owner, _) = app.signed_up("o@example.com").await;
     let workspace = owner.first_workspace().await;
-    let (editor, _) = app.signed_up("e@example.com").await;
-    owner
-        .post(
-            &format!("/api/v1/workspaces/{workspace}/members"),
-            json!({"email": "e@example.com", "role": "editor"}),
-        )
+    app.register("e@example.com").await;
+    let editor = app
+        .add_member(&owner, &workspace, "e@example.com", "editor")
         .await;
     let (status, body) = editor
         .post(

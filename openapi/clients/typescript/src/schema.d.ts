@@ -36,7 +36,8 @@ export interface paths {
         /**
          * Sign in
          * @description Sets the `ulak_session` cookie (HttpOnly, SameSite=Lax) and returns the CSRF token. Attempts are
-         *     limited per client address and per account.
+         *     limited per client network; repeated failures for an account from one network back off
+         *     exponentially (other networks are not affected).
          */
         post: operations["login"];
         delete?: never;
@@ -96,7 +97,8 @@ export interface paths {
         put?: never;
         /**
          * Change your password
-         * @description Every other session of yours ends; this one stays signed in.
+         * @description Every other session of yours ends; this one stays signed in. With `revoke_tokens`, your API tokens
+         *     are revoked too.
          */
         post: operations["change_password"];
         delete?: never;
@@ -120,6 +122,67 @@ export interface paths {
          *     self-registration can be switched off with `auth.allow_registration = false`.
          */
         post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your invitations
+         * @description Open invitations to the address you are signed in with.
+         */
+        get: operations["mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept an invitation
+         * @description Joins the workspace with the invited role. The invitation must be addressed to the email you are
+         *     signed in with.
+         */
+        post: operations["accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline an invitation
+         * @description The invitation is removed.
+         */
+        post: operations["decline"];
         delete?: never;
         options?: never;
         head?: never;
@@ -204,7 +267,8 @@ export interface paths {
         };
         /**
          * List your API tokens
-         * @description Your API tokens (never their secrets), with the time each was last used.
+         * @description Your API tokens (never their secrets), with the time each was last used. Called with an API
+         *     token, it lists only your tokens of that token's workspace.
          */
         get: operations["list_tokens"];
         put?: never;
@@ -280,8 +344,9 @@ export interface paths {
         post?: never;
         /**
          * Delete a workspace
-         * @description Removes the workspace with its roles, memberships, API tokens, contacts, variables, templates and
-         *     media entries.
+         * @description The workspace disappears at once for everyone (memberships, roles, API tokens and invitations);
+         *     its contacts, variables, templates, media, plugin settings and data and import jobs are purged in
+         *     the background. A purge interrupted by a restart is finished at the next start.
          */
         delete: operations["workspaces_delete_one"];
         options?: never;
@@ -475,6 +540,46 @@ export interface paths {
         patch: operations["contacts_update"];
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List open invitations
+         * @description The workspace's invitations that are neither accepted, declined nor expired.
+         */
+        get: operations["list_for_workspace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Withdraw an invitation
+         * @description The invitation can no longer be accepted.
+         */
+        delete: operations["withdraw"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace}/media": {
         parameters: {
             query?: never;
@@ -517,7 +622,7 @@ export interface paths {
         /**
          * Delete media
          * @description Refused (409) while a template attaches it; `details.templates` lists them. The bytes are removed
-         *     when no other media entry shares them.
+         *     (after a grace period) when no other media entry shares them.
          */
         delete: operations["media_delete_one"];
         options?: never;
@@ -579,10 +684,13 @@ export interface paths {
         get: operations["members_list"];
         put?: never;
         /**
-         * Add a member
-         * @description Adds an existing account by email. You cannot give a role that grants more than yours.
+         * Invite a member
+         * @description Invites an email address with a role; you cannot give a role that grants more than yours. The
+         *     person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`). The
+         *     answer is the same whether an account with that address exists or not. Inviting an address again
+         *     replaces its open invitation.
          */
-        post: operations["add"];
+        post: operations["invite"];
         delete?: never;
         options?: never;
         head?: never;
@@ -786,7 +894,8 @@ export interface paths {
         put?: never;
         /**
          * Render a body without saving it
-         * @description Compiles and renders a body for a stored or inline contact without saving anything: a live preview while editing.
+         * @description Compiles and renders a body for a stored (`contacts:read` needed) or inline contact without saving
+         *     anything: a live preview while editing. Attachments need `media:read`.
          */
         post: operations["render"];
         delete?: never;
@@ -834,7 +943,8 @@ export interface paths {
         put?: never;
         /**
          * Preview a template for a contact
-         * @description Renders the stored template for a stored contact (`contact_id`) or an inline one (`contact`).
+         * @description Renders the stored template for a stored contact (`contact_id`, which also needs `contacts:read`)
+         *     or an inline one (`contact`). Attachments need `media:read`.
          */
         post: operations["preview"];
         delete?: never;
@@ -939,15 +1049,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        AddMember: {
-            /**
-             * @description The email of an existing account.
-             * @example mehmet@example.com
-             */
-            email: string;
-            /** @example editor */
-            role: string;
-        };
         ApiToken: {
             /** Format: date-time */
             created_at: string;
@@ -1022,6 +1123,8 @@ export interface components {
              * @example a new, longer password
              */
             new_password: string;
+            /** @description Also revoke every API token you created, in every workspace (default false). */
+            revoke_tokens?: boolean;
         };
         ChangeRole: {
             /** @example admin */
@@ -1284,6 +1387,35 @@ export interface components {
             outcome: string;
             plugin: components["schemas"]["PluginInfo"];
         };
+        Invitation: {
+            /** Format: date-time */
+            created_at: string;
+            /** @example mehmet@example.com */
+            email: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** @example i0k2m4n6p8r0t2v4x6z8 */
+            id: string;
+            /**
+             * @description Who invited, by name.
+             * @example Ayşe Yılmaz
+             */
+            invited_by: string;
+            /** @example editor */
+            role: string;
+            workspace: string;
+            /** @example Acme Pazarlama */
+            workspace_name: string;
+        };
+        InviteMember: {
+            /**
+             * @description Where the invitation goes; the person signs in (or registers) with this address to accept.
+             * @example mehmet@example.com
+             */
+            email: string;
+            /** @example editor */
+            role: string;
+        };
         /** @enum {string} */
         Kind: "static" | "field" | "datetime" | "plugin";
         LoginRequest: {
@@ -1431,6 +1563,30 @@ export interface components {
                 tags: string[];
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Invitation: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** @example mehmet@example.com */
+                email: string;
+                /** Format: date-time */
+                expires_at: string;
+                /** @example i0k2m4n6p8r0t2v4x6z8 */
+                id: string;
+                /**
+                 * @description Who invited, by name.
+                 * @example Ayşe Yılmaz
+                 */
+                invited_by: string;
+                /** @example editor */
+                role: string;
+                workspace: string;
+                /** @example Acme Pazarlama */
+                workspace_name: string;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -2165,6 +2321,174 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too many registrations from your network; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    mine: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Invitations to your address, by id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Invitation"];
+                };
+            };
+            /** @description A query parameter is unknown or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Invitation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description You are a member now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such open invitation to your address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description You are a member already, or the role no longer exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    decline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Invitation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Declined */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such open invitation to your address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     catalogue: {
@@ -2453,6 +2777,15 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token's role may not read tokens */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3309,6 +3642,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The workspace has `quotas.imports_per_workspace` imports queued or running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Over `imports.max_file_bytes` */
             413: {
                 headers: {
@@ -3667,6 +4009,106 @@ export interface operations {
             };
         };
     };
+    list_for_workspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open invitations, by id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"][];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read members */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Invitation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not change members */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or invitation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     media_list: {
         parameters: {
             query?: {
@@ -3785,6 +4227,15 @@ export interface operations {
             };
             /** @description No such workspace of yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The workspace's media quota would be exceeded */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4073,7 +4524,7 @@ export interface operations {
             };
         };
     };
-    add: {
+    invite: {
         parameters: {
             query?: never;
             header?: never;
@@ -4085,17 +4536,17 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddMember"];
+                "application/json": components["schemas"]["InviteMember"];
             };
         };
         responses: {
-            /** @description Added */
+            /** @description Invited */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Member"];
+                    "application/json": components["schemas"]["Invitation"];
                 };
             };
             /** @description Invalid email */
@@ -4125,7 +4576,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No such workspace, account or role */
+            /** @description No such workspace or role */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4134,7 +4585,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Already a member */
+            /** @description Already a member, or too many open invitations */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5187,6 +5638,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Your role may not read templates (or the contact or media it needs) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such workspace or contact */
             404: {
                 headers: {
@@ -5457,6 +5917,15 @@ export interface operations {
             };
             /** @description Not signed in, or the API token is invalid or revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read templates (or the contact or media it needs) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,5 @@
 """ Contains all the data models used in inputs/outputs """
 
-from .add_member import AddMember
 from .api_token import ApiToken
 from .bulk_filter import BulkFilter
 from .bulk_filter_custom import BulkFilterCustom
@@ -29,6 +28,8 @@ from .import_job import ImportJob
 from .import_status import ImportStatus
 from .install_form import InstallForm
 from .installed import Installed
+from .invitation import Invitation
+from .invite_member import InviteMember
 from .kind import Kind
 from .login_request import LoginRequest
 from .login_response import LoginResponse
@@ -43,6 +44,8 @@ from .page_api_token_items_item import PageApiTokenItemsItem
 from .page_contact import PageContact
 from .page_contact_items_item import PageContactItemsItem
 from .page_contact_items_item_custom_fields import PageContactItemsItemCustomFields
+from .page_invitation import PageInvitation
+from .page_invitation_items_item import PageInvitationItemsItem
 from .page_media import PageMedia
 from .page_media_items_item import PageMediaItemsItem
 from .page_member import PageMember
@@ -91,7 +94,6 @@ from .workspace_plugin_config import WorkspacePluginConfig
 from .workspace_update import WorkspaceUpdate
 
 __all__ = (
-    "AddMember",
     "ApiToken",
     "BulkFilter",
     "BulkFilterCustom",
@@ -120,6 +122,8 @@ __all__ = (
     "ImportStatus",
     "Installed",
     "InstallForm",
+    "Invitation",
+    "InviteMember",
     "Kind",
     "LoginRequest",
     "LoginResponse",
@@ -134,6 +138,8 @@ __all__ = (
     "PageContact",
     "PageContactItemsItem",
     "PageContactItemsItemCustomFields",
+    "PageInvitation",
+    "PageInvitationItemsItem",
     "PageMedia",
     "PageMediaItemsItem",
     "PageMember",

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 
 
 
@@ -24,10 +25,12 @@ class ChangePasswordRequest:
         Attributes:
             current_password (str):  Example: an old long password.
             new_password (str): At least 8 characters. Example: a new, longer password.
+            revoke_tokens (bool | Unset): Also revoke every API token you created, in every workspace (default false).
      """
 
     current_password: str
     new_password: str
+    revoke_tokens: bool | Unset = UNSET
 
 
 
@@ -38,6 +41,8 @@ class ChangePasswordRequest:
 
         new_password = self.new_password
 
+        revoke_tokens = self.revoke_tokens
+
 
         field_dict: dict[str, Any] = {}
 
@@ -45,6 +50,8 @@ class ChangePasswordRequest:
             "current_password": current_password,
             "new_password": new_password,
         })
+        if revoke_tokens is not UNSET:
+            field_dict["revoke_tokens"] = revoke_tokens
 
         return field_dict
 
@@ -57,9 +64,12 @@ class ChangePasswordRequest:
 
         new_password = d.pop("new_password")
 
+        revoke_tokens = d.pop("revoke_tokens", UNSET)
+
         change_password_request = cls(
             current_password=current_password,
             new_password=new_password,
+            revoke_tokens=revoke_tokens,
         )
 
         return change_password_request

@@ -103,7 +103,8 @@ def sync_detailed(
 ) -> Response[Any | ErrorBody]:
     """ Change your password
 
-     Every other session of yours ends; this one stays signed in.
+     Every other session of yours ends; this one stays signed in. With `revoke_tokens`, your API tokens
+    are revoked too.
 
     Args:
         body (ChangePasswordRequest):
@@ -136,7 +137,8 @@ def sync(
 ) -> Any | ErrorBody | None:
     """ Change your password
 
-     Every other session of yours ends; this one stays signed in.
+     Every other session of yours ends; this one stays signed in. With `revoke_tokens`, your API tokens
+    are revoked too.
 
     Args:
         body (ChangePasswordRequest):
@@ -164,7 +166,8 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorBody]:
     """ Change your password
 
-     Every other session of yours ends; this one stays signed in.
+     Every other session of yours ends; this one stays signed in. With `revoke_tokens`, your API tokens
+    are revoked too.
 
     Args:
         body (ChangePasswordRequest):
@@ -197,7 +200,8 @@ async def asyncio(
 ) -> Any | ErrorBody | None:
     """ Change your password
 
-     Every other session of yours ends; this one stays signed in.
+     Every other session of yours ends; this one stays signed in. With `revoke_tokens`, your API tokens
+    are revoked too.
 
     Args:
         body (ChangePasswordRequest):

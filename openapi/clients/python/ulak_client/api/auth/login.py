@@ -108,7 +108,8 @@ def sync_detailed(
     """ Sign in
 
      Sets the `ulak_session` cookie (HttpOnly, SameSite=Lax) and returns the CSRF token. Attempts are
-    limited per client address and per account.
+    limited per client network; repeated failures for an account from one network back off
+    exponentially (other networks are not affected).
 
     Args:
         body (LoginRequest):
@@ -142,7 +143,8 @@ def sync(
     """ Sign in
 
      Sets the `ulak_session` cookie (HttpOnly, SameSite=Lax) and returns the CSRF token. Attempts are
-    limited per client address and per account.
+    limited per client network; repeated failures for an account from one network back off
+    exponentially (other networks are not affected).
 
     Args:
         body (LoginRequest):
@@ -171,7 +173,8 @@ async def asyncio_detailed(
     """ Sign in
 
      Sets the `ulak_session` cookie (HttpOnly, SameSite=Lax) and returns the CSRF token. Attempts are
-    limited per client address and per account.
+    limited per client network; repeated failures for an account from one network back off
+    exponentially (other networks are not affected).
 
     Args:
         body (LoginRequest):
@@ -205,7 +208,8 @@ async def asyncio(
     """ Sign in
 
      Sets the `ulak_session` cookie (HttpOnly, SameSite=Lax) and returns the CSRF token. Attempts are
-    limited per client address and per account.
+    limited per client network; repeated failures for an account from one network back off
+    exponentially (other networks are not affected).
 
     Args:
         body (LoginRequest):

@@ -92,7 +92,7 @@ def sync_detailed(
     """ Delete media
 
      Refused (409) while a template attaches it; `details.templates` lists them. The bytes are removed
-    when no other media entry shares them.
+    (after a grace period) when no other media entry shares them.
 
     Args:
         workspace (str):
@@ -129,7 +129,7 @@ def sync(
     """ Delete media
 
      Refused (409) while a template attaches it; `details.templates` lists them. The bytes are removed
-    when no other media entry shares them.
+    (after a grace period) when no other media entry shares them.
 
     Args:
         workspace (str):
@@ -161,7 +161,7 @@ async def asyncio_detailed(
     """ Delete media
 
      Refused (409) while a template attaches it; `details.templates` lists them. The bytes are removed
-    when no other media entry shares them.
+    (after a grace period) when no other media entry shares them.
 
     Args:
         workspace (str):
@@ -198,7 +198,7 @@ async def asyncio(
     """ Delete media
 
      Refused (409) while a template attaches it; `details.templates` lists them. The bytes are removed
-    when no other media entry shares them.
+    (after a grace period) when no other media entry shares them.
 
     Args:
         workspace (str):

@@ -65,6 +65,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorBody.from_dict(response.json())
 
@@ -118,7 +125,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | Rendered]:
     """ Preview a template for a contact
 
-     Renders the stored template for a stored contact (`contact_id`) or an inline one (`contact`).
+     Renders the stored template for a stored contact (`contact_id`, which also needs `contacts:read`)
+    or an inline one (`contact`). Attachments need `media:read`.
 
     Args:
         workspace (str):
@@ -157,7 +165,8 @@ def sync(
 ) -> ErrorBody | Rendered | None:
     """ Preview a template for a contact
 
-     Renders the stored template for a stored contact (`contact_id`) or an inline one (`contact`).
+     Renders the stored template for a stored contact (`contact_id`, which also needs `contacts:read`)
+    or an inline one (`contact`). Attachments need `media:read`.
 
     Args:
         workspace (str):
@@ -191,7 +200,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | Rendered]:
     """ Preview a template for a contact
 
-     Renders the stored template for a stored contact (`contact_id`) or an inline one (`contact`).
+     Renders the stored template for a stored contact (`contact_id`, which also needs `contacts:read`)
+    or an inline one (`contact`). Attachments need `media:read`.
 
     Args:
         workspace (str):
@@ -230,7 +240,8 @@ async def asyncio(
 ) -> ErrorBody | Rendered | None:
     """ Preview a template for a contact
 
-     Renders the stored template for a stored contact (`contact_id`) or an inline one (`contact`).
+     Renders the stored template for a stored contact (`contact_id`, which also needs `contacts:read`)
+    or an inline one (`contact`). Attachments need `media:read`.
 
     Args:
         workspace (str):

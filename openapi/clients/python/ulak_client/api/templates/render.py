@@ -64,6 +64,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorBody.from_dict(response.json())
 
@@ -116,8 +123,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | Rendered]:
     """ Render a body without saving it
 
-     Compiles and renders a body for a stored or inline contact without saving anything: a live preview
-    while editing.
+     Compiles and renders a body for a stored (`contacts:read` needed) or inline contact without saving
+    anything: a live preview while editing. Attachments need `media:read`.
 
     Args:
         workspace (str):
@@ -153,8 +160,8 @@ def sync(
 ) -> ErrorBody | Rendered | None:
     """ Render a body without saving it
 
-     Compiles and renders a body for a stored or inline contact without saving anything: a live preview
-    while editing.
+     Compiles and renders a body for a stored (`contacts:read` needed) or inline contact without saving
+    anything: a live preview while editing. Attachments need `media:read`.
 
     Args:
         workspace (str):
@@ -185,8 +192,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | Rendered]:
     """ Render a body without saving it
 
-     Compiles and renders a body for a stored or inline contact without saving anything: a live preview
-    while editing.
+     Compiles and renders a body for a stored (`contacts:read` needed) or inline contact without saving
+    anything: a live preview while editing. Attachments need `media:read`.
 
     Args:
         workspace (str):
@@ -222,8 +229,8 @@ async def asyncio(
 ) -> ErrorBody | Rendered | None:
     """ Render a body without saving it
 
-     Compiles and renders a body for a stored or inline contact without saving anything: a live preview
-    while editing.
+     Compiles and renders a body for a stored (`contacts:read` needed) or inline contact without saving
+    anything: a live preview while editing. Attachments need `media:read`.
 
     Args:
         workspace (str):

@@ -68,6 +68,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_403
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -92,7 +99,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | PageApiToken]:
     """ List your API tokens
 
-     Your API tokens (never their secrets), with the time each was last used.
+     Your API tokens (never their secrets), with the time each was last used. Called with an API
+    token, it lists only your tokens of that token's workspace.
 
     Args:
         limit (int | Unset):
@@ -128,7 +136,8 @@ def sync(
 ) -> ErrorBody | PageApiToken | None:
     """ List your API tokens
 
-     Your API tokens (never their secrets), with the time each was last used.
+     Your API tokens (never their secrets), with the time each was last used. Called with an API
+    token, it lists only your tokens of that token's workspace.
 
     Args:
         limit (int | Unset):
@@ -159,7 +168,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | PageApiToken]:
     """ List your API tokens
 
-     Your API tokens (never their secrets), with the time each was last used.
+     Your API tokens (never their secrets), with the time each was last used. Called with an API
+    token, it lists only your tokens of that token's workspace.
 
     Args:
         limit (int | Unset):
@@ -195,7 +205,8 @@ async def asyncio(
 ) -> ErrorBody | PageApiToken | None:
     """ List your API tokens
 
-     Your API tokens (never their secrets), with the time each was last used.
+     Your API tokens (never their secrets), with the time each was last used. Called with an API
+    token, it lists only your tokens of that token's workspace.
 
     Args:
         limit (int | Unset):

@@ -82,8 +82,9 @@ def sync_detailed(
 ) -> Response[Any | ErrorBody]:
     """ Delete a workspace
 
-     Removes the workspace with its roles, memberships, API tokens, contacts, variables, templates and
-    media entries.
+     The workspace disappears at once for everyone (memberships, roles, API tokens and invitations);
+    its contacts, variables, templates, media, plugin settings and data and import jobs are purged in
+    the background. A purge interrupted by a restart is finished at the next start.
 
     Args:
         workspace (str):
@@ -116,8 +117,9 @@ def sync(
 ) -> Any | ErrorBody | None:
     """ Delete a workspace
 
-     Removes the workspace with its roles, memberships, API tokens, contacts, variables, templates and
-    media entries.
+     The workspace disappears at once for everyone (memberships, roles, API tokens and invitations);
+    its contacts, variables, templates, media, plugin settings and data and import jobs are purged in
+    the background. A purge interrupted by a restart is finished at the next start.
 
     Args:
         workspace (str):
@@ -145,8 +147,9 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorBody]:
     """ Delete a workspace
 
-     Removes the workspace with its roles, memberships, API tokens, contacts, variables, templates and
-    media entries.
+     The workspace disappears at once for everyone (memberships, roles, API tokens and invitations);
+    its contacts, variables, templates, media, plugin settings and data and import jobs are purged in
+    the background. A purge interrupted by a restart is finished at the next start.
 
     Args:
         workspace (str):
@@ -179,8 +182,9 @@ async def asyncio(
 ) -> Any | ErrorBody | None:
     """ Delete a workspace
 
-     Removes the workspace with its roles, memberships, API tokens, contacts, variables, templates and
-    media entries.
+     The workspace disappears at once for everyone (memberships, roles, API tokens and invitations);
+    its contacts, variables, templates, media, plugin settings and data and import jobs are purged in
+    the background. A purge interrupted by a restart is finished at the next start.
 
     Args:
         workspace (str):

@@ -8,54 +8,44 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.add_member import AddMember
 from ...models.error_body import ErrorBody
-from ...models.member import Member
+from ...models.invitation import Invitation
 from typing import cast
 
 
 
 def _get_kwargs(
     workspace: str,
-    *,
-    body: AddMember,
 
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-
+    
 
     
 
     
 
     _kwargs: dict[str, Any] = {
-        "method": "post",
-        "url": "/api/v1/workspaces/{workspace}/members".format(workspace=quote(str(workspace), safe=""),),
+        "method": "get",
+        "url": "/api/v1/workspaces/{workspace}/invitations".format(workspace=quote(str(workspace), safe=""),),
     }
 
-    _kwargs["json"] = body.to_dict()
 
-    headers["Content-Type"] = "application/json"
-
-    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | Member | None:
-    if response.status_code == 201:
-        response_201 = Member.from_dict(response.json())
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | list[Invitation] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in (_response_200):
+            response_200_item = Invitation.from_dict(response_200_item_data)
 
 
 
-        return response_201
+            response_200.append(response_200_item)
 
-    if response.status_code == 400:
-        response_400 = ErrorBody.from_dict(response.json())
-
-
-
-        return response_400
+        return response_200
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -78,34 +68,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
-    if response.status_code == 409:
-        response_409 = ErrorBody.from_dict(response.json())
-
-
-
-        return response_409
-
-    if response.status_code == 413:
-        response_413 = ErrorBody.from_dict(response.json())
-
-
-
-        return response_413
-
-    if response.status_code == 415:
-        response_415 = ErrorBody.from_dict(response.json())
-
-
-
-        return response_415
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | Member]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | list[Invitation]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -118,29 +87,26 @@ def sync_detailed(
     workspace: str,
     *,
     client: AuthenticatedClient,
-    body: AddMember,
 
-) -> Response[ErrorBody | Member]:
-    """ Add a member
+) -> Response[ErrorBody | list[Invitation]]:
+    """ List open invitations
 
-     Adds an existing account by email. You cannot give a role that grants more than yours.
+     The workspace's invitations that are neither accepted, declined nor expired.
 
     Args:
         workspace (str):
-        body (AddMember):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | Member]
+        Response[ErrorBody | list[Invitation]]
      """
 
 
     kwargs = _get_kwargs(
         workspace=workspace,
-body=body,
 
     )
 
@@ -154,30 +120,27 @@ def sync(
     workspace: str,
     *,
     client: AuthenticatedClient,
-    body: AddMember,
 
-) -> ErrorBody | Member | None:
-    """ Add a member
+) -> ErrorBody | list[Invitation] | None:
+    """ List open invitations
 
-     Adds an existing account by email. You cannot give a role that grants more than yours.
+     The workspace's invitations that are neither accepted, declined nor expired.
 
     Args:
         workspace (str):
-        body (AddMember):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | Member
+        ErrorBody | list[Invitation]
      """
 
 
     return sync_detailed(
         workspace=workspace,
 client=client,
-body=body,
 
     ).parsed
 
@@ -185,29 +148,26 @@ async def asyncio_detailed(
     workspace: str,
     *,
     client: AuthenticatedClient,
-    body: AddMember,
 
-) -> Response[ErrorBody | Member]:
-    """ Add a member
+) -> Response[ErrorBody | list[Invitation]]:
+    """ List open invitations
 
-     Adds an existing account by email. You cannot give a role that grants more than yours.
+     The workspace's invitations that are neither accepted, declined nor expired.
 
     Args:
         workspace (str):
-        body (AddMember):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | Member]
+        Response[ErrorBody | list[Invitation]]
      """
 
 
     kwargs = _get_kwargs(
         workspace=workspace,
-body=body,
 
     )
 
@@ -221,29 +181,26 @@ async def asyncio(
     workspace: str,
     *,
     client: AuthenticatedClient,
-    body: AddMember,
 
-) -> ErrorBody | Member | None:
-    """ Add a member
+) -> ErrorBody | list[Invitation] | None:
+    """ List open invitations
 
-     Adds an existing account by email. You cannot give a role that grants more than yours.
+     The workspace's invitations that are neither accepted, declined nor expired.
 
     Args:
         workspace (str):
-        body (AddMember):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | Member
+        ErrorBody | list[Invitation]
      """
 
 
     return (await asyncio_detailed(
         workspace=workspace,
 client=client,
-body=body,
 
     )).parsed

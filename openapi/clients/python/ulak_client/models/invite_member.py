@@ -14,15 +14,16 @@ from ..types import UNSET, Unset
 
 
 
-T = TypeVar("T", bound="AddMember")
+T = TypeVar("T", bound="InviteMember")
 
 
 
 @_attrs_define
-class AddMember:
+class InviteMember:
     """ 
         Attributes:
-            email (str): The email of an existing account. Example: mehmet@example.com.
+            email (str): Where the invitation goes; the person signs in (or registers) with this address to accept. Example:
+                mehmet@example.com.
             role (str):  Example: editor.
      """
 
@@ -57,10 +58,10 @@ class AddMember:
 
         role = d.pop("role")
 
-        add_member = cls(
+        invite_member = cls(
             email=email,
             role=role,
         )
 
-        return add_member
+        return invite_member
 

@@ -1,0 +1,155 @@
+//! Where media bytes live: one file per content digest under `<data>/blobs/ab/<sha256>` (and its
+//! thumbnail beside it), shared by every media entry and workspace with the same bytes.
+//!
+//! A blob lives as long as some media entry references it. Storing a reference and placing the
+//! bytes happen under a lock on the digest, and so do checking for references and removing bytes,
+//! so an upload can never lose its bytes to a concurrent delete of an entry with the same content.
+//! Unreferenced blobs are not removed at once: they are scheduled (`blob_gc`) and swept after a
+//! grace period, re-checked under the lock, which also covers replicas sharing one blob directory.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::sync::{Mutex, MutexGuard, Semaphore};
+
+use crate::config::MediaSettings;
+use crate::db::Db;
+use crate::error::ApiError;
+
+const LOCK_STRIPES: usize = 64;
+
+pub struct Blobs {
+    dir: PathBuf,
+    locks: Vec<Mutex<()>>,
+    thumbnails: Arc<Semaphore>,
+    max_image_dimension: u32,
+    /// How long an unreferenced blob is kept before the sweep removes it.
+    grace: Duration,
+}
+
+impl Blobs {
+    pub fn new(data_dir: &Path, settings: &MediaSettings) -> Self {
+        Self {
+            dir: data_dir.join("blobs"),
+            locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
+            thumbnails: Arc::new(Semaphore::new(settings.concurrent_thumbnails.max(1))),
+            max_image_dimension: settings.max_image_dimension,
+            grace: Duration::from_secs(settings.unreferenced_grace_secs),
+        }
+    }
+
+    /// Where uploads are written while they arrive.
+    pub fn incoming_dir(&self) -> PathBuf {
+        self.dir.join("incoming")
+    }
+
+    /// Where the bytes with this digest live. The digest is ours (hex), never user input.
+    pub fn path(&self, sha256: &str) -> PathBuf {
+        self.dir.join(&sha256[..2.min(sha256.len())]).join(sha256)
+    }
+
+    pub fn thumbnail_path(&self, sha256: &str) -> PathBuf {
+        let mut path = self.path(sha256);
+        path.set_extension("thumb.jpg");
+        path
+    }
+
+    /// Serialises every change of the blob with this digest (in this process).
+    pub async fn lock(&self, sha256: &str) -> MutexGuard<'_, ()> {
+        let stripe = sha256.bytes().fold(0usize, |acc, b| {
+            acc.wrapping_mul(31).wrapping_add(usize::from(b))
+        });
+        self.locks[stripe % self.locks.len()].lock().await
+    }
+
+    /// Makes a thumbnail of an image file at `source` into `target` (a temporary path), at most a
+    /// few at a time. `false` when the image is too large or cannot be decoded.
+    pub async fn thumbnail(&self, source: PathBuf, target: PathBuf) -> Result<bool, ApiError> {
+        let _permit = self
+            .thumbnails
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(ApiError::internal)?;
+        let max = self.max_image_dimension;
+        tokio::task::spawn_blocking(move || super::make_thumbnail(&source, &target, max))
+            .await
+            .map_err(ApiError::internal)
+    }
+
+    /// Puts the bytes in place from `temp` unless they are there already (then `temp` is left for the
+    /// caller to remove), with the thumbnail made from them if one was. Call with the digest's lock
+    /// held, after the referencing entry is stored.
+    pub async fn place(
+        &self,
+        sha256: &str,
+        temp: &Path,
+        thumbnail: Option<&Path>,
+    ) -> Result<(), ApiError> {
+        let target = self.path(sha256);
+        if let Some(parent) = target.parent() {
+            tokio::fs::create_dir_all(parent)
+                .await
+                .map_err(ApiError::internal)?;
+        }
+        if tokio::fs::metadata(&target).await.is_err() {
+            tokio::fs::rename(temp, &target)
+                .await
+                .map_err(ApiError::internal)?;
+        }
+        if let Some(thumbnail) = thumbnail {
+            let thumb_target = self.thumbnail_path(sha256);
+            if tokio::fs::metadata(&thumb_target).await.is_err() {
+                tokio::fs::rename(thumbnail, &thumb_target)
+                    .await
+                    .map_err(ApiError::internal)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// After a media entry was deleted: schedules its bytes for the sweep when nothing else
+    /// references them.
+    pub async fn release(&self, db: &Db, sha256: &str) -> Result<(), ApiError> {
+        let _guard = self.lock(sha256).await;
+        db.exec(
+            "IF array::len(SELECT VALUE id FROM media WHERE sha256 = $sha LIMIT 1) = 0 { \
+                 UPSERT type::record('blob_gc', $sha) SET sha256 = $sha, \
+                 due = time::now() + <duration>$grace; \
+             };",
+            json!({ "sha": sha256, "grace": format!("{}s", self.grace.as_secs()) }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Removes the bytes scheduled before now that are still unreferenced. Returns how many.
+    pub async fn sweep(&self, db: &Db) -> Result<usize, ApiError> {
+        let due: Vec<String> = db
+            .rows(
+                "SELECT VALUE sha256 FROM blob_gc WHERE due <= time::now() LIMIT 500",
+                json!({}),
+            )
+            .await?;
+        let mut removed = 0;
+        for sha256 in due {
+            let _guard = self.lock(&sha256).await;
+            let referenced: Vec<serde_json::Value> = db
+                .rows_at(
+                    "DELETE type::record('blob_gc', $sha); \
+                     SELECT VALUE id FROM media WHERE sha256 = $sha LIMIT 1;",
+                    json!({ "sha": sha256 }),
+                    1,
+                )
+                .await?;
+            if referenced.is_empty() {
+                let _ = tokio::fs::remove_file(self.path(&sha256)).await;
+                let _ = tokio::fs::remove_file(self.thumbnail_path(&sha256)).await;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}

@@ -1,0 +1,147 @@
+//! Deleting a workspace and everything it owns. The workspace disappears for everyone at once (its
+//! policy, tokens and invitations go first); its data is then purged in the background, table by
+//! table, in groups small enough for one transaction. The workspace row is marked `deleting_since`
+//! before anything else and removed last, so a crash midway leaves a mark that the next start (or
+//! the periodic upkeep of any replica) finds and finishes.
+
+use serde_json::json;
+
+use crate::app::AppState;
+use crate::auth::tokens;
+use crate::error::ApiError;
+
+/// Tables whose rows carry `workspace` and hold nothing outside the store.
+const OWNED_TABLES: &[&str] = &[
+    "contact_field",
+    "variable",
+    "template",
+    "plugin_setting",
+    "plugin_kv",
+    "invitation",
+    "role",
+];
+
+/// Marks the workspace deleted, takes it away from everyone, and purges it in the background.
+pub async fn start(state: actix_web::web::Data<AppState>, workspace: &str) -> Result<(), ApiError> {
+    state
+        .db
+        .exec(
+            "UPDATE type::record('workspace', $ws) SET deleting_since = time::now() \
+             WHERE deleting_since IS NONE; DELETE invitation WHERE workspace = $ws;",
+            json!({ "ws": workspace }),
+        )
+        .await?;
+    tokens::revoke_for_member(&state, workspace, None).await?;
+    state.authz.drop_workspace(workspace).await?;
+    state.imports.cancel_workspace(workspace);
+    let workspace = workspace.to_owned();
+    tokio::spawn(async move {
+        if let Err(e) = purge(&state, &workspace).await {
+            tracing::warn!(%workspace, error = %e, "workspace purge interrupted; it resumes later");
+        }
+    });
+    Ok(())
+}
+
+/// Removes everything of a workspace marked for deletion. Safe to run again, and by several
+/// replicas at once: every step deletes what is still there.
+pub async fn purge(state: &AppState, workspace: &str) -> Result<(), ApiError> {
+    state.imports.cancel_workspace(workspace);
+    let jobs: Vec<String> = state
+        .db
+        .rows(
+            "SELECT VALUE record::id(id) FROM import_job WHERE workspace = $ws",
+            json!({ "ws": workspace }),
+        )
+        .await?;
+    let data_dir = &state.settings.storage.data_dir;
+    for job in &jobs {
+        let _ = tokio::fs::remove_file(crate::contacts::imports::upload_path(data_dir, job)).await;
+        let _ = tokio::fs::remove_file(crate::contacts::imports::report_path(data_dir, job)).await;
+    }
+    state
+        .db
+        .exec(
+            "DELETE import_job WHERE workspace = $ws",
+            json!({ "ws": workspace }),
+        )
+        .await?;
+    crate::contacts::delete_all(state, workspace).await?;
+    purge_media(state, workspace).await?;
+    for table in OWNED_TABLES {
+        state
+            .db
+            .exec(
+                &format!("DELETE {table} WHERE workspace = $ws"),
+                json!({ "ws": workspace }),
+            )
+            .await?;
+    }
+    state
+        .db
+        .exec(
+            "DELETE type::record('plugin_kv_usage', $ws)",
+            json!({ "ws": workspace }),
+        )
+        .await?;
+    // An import that was writing when the purge began may have added contacts since.
+    crate::contacts::delete_all(state, workspace).await?;
+    state
+        .db
+        .exec(
+            "DELETE type::record('workspace', $ws)",
+            json!({ "ws": workspace }),
+        )
+        .await?;
+    state.imports.forget_cancelled(workspace);
+    tracing::info!(%workspace, "workspace purged");
+    Ok(())
+}
+
+/// Media entries go a group at a time; their bytes are released to the blob sweep, which removes
+/// them once no other workspace's entry shares them.
+async fn purge_media(state: &AppState, workspace: &str) -> Result<(), ApiError> {
+    loop {
+        let digests: Vec<String> = state
+            .db
+            .last_rows(
+                "LET $batch = (SELECT id, sha256 FROM media WHERE workspace = $ws LIMIT 500); \
+                 FOR $m IN $batch { DELETE $m.id; }; \
+                 RETURN $batch.sha256;",
+                json!({ "ws": workspace }),
+            )
+            .await?;
+        if digests.is_empty() {
+            return Ok(());
+        }
+        let mut unique = digests;
+        unique.sort();
+        unique.dedup();
+        for sha256 in unique {
+            state.blobs.release(&state.db, &sha256).await?;
+        }
+    }
+}
+
+/// Finishes deletions that a crash or restart interrupted.
+pub async fn resume_interrupted(state: &AppState) {
+    let pending: Vec<String> = match state
+        .db
+        .rows(
+            "SELECT VALUE record::id(id) FROM workspace WHERE deleting_since IS NOT NONE",
+            json!({}),
+        )
+        .await
+    {
+        Ok(pending) => pending,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot look for interrupted workspace deletions");
+            return;
+        }
+    };
+    for workspace in pending {
+        if let Err(e) = purge(state, &workspace).await {
+            tracing::warn!(%workspace, error = %e, "workspace purge interrupted; it resumes later");
+        }
+    }
+}

@@ -1,0 +1,356 @@
+//! Invitations: how people join a workspace. An admin invites an email address with a role; the
+//! person behind that address sees the invitation when signed in and accepts or declines it. The
+//! answer to an invitation is the same whether an account with that address exists or not, so
+//! inviting reveals nothing about who has an account, and nobody is added without consent.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::members::{Member, user_subject};
+use super::roles;
+use crate::app::AppState;
+use crate::auth::{Principal, users};
+use crate::error::{ApiError, ErrorBody};
+use crate::pagination::{Page, PageQuery};
+
+/// How long an invitation stays open.
+const VALID_DAYS: i64 = 14;
+/// Open invitations one workspace may have at once.
+const MAX_OPEN_PER_WORKSPACE: usize = 200;
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Invitation {
+    #[schema(example = "i0k2m4n6p8r0t2v4x6z8")]
+    pub id: String,
+    pub workspace: String,
+    #[schema(example = "Acme Pazarlama")]
+    pub workspace_name: String,
+    #[schema(example = "mehmet@example.com")]
+    pub email: String,
+    #[schema(example = "editor")]
+    pub role: String,
+    /// Who invited, by name.
+    #[schema(example = "Ayşe Yılmaz")]
+    pub invited_by: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+const FIELDS: &str = "record::id(id) AS id, workspace, workspace_name, email, role, invited_by, \
+                      created_at, expires_at";
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteMember {
+    /// Where the invitation goes; the person signs in (or registers) with this address to accept.
+    #[schema(example = "mehmet@example.com")]
+    pub email: String,
+    #[schema(example = "editor")]
+    pub role: String,
+}
+
+async fn open_for_workspace(
+    state: &AppState,
+    workspace: &str,
+) -> Result<Vec<Invitation>, ApiError> {
+    Ok(state
+        .db
+        .rows(
+            &format!(
+                "SELECT {FIELDS} FROM invitation WHERE workspace = $ws AND expires_at > time::now() \
+                 ORDER BY id"
+            ),
+            json!({ "ws": workspace }),
+        )
+        .await?)
+}
+
+/// Invite a member
+///
+/// Invites an email address with a role; you cannot give a role that grants more than yours. The
+/// person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`). The
+/// answer is the same whether an account with that address exists or not. Inviting an address again
+/// replaces its open invitation.
+#[utoipa::path(
+    tag = "members",
+    params(("workspace" = String, Path, description = "Workspace id")),
+    request_body = InviteMember,
+    responses(
+        (status = 201, description = "Invited", body = Invitation),
+        (status = 400, description = "Invalid email", body = ErrorBody),
+        (status = 403, description = "Not allowed, or the role grants more than yours", body = ErrorBody),
+        (status = 404, description = "No such workspace or role", body = ErrorBody),
+        (status = 409, description = "Already a member, or too many open invitations", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[post("/workspaces/{workspace}/members")]
+#[tracing::instrument(skip_all)]
+pub async fn invite(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    body: web::Json<InviteMember>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .authz
+        .check(&principal, &path, "members", "write")
+        .await?;
+    let email = users::normalize_email("email", &body.email)?;
+    roles::ensure_grantable(&state, &principal, &path, &body.role).await?;
+    let workspace = super::find(&state, &path)
+        .await?
+        .ok_or_else(|| ApiError::not_found("workspace"))?;
+    // Members are listed to whoever may invite, so saying so reveals nothing new.
+    if let Some(existing) = users::find_by_email(&state, &email).await?
+        && state
+            .authz
+            .role_of(&user_subject(&existing.user.id), &path)
+            .await
+            .is_some()
+    {
+        return Err(ApiError::conflict(
+            "already_member",
+            "this address belongs to a member already",
+        ));
+    }
+    let open = open_for_workspace(&state, &path).await?;
+    if open.len() >= MAX_OPEN_PER_WORKSPACE && !open.iter().any(|i| i.email == email) {
+        return Err(ApiError::conflict(
+            "too_many_invitations",
+            format!("a workspace may have at most {MAX_OPEN_PER_WORKSPACE} open invitations"),
+        ));
+    }
+    let sql = format!(
+        "DELETE invitation WHERE workspace = $ws AND email = $email; \
+         CREATE type::record('invitation', $id) SET workspace = $ws, workspace_name = $name, \
+         email = $email, role = $role, invited_by = $by, invited_by_user = $by_user, \
+         created_at = time::now(), expires_at = time::now() + {VALID_DAYS}d RETURN {FIELDS};"
+    );
+    let created: Vec<Invitation> = state
+        .db
+        .rows_at(
+            &sql,
+            json!({ "id": crate::db::new_id(), "ws": path.as_str(), "name": workspace.name,
+                    "email": email, "role": body.role, "by": principal.user.name,
+                    "by_user": principal.user.id }),
+            1,
+        )
+        .await?;
+    let invitation = created
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("invitation not returned")))?;
+    tracing::info!(workspace = %path, invitation = %invitation.id, "member invited");
+    Ok(HttpResponse::Created().json(invitation))
+}
+
+/// List open invitations
+///
+/// The workspace's invitations that are neither accepted, declined nor expired.
+#[utoipa::path(
+    tag = "members",
+    params(("workspace" = String, Path, description = "Workspace id")),
+    responses(
+        (status = 200, description = "Open invitations, by id", body = Vec<Invitation>),
+        (status = 403, description = "Your role may not read members", body = ErrorBody),
+        (status = 404, description = "No such workspace of yours", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[get("/workspaces/{workspace}/invitations")]
+#[tracing::instrument(skip_all)]
+pub async fn list_for_workspace(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+) -> Result<web::Json<Vec<Invitation>>, ApiError> {
+    state
+        .authz
+        .check(&principal, &path, "members", "read")
+        .await?;
+    Ok(web::Json(open_for_workspace(&state, &path).await?))
+}
+
+/// Withdraw an invitation
+///
+/// The invitation can no longer be accepted.
+#[utoipa::path(
+    tag = "members",
+    params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Invitation id")),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 403, description = "Your role may not change members", body = ErrorBody),
+        (status = 404, description = "No such workspace or invitation", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[delete("/workspaces/{workspace}/invitations/{id}")]
+#[tracing::instrument(skip_all)]
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (workspace, id) = path.into_inner();
+    state
+        .authz
+        .check(&principal, &workspace, "members", "write")
+        .await?;
+    let deleted: Vec<serde_json::Value> = state
+        .db
+        .rows(
+            "DELETE type::record('invitation', $id) WHERE workspace = $ws RETURN BEFORE",
+            json!({ "id": id, "ws": workspace }),
+        )
+        .await?;
+    if deleted.is_empty() {
+        return Err(ApiError::not_found("invitation"));
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Your invitations
+///
+/// Open invitations to the address you are signed in with.
+#[utoipa::path(
+    tag = "members",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "Invitations to your address, by id", body = Page<Invitation>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Called with an API token", body = ErrorBody),
+    ),
+    security(("session" = []))
+)]
+#[get("/invitations")]
+#[tracing::instrument(skip_all)]
+pub async fn mine(
+    state: web::Data<AppState>,
+    principal: Principal,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<Invitation>>, ApiError> {
+    principal.require_session()?;
+    let limit = query.limit();
+    let rows: Vec<Invitation> = state
+        .db
+        .rows(
+            &format!(
+                "SELECT {FIELDS} FROM invitation WHERE email = $email AND expires_at > time::now() \
+                 AND record::id(id) > $after ORDER BY id LIMIT $limit"
+            ),
+            json!({ "email": principal.user.email, "after": query.after(), "limit": limit + 1 }),
+        )
+        .await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |i| i.id.clone())))
+}
+
+/// An open invitation to the signed-in user's address, removed from the store.
+async fn take_own(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+) -> Result<Invitation, ApiError> {
+    principal.require_session()?;
+    let taken: Vec<Invitation> = state
+        .db
+        .rows(
+            "DELETE type::record('invitation', $id) WHERE email = $email \
+             AND expires_at > time::now() RETURN BEFORE",
+            json!({ "id": id, "email": principal.user.email }),
+        )
+        .await?;
+    taken
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::not_found("invitation"))
+}
+
+/// Accept an invitation
+///
+/// Joins the workspace with the invited role. The invitation must be addressed to the email you are
+/// signed in with.
+#[utoipa::path(
+    tag = "members",
+    params(("id" = String, Path, description = "Invitation id")),
+    responses(
+        (status = 200, description = "You are a member now", body = Member),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Called with an API token", body = ErrorBody),
+        (status = 404, description = "No such open invitation to your address", body = ErrorBody),
+        (status = 409, description = "You are a member already, or the role no longer exists", body = ErrorBody),
+    ),
+    security(("session" = []))
+)]
+#[post("/invitations/{id}/accept")]
+#[tracing::instrument(skip_all)]
+pub async fn accept(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<web::Json<Member>, ApiError> {
+    let invitation = take_own(&state, &principal, &id).await?;
+    let subject = user_subject(&principal.user.id);
+    if state
+        .authz
+        .role_of(&subject, &invitation.workspace)
+        .await
+        .is_some()
+    {
+        return Err(ApiError::conflict(
+            "already_member",
+            "you are a member of this workspace already",
+        ));
+    }
+    if roles::find_stored(&state, &invitation.workspace, &invitation.role)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::conflict(
+            "role_gone",
+            format!(
+                "the role `{}` was deleted since you were invited; ask for a new invitation",
+                invitation.role
+            ),
+        ));
+    }
+    state
+        .authz
+        .assign(&subject, &invitation.role, &invitation.workspace)
+        .await?;
+    tracing::info!(workspace = %invitation.workspace, user = %principal.user.id, "invitation accepted");
+    Ok(web::Json(Member {
+        user_id: principal.user.id.clone(),
+        email: principal.user.email.clone(),
+        name: principal.user.name.clone(),
+        role: invitation.role,
+    }))
+}
+
+/// Decline an invitation
+///
+/// The invitation is removed.
+#[utoipa::path(
+    tag = "members",
+    params(("id" = String, Path, description = "Invitation id")),
+    responses(
+        (status = 204, description = "Declined"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Called with an API token", body = ErrorBody),
+        (status = 404, description = "No such open invitation to your address", body = ErrorBody),
+    ),
+    security(("session" = []))
+)]
+#[post("/invitations/{id}/decline")]
+#[tracing::instrument(skip_all)]
+pub async fn decline(
+    state: web::Data<AppState>,
+    principal: Principal,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    take_own(&state, &principal, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
