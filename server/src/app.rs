@@ -23,6 +23,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub plugins: Arc<Plugins>,
     pub imports: ImportJobs,
+    /// Workspace purges under way here.
+    pub purges: crate::workspaces::deletion::Purges,
     /// Media bytes, shared by content.
     pub blobs: crate::media::blobs::Blobs,
     /// Verified against when a login names an unknown email, so that case costs the same time.
@@ -59,6 +61,7 @@ impl AppState {
         Ok(Self {
             imports: ImportJobs::new(settings.imports.concurrent_jobs),
             blobs: crate::media::blobs::Blobs::new(&settings.storage.data_dir, &settings.media),
+            purges: Default::default(),
             plugins,
             principals: PrincipalCache::new(Duration::from_secs(
                 settings.auth.principal_cache_secs,

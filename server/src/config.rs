@@ -97,6 +97,7 @@ pub struct MediaSettings {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuotaSettings {
+    pub workspaces_per_user: u64,
     pub media_bytes_per_workspace: u64,
     pub imports_per_workspace: u64,
     pub plugin_kv_keys_per_workspace: u64,

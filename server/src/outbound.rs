@@ -88,6 +88,8 @@ fn ipv4_kind(ip: Ipv4Addr) -> Option<&'static str> {
         (192, 0, 0) => "an IETF protocol address",
         (198, 18..=19, _) => "a benchmarking address",
         (224..=239, _, _) => "a multicast address",
+        // Cloud providers' instance services (Azure's wire server; the others are link-local).
+        (168, 63, 129) if ip.octets()[3] == 16 => "a cloud provider's instance service address",
         (240..=255, _, _) => "a reserved or broadcast address",
         _ => return None,
     })
@@ -109,10 +111,21 @@ fn ipv6_kind(ip: Ipv6Addr) -> Option<&'static str> {
     if let Some(v4) = ip.to_ipv4_mapped() {
         return ipv4_kind(v4);
     }
-    // ::a.b.c.d (deprecated IPv4-compatible) and 64:ff9b::a.b.c.d (NAT64).
-    if segments[..6] == [0; 6] || segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+    // ::a.b.c.d (deprecated IPv4-compatible), ::ffff:0:a.b.c.d (SIIT) and 64:ff9b::a.b.c.d (NAT64).
+    if segments[..6] == [0; 6]
+        || segments[..6] == [0, 0, 0, 0, 0xffff, 0]
+        || segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
+    {
         return ipv4_kind(embedded_v4(segments[6], segments[7]))
             .or(Some("an address embedding an IPv4 address"));
+    }
+    // 64:ff9b:1::/48: local-use NAT64, which translates to whatever the operator's network holds.
+    if segments[..3] == [0x64, 0xff9b, 1] {
+        return Some("a local-use NAT64 address");
+    }
+    // 2001::/32: Teredo, which tunnels to an obfuscated IPv4 address; 2001:db8::/32: documentation.
+    if segments[0] == 0x2001 && matches!(segments[1], 0 | 0x0db8) {
+        return Some("a Teredo or documentation address");
     }
     // 2002:a.b.c.d::/48 (6to4).
     if segments[0] == 0x2002 {
@@ -369,6 +382,10 @@ mod tests {
             "fd12:3456::1",
             "fe80::1",
             "ff02::1",
+            "::ffff:0:7f00:1",
+            "64:ff9b:1::a00:1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "168.63.129.16",
         ] {
             assert!(refused(ip), "{ip} should be refused");
         }

@@ -235,6 +235,8 @@ fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<S
             )
             .route("/metrics", web::get().to(metrics::serve))
             .route("/", web::get().to(landing::landing))
+            .route("/app", web::get().to(landing::console))
+            .route("/app/{tail:.*}", web::get().to(landing::console))
             .route(
                 "/{file:[^/]+\\.(?:html|css|js|svg)}",
                 web::get().to(landing::landing),
@@ -295,6 +297,11 @@ fn spawn_housekeeping(state: web::Data<AppState>) {
             let Some(state) = weak.upgrade() else { break };
             state.login_limits.forget_idle();
             contacts::imports::keep_leases(&state).await;
+            // A purge can take long; it runs beside the upkeep (one per workspace at a time).
+            let purging = state.clone();
+            tokio::spawn(async move {
+                workspaces::deletion::resume_interrupted(&purging).await;
+            });
             match state.blobs.sweep(&state.db).await {
                 Ok(0) => {}
                 Ok(removed) => tracing::info!(removed, "unreferenced media bytes removed"),

@@ -53,30 +53,137 @@ pub async fn security_headers(
 #[folder = "../web/landing/"]
 struct Landing;
 
-fn serve_file(path: &str) -> Option<HttpResponse> {
-    let file = Landing::get(path)?;
-    let mime = if path.ends_with(".html") {
-        "text/html; charset=utf-8"
-    } else if path.ends_with(".css") {
-        "text/css"
-    } else if path.ends_with(".js") {
-        "text/javascript"
-    } else if path.ends_with(".svg") {
-        "image/svg+xml"
-    } else {
-        "application/octet-stream"
-    };
-    Some(
-        HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, mime))
-            .body(file.data.into_owned()),
-    )
+/// The console as built by Vite (`web/console/dist`). A build where it was not built yet still
+/// compiles, and `/app` then says how to build it.
+#[derive(RustEmbed)]
+#[folder = "../web/console/dist/"]
+#[allow_missing = true]
+struct Console;
+
+fn mime_of(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css",
+        "js" | "mjs" => "text/javascript",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "json" | "webmanifest" => "application/json",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
 }
 
+fn file_response(
+    data: std::borrow::Cow<'static, [u8]>,
+    path: &str,
+    cache: &'static str,
+) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, mime_of(path)))
+        .insert_header((header::CACHE_CONTROL, cache))
+        .body(data.into_owned())
+}
+
+/// Whether the browser prefers Turkish to English (by `Accept-Language`, in the order given).
+fn prefers_turkish(req: &HttpRequest) -> bool {
+    let accepted = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut best: Option<(&str, f32)> = None;
+    for part in accepted.split(',') {
+        let mut pieces = part.trim().split(';');
+        let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let quality = pieces
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let language = if tag.starts_with("tr") {
+            "tr"
+        } else if tag.starts_with("en") {
+            "en"
+        } else {
+            continue;
+        };
+        if best.is_none_or(|(_, q)| quality > q) {
+            best = Some((language, quality));
+        }
+    }
+    best.is_some_and(|(language, _)| language == "tr")
+}
+
+/// The landing page at `/`, in Turkish or English by the browser's language (`?lang=tr|en`
+/// chooses), and its other files. Plain HTML and CSS: no script.
 pub async fn landing(req: HttpRequest) -> HttpResponse {
     let path = req.path().trim_start_matches('/');
-    let path = if path.is_empty() { "index.html" } else { path };
-    serve_file(path).unwrap_or_else(|| {
-        actix_web::ResponseError::error_response(&crate::error::ApiError::not_found("page"))
-    })
+    if path.is_empty() || path == "index.html" {
+        let turkish = match req.query_string() {
+            q if q.contains("lang=tr") => true,
+            q if q.contains("lang=en") => false,
+            _ => prefers_turkish(&req),
+        };
+        let page = if turkish {
+            "index.tr.html"
+        } else {
+            "index.en.html"
+        };
+        return match Landing::get(page) {
+            Some(file) => {
+                let mut response = file_response(file.data, page, "no-cache");
+                response
+                    .headers_mut()
+                    .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+                response
+            }
+            None => not_found(),
+        };
+    }
+    match Landing::get(path) {
+        Some(file) => file_response(file.data, path, "public, max-age=3600"),
+        None => not_found(),
+    }
+}
+
+fn not_found() -> HttpResponse {
+    actix_web::ResponseError::error_response(&crate::error::ApiError::not_found("page"))
+}
+
+/// The page `/app` shows when the console was not built into this binary.
+const CONSOLE_NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>Ulak console not built</title></head><body><main><h1>The console is not built</h1>\
+<p>This server was compiled before the web console was built. Build it with \
+<code>./run.sh</code>, or by hand: <code>cd web/console &amp;&amp; npm ci &amp;&amp; npm run build</code>, \
+then rebuild the server. The API works meanwhile: <a href=\"/api/docs/\">/api/docs/</a>.</p>\
+</main></body></html>";
+
+/// The console at `/app`: its files, with long cache lifetimes for the hashed assets, and its
+/// `index.html` for every other path under `/app` (deep links are the console's own routes).
+pub async fn console(req: HttpRequest) -> HttpResponse {
+    let path = req
+        .path()
+        .trim_start_matches("/app")
+        .trim_start_matches('/');
+    if !path.is_empty()
+        && let Some(file) = Console::get(path)
+    {
+        let cache = if path.starts_with("assets/") {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        return file_response(file.data, path, cache);
+    }
+    // A missing asset is a 404, not the index (a stale tab asking for an old bundle).
+    if path.starts_with("assets/") {
+        return not_found();
+    }
+    match Console::get("index.html") {
+        Some(index) => file_response(index.data, "index.html", "no-cache"),
+        None => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .body(CONSOLE_NOT_BUILT),
+    }
 }

@@ -70,7 +70,7 @@ impl Row {
     }
 }
 
-fn row_json(ptype: &str, rule: &[String]) -> Value {
+pub(crate) fn row_json(ptype: &str, rule: &[String]) -> Value {
     let field = |i: usize| rule.get(i).cloned().unwrap_or_default();
     json!({
         "ptype": ptype,
@@ -86,14 +86,17 @@ fn adapter_error(e: DbError) -> casbin::Error {
 /// Every write of policy lines also moves the policy version, which every replica watches
 /// ([`super::policy::Authz::reload_if_changed`]); it answers the new version.
 pub const BUMP_POLICY_VERSION: &str =
-    "UPSERT meta:versions SET policy = (policy ?? 0) + 1 RETURN VALUE policy";
+    "UPSERT meta:policy_version SET n = (n ?? 0) + 1 RETURN VALUE n";
 
 impl SurrealAdapter {
-    /// Runs statements that change policy lines, then moves the version.
+    /// Runs statements that change policy lines and moves the version, in one transaction.
     async fn write(&self, statements: &str, vars: Value) -> casbin::Result<()> {
         let version: Vec<i64> = self
             .db
-            .last_rows(&format!("{statements}; {BUMP_POLICY_VERSION};"), vars)
+            .last_rows(
+                &format!("BEGIN; {statements}; {BUMP_POLICY_VERSION}; COMMIT;"),
+                vars,
+            )
             .await
             .map_err(adapter_error)?;
         if let Some(version) = version.first() {

@@ -33,7 +33,7 @@ pub const TOKEN_PREFIX: &str = "ulak_";
 
 /// Appended to every query that ends a session or a token or changes a password: replicas drop
 /// their cached principals when this version moves.
-pub const BUMP_AUTH_VERSION: &str = "UPSERT meta:versions SET auth = (auth ?? 0) + 1;";
+pub const BUMP_AUTH_VERSION: &str = "UPSERT meta:auth_version SET n = (n ?? 0) + 1;";
 
 #[derive(Debug, Clone)]
 pub enum Credential {

@@ -23,25 +23,19 @@ pub struct Authz {
     loaded: PolicyVersion,
 }
 
-#[derive(serde::Deserialize, Default)]
-struct Versions {
-    #[serde(default)]
-    policy: i64,
-    #[serde(default)]
-    auth: i64,
-}
-
-/// The versions every replica watches: `policy` moves with every change of roles, memberships and
-/// tokens' roles; `auth` with every logout, revocation and password change.
+/// The versions every replica watches: the policy's moves with every change of roles, memberships
+/// and tokens' roles; the authentication one with every logout, revocation and password change.
+/// Two records, so that neither kind of write contends with the other.
 pub async fn versions(db: &Db) -> Result<(i64, i64), crate::db::DbError> {
-    let row: Option<Versions> = db
-        .row(
-            "SELECT policy, auth FROM meta:versions",
+    // One array of both, which the row helper reads as two rows.
+    let rows: Vec<Option<i64>> = db
+        .rows(
+            "RETURN [meta:policy_version.n, meta:auth_version.n]",
             serde_json::json!({}),
         )
         .await?;
-    let row = row.unwrap_or_default();
-    Ok((row.policy, row.auth))
+    let at = |i: usize| rows.get(i).copied().flatten().unwrap_or(0);
+    Ok((at(0), at(1)))
 }
 
 pub fn role_subject(role: &str) -> String {
@@ -157,13 +151,7 @@ impl Authz {
         }
         .await;
         enforcer.enable_auto_save(true);
-        if let Err(e) = mirrored {
-            tracing::warn!(error = %e, "policy out of step in memory; reloading it");
-            enforcer.load_policy().await.map_err(casbin_failure)?;
-        } else if let Some(version) = version {
-            self.loaded.advanced_to(version);
-        }
-        Ok(())
+        self.after_write(&mut enforcer, mirrored, version).await
     }
 
     /// Whether every subject of the caller holds the permission: for an API token, the token's
@@ -179,6 +167,25 @@ impl Authz {
         for subject in who.subjects() {
             if !enforcer
                 .enforce((subject.as_str(), workspace, resource, action))
+                .map_err(casbin_failure)?
+            {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Whether a subject (`user:<id>`) holds every one of these permissions in the workspace now.
+    pub async fn subject_holds_all(
+        &self,
+        subject: &str,
+        workspace: &str,
+        permissions: &[Permission],
+    ) -> Result<bool, ApiError> {
+        let enforcer = self.enforcer.read().await;
+        for p in permissions {
+            if !enforcer
+                .enforce((subject, workspace, p.resource.as_str(), p.action.as_str()))
                 .map_err(casbin_failure)?
             {
                 return Ok(false);
@@ -243,7 +250,8 @@ impl Authz {
         Ok(granted)
     }
 
-    /// Replaces the permissions of a role in a workspace.
+    /// Replaces the permissions of a role in a workspace, in one store transaction (a failure
+    /// midway cannot leave the role empty or with its old rules).
     pub async fn set_role_permissions(
         &self,
         workspace: &str,
@@ -252,10 +260,6 @@ impl Authz {
     ) -> Result<(), ApiError> {
         let mut enforcer = self.enforcer.write().await;
         let subject = role_subject(role);
-        enforcer
-            .remove_filtered_policy(0, vec![subject.clone(), workspace.to_owned()])
-            .await
-            .map_err(casbin_failure)?;
         let rules: Vec<Vec<String>> = permissions
             .iter()
             .map(|p| {
@@ -267,8 +271,50 @@ impl Authz {
                 ]
             })
             .collect();
-        if !rules.is_empty() {
-            enforcer.add_policies(rules).await.map_err(casbin_failure)?;
+        let rows: Vec<serde_json::Value> = rules
+            .iter()
+            .map(|rule| super::casbin_adapter::row_json("p", rule))
+            .collect();
+        let version: Vec<i64> = self
+            .db
+            .last_rows(
+                &format!(
+                    "BEGIN; DELETE casbin_rule WHERE ptype = 'p' AND v0 = $subject AND v1 = $ws; \
+                     INSERT IGNORE INTO casbin_rule $rows; {}; COMMIT;",
+                    super::casbin_adapter::BUMP_POLICY_VERSION
+                ),
+                serde_json::json!({ "subject": subject, "ws": workspace, "rows": rows }),
+            )
+            .await?;
+        enforcer.enable_auto_save(false);
+        let mirrored = async {
+            enforcer
+                .remove_filtered_policy(0, vec![subject.clone(), workspace.to_owned()])
+                .await?;
+            if !rules.is_empty() {
+                enforcer.add_policies(rules).await?;
+            }
+            Ok::<(), casbin::Error>(())
+        }
+        .await;
+        enforcer.enable_auto_save(true);
+        self.after_write(&mut enforcer, mirrored, version.first().copied())
+            .await
+    }
+
+    /// After the store took a change this replica also made in memory: on a mismatch, memory is
+    /// reloaded from the store; otherwise the version moves on without a reload.
+    async fn after_write(
+        &self,
+        enforcer: &mut Enforcer,
+        mirrored: Result<(), casbin::Error>,
+        version: Option<i64>,
+    ) -> Result<(), ApiError> {
+        if let Err(e) = mirrored {
+            tracing::warn!(error = %e, "policy out of step in memory; reloading it");
+            enforcer.load_policy().await.map_err(casbin_failure)?;
+        } else if let Some(version) = version {
+            self.loaded.advanced_to(version);
         }
         Ok(())
     }
@@ -377,5 +423,27 @@ impl Authz {
             .await
             .map_err(casbin_failure)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_policy_version_moves_with_every_write() {
+        let settings = crate::config::Settings::for_tests().unwrap();
+        let db = Db::connect(&settings).await.unwrap();
+        let before = versions(&db).await.unwrap();
+        let authz = Authz::load(db.clone()).await.unwrap();
+        authz.assign("user:x", "owner", "ws").await.unwrap();
+        let after = versions(&db).await.unwrap();
+        assert!(after.0 > before.0, "{before:?} {after:?}");
+        authz
+            .set_role_permissions("ws", "owner", &[Permission::new("contacts", "read")])
+            .await
+            .unwrap();
+        let later = versions(&db).await.unwrap();
+        assert!(later.0 > after.0, "{after:?} {later:?}");
     }
 }

@@ -4,9 +4,11 @@
 //! - Clients are known by their network: an IPv4 address, or an IPv6 /64 (one subscriber's
 //!   allocation, inside which addresses rotate freely). Behind a reverse proxy the client address
 //!   comes from `X-Forwarded-For`, believed only when the connection comes from a configured proxy.
-//! - Attempts per minute per network are capped (`governor`'s keyed GCRA).
+//! - Attempts per minute per network are capped (`governor`'s keyed GCRA), and, for IPv6, four
+//!   times that per /48 (a site's allocation, which holds 65,536 /64s).
 //! - Failed sign-ins back off exponentially per account *and network*: an attacker elsewhere cannot
-//!   lock the owner out. Failures from every network together slow an account down by at most 30 s.
+//!   lock the owner out (nothing slows an account down for every network, which would let anyone
+//!   keep its owner out).
 //! - Registrations per hour per network are capped: each costs a password hash.
 //!
 //! The state is per replica (in memory); with several replicas each applies its own limits.
@@ -27,9 +29,6 @@ use crate::outbound::IpRange;
 
 /// Longest wait one network's failures can impose on an account.
 const MAX_NETWORK_BACKOFF: Duration = Duration::from_secs(15 * 60);
-/// Failures from all networks before the account-wide slowdown begins, and its longest wait.
-const ACCOUNT_FAILURES_BEFORE_BACKOFF: u32 = 20;
-const MAX_ACCOUNT_BACKOFF: Duration = Duration::from_secs(30);
 /// Failure records are forgotten after this long without a new failure.
 const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
 /// Bound on remembered failure records; beyond it the oldest go.
@@ -43,17 +42,41 @@ pub struct ClientNet(IpAddr);
 
 impl ClientNet {
     pub fn of(ip: IpAddr) -> Self {
+        Self::with_prefix(ip, 64)
+    }
+
+    fn with_prefix(ip: IpAddr, bits: u32) -> Self {
         match ip {
             IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
                 Some(v4) => ClientNet(IpAddr::V4(v4)),
                 None => {
-                    let prefix = u128::from(v6) & !((1u128 << 64) - 1);
-                    ClientNet(IpAddr::V6(Ipv6Addr::from(prefix)))
+                    let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+                    ClientNet(IpAddr::V6(Ipv6Addr::from(u128::from(v6) & mask)))
                 }
             },
             v4 => ClientNet(v4),
         }
     }
+
+    /// The IPv6 site (/48) this network is part of; IPv4 networks are their own site.
+    fn site(self) -> Self {
+        Self::with_prefix(self.0, 48)
+    }
+}
+
+/// Reads one `X-Forwarded-For` entry: an address, `address:port`, `[v6]` or `[v6]:port`.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    if let Ok(ip) = entry.parse() {
+        return Some(ip);
+    }
+    if let Ok(socket) = entry.parse::<std::net::SocketAddr>() {
+        return Some(socket.ip());
+    }
+    entry
+        .strip_prefix('[')
+        .and_then(|rest| rest.strip_suffix(']'))
+        .and_then(|inner| inner.parse().ok())
 }
 
 /// Who sent the request: the peer, or, when the peer is a trusted proxy, the last address in
@@ -82,21 +105,24 @@ impl ClientAddress {
         if !self.is_trusted(peer) {
             return Some(peer);
         }
-        let forwarded: Vec<IpAddr> = req
+        let entries: Vec<&str> = req
             .headers()
             .get_all("x-forwarded-for")
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
-            .filter_map(|part| part.trim().parse::<IpAddr>().ok())
             .collect();
-        // Proxies append; the rightmost address a trusted proxy did not add itself is the client.
-        Some(
-            forwarded
-                .into_iter()
-                .rev()
-                .find(|ip| !self.is_trusted(*ip))
-                .unwrap_or(peer),
-        )
+        // Proxies append; walking from the right, the first address a trusted proxy did not add
+        // itself is the client. An entry that cannot be read ends the walk: what lies left of it
+        // is the client's own claim, not to be believed.
+        let mut client = peer;
+        for entry in entries.iter().rev() {
+            match forwarded_address(entry) {
+                Some(ip) if self.is_trusted(ip) => client = ip,
+                Some(ip) => return Some(ip),
+                None => break,
+            }
+        }
+        Some(client)
     }
 }
 
@@ -125,10 +151,10 @@ impl Failures {
 
 pub struct LoginLimits {
     per_network: DefaultKeyedRateLimiter<ClientNet>,
+    per_site: DefaultKeyedRateLimiter<ClientNet>,
     registrations: DefaultKeyedRateLimiter<ClientNet>,
     free_failures: u32,
     by_account_and_network: Mutex<HashMap<(String, Option<ClientNet>), Failures>>,
-    by_account: Mutex<HashMap<String, Failures>>,
 }
 
 fn per_minute(n: u32) -> Quota {
@@ -161,10 +187,12 @@ impl LoginLimits {
     pub fn new(settings: &AuthSettings) -> Self {
         Self {
             per_network: RateLimiter::keyed(per_minute(settings.login_attempts_per_minute_per_ip)),
+            per_site: RateLimiter::keyed(per_minute(
+                settings.login_attempts_per_minute_per_ip.saturating_mul(4),
+            )),
             registrations: RateLimiter::keyed(per_hour(settings.registrations_per_hour_per_ip)),
             free_failures: settings.failed_logins_before_backoff,
             by_account_and_network: Mutex::new(HashMap::new()),
-            by_account: Mutex::new(HashMap::new()),
         }
     }
 
@@ -172,6 +200,7 @@ impl LoginLimits {
     /// account is backing off for this network.
     pub fn before_sign_in(&self, net: Option<ClientNet>, email: &str) -> Result<(), ApiError> {
         limiter_check(&self.per_network, net)?;
+        limiter_check(&self.per_site, net.map(ClientNet::site))?;
         if let Some(wait) = self
             .by_account_and_network
             .lock()
@@ -180,47 +209,33 @@ impl LoginLimits {
         {
             return Err(throttled(wait));
         }
-        if let Some(wait) = self
-            .by_account
-            .lock()
-            .get(email)
-            .and_then(|f| f.remaining(ACCOUNT_FAILURES_BEFORE_BACKOFF, MAX_ACCOUNT_BACKOFF))
-        {
-            return Err(throttled(wait));
-        }
         Ok(())
     }
 
     pub fn failed_sign_in(&self, net: Option<ClientNet>, email: &str) {
         let now = Instant::now();
-        let bump = |f: &mut Failures| {
-            f.count = f.count.saturating_add(1);
-            f.last = now;
-        };
-        let fresh = Failures {
-            count: 0,
-            last: now,
-        };
-        {
-            let mut map = self.by_account_and_network.lock();
-            if map.len() >= MAX_RECORDS {
-                map.retain(|_, f| f.last.elapsed() < FORGET_AFTER);
-            }
-            bump(map.entry((email.to_owned(), net)).or_insert(fresh));
-        }
-        let mut map = self.by_account.lock();
+        let mut map = self.by_account_and_network.lock();
         if map.len() >= MAX_RECORDS {
             map.retain(|_, f| f.last.elapsed() < FORGET_AFTER);
+            // Still full of recent failures: start over rather than grow without bound (each
+            // network can only add a few entries a minute, so this takes sustained effort).
+            if map.len() >= MAX_RECORDS {
+                map.clear();
+            }
         }
-        bump(map.entry(email.to_owned()).or_insert(fresh));
+        let failures = map.entry((email.to_owned(), net)).or_insert(Failures {
+            count: 0,
+            last: now,
+        });
+        failures.count = failures.count.saturating_add(1);
+        failures.last = now;
     }
 
-    /// A correct password clears the account's failures.
+    /// A correct password clears the account's failures from that network.
     pub fn signed_in(&self, net: Option<ClientNet>, email: &str) {
         self.by_account_and_network
             .lock()
             .remove(&(email.to_owned(), net));
-        self.by_account.lock().remove(email);
     }
 
     /// Counts one registration; 429 when the network registered too many accounts this hour.
@@ -231,11 +246,9 @@ impl LoginLimits {
     /// Drops state of keys whose limits have refilled, so memory stays bounded.
     pub fn forget_idle(&self) {
         self.per_network.retain_recent();
+        self.per_site.retain_recent();
         self.registrations.retain_recent();
         self.by_account_and_network
-            .lock()
-            .retain(|_, f| f.last.elapsed() < FORGET_AFTER);
-        self.by_account
             .lock()
             .retain(|_, f| f.last.elapsed() < FORGET_AFTER);
     }
@@ -268,6 +281,27 @@ mod tests {
         assert_eq!(f(5).wait(5, MAX_NETWORK_BACKOFF), Duration::from_secs(1));
         assert_eq!(f(8).wait(5, MAX_NETWORK_BACKOFF), Duration::from_secs(8));
         assert_eq!(f(60).wait(5, MAX_NETWORK_BACKOFF), MAX_NETWORK_BACKOFF);
-        assert_eq!(f(25).wait(20, MAX_ACCOUNT_BACKOFF), MAX_ACCOUNT_BACKOFF);
+    }
+
+    #[test]
+    fn forwarded_entries_are_read_in_every_common_form() {
+        for (entry, ip) in [
+            ("203.0.113.9", "203.0.113.9"),
+            (" 203.0.113.9:5678", "203.0.113.9"),
+            ("[2001:db8::1]", "2001:db8::1"),
+            ("[2001:db8::1]:443", "2001:db8::1"),
+            ("2001:db8::1", "2001:db8::1"),
+        ] {
+            assert_eq!(
+                forwarded_address(entry),
+                Some(ip.parse().unwrap()),
+                "{entry}"
+            );
+        }
+        assert_eq!(forwarded_address("unknown"), None);
+        assert_eq!(
+            ClientNet::of("2001:db8:1:2:3::1".parse().unwrap()).site(),
+            ClientNet::of("2001:db8:1:ffff::9".parse().unwrap()).site()
+        );
     }
 }

@@ -336,7 +336,7 @@ pub async fn start(
     let job = job.ok_or_else(|| ApiError::internal(anyhow::anyhow!("import job not returned")))?;
     let (tx, _) = watch::channel(job.clone());
     state.imports.live.lock().insert(id.to_owned(), tx.clone());
-    let settings = crate::templates::render_settings(&state, workspace).await?;
+    let settings = crate::templates::render_settings(&state.db, workspace).await?;
     let context =
         crate::plugins::runtime::context(workspace, settings.locale(), settings.time_zone);
     let options_text = Value::Object(request.options.clone()).to_string();

@@ -398,7 +398,7 @@ pub async fn export_csv(
         .await?;
     let parsed = parse_query(&query)?;
     // One column per custom field the workspace knows, so the header is written before any row.
-    let custom: Vec<String> = crate::templates::known_custom_fields(&state, &path)
+    let custom: Vec<String> = crate::templates::known_custom_fields(&state.db, &path)
         .await?
         .into_iter()
         .collect();

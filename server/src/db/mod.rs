@@ -220,14 +220,23 @@ impl Db {
             .collect()
     }
 
-    /// Rows of the last statement (a script that ends with the answer it wants).
+    /// Rows of the last statement (a script that ends with the answer it wants); in a script that
+    /// ends with `COMMIT`, of the statement before it (`COMMIT` answers for itself).
     pub async fn last_rows<T: DeserializeOwned>(
         &self,
         sql: &str,
         vars: Value,
     ) -> Result<Vec<T>, DbError> {
         let mut response = checked(self.inner.query(sql, vars.into_value()).await?)?;
-        let last = response.num_statements().saturating_sub(1);
+        let committed = sql
+            .trim_end()
+            .trim_end_matches(';')
+            .trim_end()
+            .to_ascii_uppercase()
+            .ends_with("COMMIT");
+        let last = response
+            .num_statements()
+            .saturating_sub(if committed { 2 } else { 1 });
         let value: surrealdb::types::Value = response.take(last)?;
         let rows = match value.into_json_value() {
             Value::Null => Vec::new(),
@@ -261,6 +270,26 @@ impl Db {
     pub async fn exec(&self, sql: &str, vars: Value) -> Result<(), DbError> {
         checked(self.inner.query(sql, vars.into_value()).await?)?;
         Ok(())
+    }
+
+    /// Runs a write that may lose to a concurrent one on the same records (usage counters, version
+    /// records) again, a few times, before reporting the conflict.
+    pub async fn retrying<T, F, Fut>(&self, mut attempt: F) -> Result<T, DbError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, DbError>>,
+    {
+        let mut tries = 0;
+        loop {
+            match attempt().await {
+                Err(DbError::Contended(_)) if tries < 5 => {
+                    tries += 1;
+                    let pause = 5 * (1 << tries) + rand::random_range(0..10u64);
+                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Whether the store answers a trivial query.
@@ -347,5 +376,21 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(broken, DbError::Store(_)), "{broken:?}");
+    }
+
+    /// `last_rows` answers the last statement's rows; a transaction's BEGIN and COMMIT answer none.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_last_statement_of_a_transaction_answers() {
+        let settings = Settings::for_tests().unwrap();
+        let db = Db::connect(&settings).await.unwrap();
+        let rows: Vec<i64> = db
+            .last_rows(
+                "BEGIN; LET $a = 1; UPSERT meta:t SET n = 1 RETURN VALUE n; \
+                 UPSERT meta:t SET n = (n ?? 0) + 1 RETURN VALUE n; COMMIT;",
+                serde_json::json!({}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(rows, vec![2]);
     }
 }

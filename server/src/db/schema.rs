@@ -242,6 +242,7 @@ DEFINE FIELD IF NOT EXISTS invited_by ON invitation TYPE string;
 DEFINE FIELD IF NOT EXISTS invited_by_user ON invitation TYPE string;
 DEFINE FIELD IF NOT EXISTS created_at ON invitation TYPE datetime;
 DEFINE FIELD IF NOT EXISTS expires_at ON invitation TYPE datetime;
+DEFINE FIELD IF NOT EXISTS code_hash ON invitation TYPE option<string>;
 DEFINE INDEX IF NOT EXISTS invitation_email ON invitation FIELDS email;
 DEFINE INDEX IF NOT EXISTS invitation_workspace ON invitation FIELDS workspace;
 
@@ -250,6 +251,7 @@ DEFINE FIELD IF NOT EXISTS lease_until ON import_job TYPE option<datetime>;
 DEFINE INDEX IF NOT EXISTS import_job_status ON import_job FIELDS status;
 
 DEFINE FIELD IF NOT EXISTS deleting_since ON workspace TYPE option<datetime>;
+DEFINE INDEX IF NOT EXISTS workspace_created_by ON workspace FIELDS created_by;
 
 DEFINE TABLE IF NOT EXISTS blob_gc SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS sha256 ON blob_gc TYPE string;
@@ -258,12 +260,17 @@ DEFINE INDEX IF NOT EXISTS blob_gc_due ON blob_gc FIELDS due;
 
 DEFINE FIELD IF NOT EXISTS size ON plugin_kv TYPE option<int>;
 UPDATE plugin_kv SET size = string::len(value) / 2 WHERE size IS NONE;
+DEFINE TABLE IF NOT EXISTS media_usage SCHEMALESS;
+FOR $row IN (SELECT workspace, math::sum(size) AS bytes FROM media GROUP BY workspace) {
+    UPSERT type::record('media_usage', $row.workspace) SET bytes = $row.bytes;
+};
 DEFINE TABLE IF NOT EXISTS plugin_kv_usage SCHEMALESS;
 FOR $row IN (SELECT workspace, count() AS keys, math::sum(size) AS bytes FROM plugin_kv GROUP BY workspace) {
     UPSERT type::record('plugin_kv_usage', $row.workspace) SET keys = $row.keys, bytes = $row.bytes;
 };
 
-UPSERT meta:versions SET policy = (policy ?? 0) + 1, auth = (auth ?? 0) + 1;
+UPSERT meta:policy_version SET n = (n ?? 0) + 1;
+UPSERT meta:auth_version SET n = (n ?? 0) + 1;
 "#;
 
 #[derive(Deserialize)]

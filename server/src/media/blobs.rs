@@ -5,7 +5,9 @@
 //! bytes happen under a lock on the digest, and so do checking for references and removing bytes,
 //! so an upload can never lose its bytes to a concurrent delete of an entry with the same content.
 //! Unreferenced blobs are not removed at once: they are scheduled (`blob_gc`) and swept after a
-//! grace period, re-checked under the lock, which also covers replicas sharing one blob directory.
+//! grace period, re-checked under the lock. The lock is per process: replicas sharing one blob
+//! directory rely on the grace period alone (an upload of the same bytes exactly as the sweep
+//! removes them, minutes after they were last used, would need the upload retried).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -187,22 +187,36 @@ async fn store(state: &AppState, workspace: &str, r: &Received) -> Result<Media,
     } else {
         None
     };
+    // The workspace's usage moves in the same transaction that stores the entry, so concurrent
+    // uploads cannot together pass the quota.
     let sql = format!(
-        "CREATE type::record('media', $id) SET workspace = $ws, kind = $kind, mime = $mime, size = $size, \
+        "BEGIN; \
+         LET $usage = (UPSERT ONLY type::record('media_usage', $ws) SET bytes = (bytes ?? 0) + $size); \
+         IF $quota > 0 AND $usage.bytes > $quota {{ THROW 'quota_exceeded' }}; \
+         CREATE type::record('media', $id) SET workspace = $ws, kind = $kind, mime = $mime, size = $size, \
          file_name = $file_name, sha256 = $sha256, has_thumbnail = $thumb RETURN {FIELDS}; \
-         DELETE type::record('blob_gc', $sha256);"
+         DELETE type::record('blob_gc', $sha256); \
+         COMMIT;"
     );
+    let quota = state.settings.quotas.media_bytes_per_workspace;
     // The entry that references the bytes is stored before they are put in place, both under the
     // digest's lock: a delete of another entry with the same bytes cannot remove them meanwhile.
     let guard = state.blobs.lock(&r.sha256).await;
+    let vars = json!({ "id": crate::db::new_id(), "ws": workspace, "kind": kind, "mime": mime,
+        "size": r.size, "file_name": r.file_name, "sha256": r.sha256, "thumb": thumb_file.is_some(),
+        "quota": quota });
     let stored = state
         .db
-        .row::<Media>(
-            &sql,
-            json!({ "id": crate::db::new_id(), "ws": workspace, "kind": kind, "mime": mime, "size": r.size,
-                    "file_name": r.file_name, "sha256": r.sha256, "thumb": thumb_file.is_some() }),
-        )
-        .await;
+        .retrying(|| state.db.rows_at::<Media>(&sql, vars.clone(), 3))
+        .await
+        .map(|rows| rows.into_iter().next())
+        .map_err(|e| {
+            if e.to_string().contains("quota_exceeded") {
+                quota_exceeded(quota)
+            } else {
+                ApiError::from(e)
+            }
+        });
     let placed = match &stored {
         Ok(Some(_)) => {
             state
@@ -220,7 +234,18 @@ async fn store(state: &AppState, workspace: &str, r: &Received) -> Result<Media,
     stored?.ok_or_else(|| ApiError::internal(anyhow::anyhow!("media not returned")))
 }
 
-/// Refuses an upload that would take the workspace's media library past its quota.
+fn quota_exceeded(quota: u64) -> ApiError {
+    ApiError::conflict(
+        "quota_exceeded",
+        format!(
+            "the workspace's media library would pass its quota of {quota} bytes (quotas.media_bytes_per_workspace)"
+        ),
+    )
+    .with_details(json!({ "quota": "media_bytes_per_workspace", "limit": quota }))
+}
+
+/// A quick refusal, before any bytes are kept, of an upload that cannot fit; the exact check is
+/// made when the entry is stored.
 async fn ensure_within_quota(
     state: &AppState,
     workspace: &str,
@@ -233,20 +258,12 @@ async fn ensure_within_quota(
     let used: Option<u64> = state
         .db
         .row(
-            "SELECT VALUE math::sum(size) FROM media WHERE workspace = $ws GROUP ALL",
+            "SELECT VALUE bytes FROM type::record('media_usage', $ws)",
             json!({ "ws": workspace }),
         )
         .await?;
-    let used = used.unwrap_or(0);
-    if used + adding > quota {
-        return Err(ApiError::conflict(
-            "quota_exceeded",
-            format!(
-                "the workspace's media library would hold {} bytes; its quota is {quota} bytes (quotas.media_bytes_per_workspace)",
-                used + adding
-            ),
-        )
-        .with_details(json!({ "quota": "media_bytes_per_workspace", "limit": quota, "used": used })));
+    if used.unwrap_or(0) + adding > quota {
+        return Err(quota_exceeded(quota));
     }
     Ok(())
 }
@@ -475,12 +492,20 @@ pub async fn delete_one(
         )
         .with_details(json!({ "templates": users })));
     }
+    let vars = json!({ "id": id, "ws": workspace, "size": media.size });
     state
         .db
-        .exec(
-            "DELETE type::record('media', $id) WHERE workspace = $ws",
-            json!({ "id": id, "ws": workspace }),
-        )
+        .retrying(|| {
+            state.db.exec(
+                "BEGIN; \
+                 LET $gone = (DELETE type::record('media', $id) WHERE workspace = $ws RETURN BEFORE); \
+                 IF array::len($gone) > 0 { \
+                     UPSERT type::record('media_usage', $ws) SET bytes = math::max([0, (bytes ?? 0) - $size]); \
+                 }; \
+                 COMMIT;",
+                vars.clone(),
+            )
+        })
         .await?;
     state.blobs.release(&state.db, &media.sha256).await?;
     Ok(HttpResponse::NoContent().finish())

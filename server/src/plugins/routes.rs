@@ -433,7 +433,7 @@ pub async fn test_send(
         .plugins
         .usable(&workspace, &name, PluginKind::Transport)
         .await?;
-    let render = crate::templates::render_settings(&state, &workspace).await?;
+    let render = crate::templates::render_settings(&state.db, &workspace).await?;
     let context = super::runtime::context(&workspace, render.locale(), render.time_zone);
     let idempotency_key = format!("test-{}", crate::db::new_id());
     let message = OutboundMessage {

@@ -485,6 +485,26 @@ impl Runtime {
         context: Context,
         message: messages::OutboundMessage,
     ) -> Result<Result<String, messages::SendError>, PluginError> {
+        self.with_transport(plugin, scope, "send", move |instance, store| {
+            instance
+                .ulak_plugin_messages()
+                .call_send(store, &context, &message)
+        })
+        .await
+    }
+}
+
+impl Runtime {
+    /// Runs one call into a transport plugin's fresh instance, on a blocking thread.
+    async fn with_transport<T: Send + 'static>(
+        self: &Arc<Self>,
+        plugin: Arc<LoadedPlugin>,
+        scope: CallScope,
+        function: &'static str,
+        call: impl FnOnce(&bindings::transport::Transport, &mut Store<HostState>) -> wasmtime::Result<T>
+        + Send
+        + 'static,
+    ) -> Result<T, PluginError> {
         let runtime = self.clone();
         let name = plugin.name.clone();
         self.on_blocking_thread(&name, move || {
@@ -494,18 +514,48 @@ impl Runtime {
             };
             let (mut store, stderr) = runtime.store(&plugin, scope);
             Runtime::deadline(&mut store, runtime.call_timeout);
-            let result = pre.instantiate(&mut store).and_then(|instance| {
-                instance
-                    .ulak_plugin_messages()
-                    .call_send(&mut store, &context, &message)
-            });
-            runtime.record(&plugin.name, "send", started, matches!(result, Ok(Ok(_))));
+            let result = pre
+                .instantiate(&mut store)
+                .and_then(|instance| call(&instance, &mut store));
+            runtime.record(&plugin.name, function, started, result.is_ok());
             result.map_err(|e| {
                 PluginError::new(
                     &plugin.name,
                     runtime.explain(&e, &stderr, runtime.call_timeout),
                 )
             })
+        })
+        .await
+    }
+
+    /// What a transport plugin says it can deliver.
+    pub async fn capabilities(
+        self: &Arc<Self>,
+        plugin: Arc<LoadedPlugin>,
+        scope: CallScope,
+        context: Context,
+    ) -> Result<messages::TransportCapabilities, PluginError> {
+        self.with_transport(plugin, scope, "capabilities", move |instance, store| {
+            instance
+                .ulak_plugin_messages()
+                .call_capabilities(store, &context)
+        })
+        .await
+    }
+
+    /// Lets a transport plugin verify and read a webhook its provider sent.
+    pub async fn parse_webhook(
+        self: &Arc<Self>,
+        plugin: Arc<LoadedPlugin>,
+        scope: CallScope,
+        context: Context,
+        headers: Vec<Header>,
+        body: Vec<u8>,
+    ) -> Result<Result<messages::WebhookEvents, String>, PluginError> {
+        self.with_transport(plugin, scope, "parse-webhook", move |instance, store| {
+            instance
+                .ulak_plugin_messages()
+                .call_parse_webhook(store, &context, &headers, &body)
         })
         .await
     }
@@ -627,7 +677,10 @@ pub fn context(workspace: &str, locale: &str, time_zone: chrono_tz::Tz) -> Conte
 }
 
 pub use contacts::{ImportedContact, RowError};
-pub use messages::{Attachment, OutboundMessage, SendError};
+pub use messages::{
+    Attachment, DeliveryStatus, InboundMessage, OutboundMessage, SendError, StatusUpdate,
+    TransportCapabilities, WebhookEvents,
+};
 pub use variables::Request as ResolveRequest;
 
 #[cfg(test)]

@@ -22,10 +22,13 @@ use super::syntax::{self, ParsedBody, Segment, TemplateIssue};
 
 pub const TEMPLATE_NAME: &str = "body";
 
-/// Blocks inside blocks (`{{#if}}{{#if}}…`) allowed in one body.
-pub const MAX_BLOCK_DEPTH: usize = 8;
-/// Sub-expressions inside sub-expressions (`(or (eq a 1) (eq b 2))`) allowed in one expression.
-pub const MAX_EXPRESSION_DEPTH: usize = 6;
+/// Blocks inside blocks (`{{#if}}{{#if}}…`), else-if links counting as blocks, allowed in one body.
+pub const MAX_BLOCK_DEPTH: usize = 16;
+/// Brackets inside brackets anywhere in a body (`(or (eq a 1) (eq b 2))` is three deep inside its
+/// mustache, which counts as one).
+pub const MAX_EXPRESSION_DEPTH: usize = 12;
+/// `{{…}}` tags one body may hold.
+pub const MAX_TAGS: usize = 500;
 
 /// Helpers a body may call. Block helpers and value helpers alike.
 const HELPERS: &[&str] = &[
@@ -99,53 +102,78 @@ fn issue(body: &str, offset: usize, message: String) -> TemplateIssue {
     }
 }
 
-/// Refuses nesting deeper than the limits, scanning the text only (before any parser recursion).
+/// Refuses what would make Handlebars' parser (or the renderer) recurse deeply, before it parses:
+/// counted on the raw text, in ways that can only over-count, so no quoting, escaping or
+/// whitespace trick can hide nesting from it.
+/// - Brackets of every kind (`(`, `[`, `{`), anywhere, strings included: the deepest run of
+///   unclosed ones (the mustaches' own braces count as one level each).
+/// - Blocks: every `{{` whose next non-blank character after an optional `~` is `#` (or `^`)
+///   opens one; an `{{else if …}}` adds a level to the block it is in (Handlebars nests such chains);
+///   `{{/` closes the innermost block with its chain, unless it is escaped.
+/// - Tags: every `{{`.
 fn check_depth(source: &str) -> Result<(), (usize, String)> {
     let bytes = source.as_bytes();
-    let mut blocks: usize = 0;
+    let mut brackets: usize = 0;
+    // Per open block, the levels it holds (1, plus one per else-if link).
+    let mut blocks: Vec<usize> = Vec::new();
+    let mut tags: usize = 0;
     let mut i = 0;
-    while i + 1 < bytes.len() {
-        if bytes[i] == b'{' && bytes[i + 1] == b'{' {
-            let start = i;
-            let mut j = i + 2;
-            while j < bytes.len() && bytes[j] == b'{' {
-                j += 1;
-            }
-            match bytes.get(j) {
-                Some(b'#') => {
-                    blocks += 1;
-                    if blocks > MAX_BLOCK_DEPTH {
-                        return Err((
-                            start,
-                            format!("blocks are nested more than {MAX_BLOCK_DEPTH} deep"),
-                        ));
-                    }
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' if bytes.get(i + 1) == Some(&b'{') => {
+                tags += 1;
+                if tags > MAX_TAGS {
+                    return Err((
+                        i,
+                        format!("a body may hold at most {MAX_TAGS} {{{{…}}}} tags"),
+                    ));
                 }
-                Some(b'/') => blocks = blocks.saturating_sub(1),
-                _ => {}
-            }
-            // Parentheses up to the closing braces.
-            let mut parens: usize = 0;
-            while j < bytes.len() && !(bytes[j] == b'}' && bytes.get(j + 1) == Some(&b'}')) {
-                match bytes[j] {
-                    b'(' => {
-                        parens += 1;
-                        if parens > MAX_EXPRESSION_DEPTH {
-                            return Err((
-                                start,
-                                format!(
-                                    "expressions are nested more than {MAX_EXPRESSION_DEPTH} deep"
-                                ),
-                            ));
-                        }
-                    }
-                    b')' => parens = parens.saturating_sub(1),
-                    _ => {}
+                let escaped = i > 0 && bytes[i - 1] == b'\\';
+                let mut j = i + 2;
+                while j < bytes.len()
+                    && matches!(bytes[j], b'{' | b'~' | b' ' | b'\t' | b'\n' | b'\r')
+                {
+                    j += 1;
                 }
-                j += 1;
+                let rest = &bytes[j.min(bytes.len())..];
+                let chained_else = rest.starts_with(b"else")
+                    && rest
+                        .get(4..)
+                        .and_then(|after| after.iter().find(|b| !b.is_ascii_whitespace()))
+                        .is_some_and(|next| !matches!(next, b'}' | b'~'));
+                if rest.starts_with(b"#") || rest.starts_with(b"^") {
+                    blocks.push(1);
+                } else if chained_else {
+                    match blocks.last_mut() {
+                        Some(levels) => *levels += 1,
+                        None => blocks.push(1),
+                    }
+                } else if rest.starts_with(b"/") && !escaped {
+                    blocks.pop();
+                }
+                if blocks.iter().sum::<usize>() > MAX_BLOCK_DEPTH {
+                    return Err((
+                        i,
+                        format!(
+                            "blocks (and else-if chains) are nested more than {MAX_BLOCK_DEPTH} deep"
+                        ),
+                    ));
+                }
+                brackets += 1;
+                i += 2;
+                continue;
             }
-            i = j;
-            continue;
+            b'(' | b'[' | b'{' => brackets += 1,
+            b')' | b']' | b'}' => brackets = brackets.saturating_sub(1),
+            _ => {}
+        }
+        if brackets > MAX_EXPRESSION_DEPTH {
+            return Err((
+                i,
+                format!(
+                    "brackets and expressions are nested more than {MAX_EXPRESSION_DEPTH} deep"
+                ),
+            ));
         }
         i += 1;
     }

@@ -14,7 +14,9 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::contacts::model::Contact;
+use crate::db::Db;
 use crate::error::ApiError;
+use crate::plugins::Plugins;
 use blocks::RenderFailure;
 use render::{CompiledTemplate, Language, RenderInput, RenderLimits, Scope, VariableDef};
 use syntax::TemplateIssue;
@@ -34,12 +36,8 @@ impl RenderSettings {
     }
 }
 
-pub async fn render_settings(
-    state: &AppState,
-    workspace: &str,
-) -> Result<RenderSettings, ApiError> {
-    let row: Option<serde_json::Value> = state
-        .db
+pub async fn render_settings(db: &Db, workspace: &str) -> Result<RenderSettings, ApiError> {
+    let row: Option<serde_json::Value> = db
         .row(
             "SELECT locale, time_zone FROM type::record('workspace', $ws)",
             json!({ "ws": workspace }),
@@ -63,12 +61,8 @@ pub async fn render_settings(
 }
 
 /// The custom field names seen on the workspace's contacts.
-pub async fn known_custom_fields(
-    state: &AppState,
-    workspace: &str,
-) -> Result<BTreeSet<String>, ApiError> {
-    let names: Vec<String> = state
-        .db
+pub async fn known_custom_fields(db: &Db, workspace: &str) -> Result<BTreeSet<String>, ApiError> {
+    let names: Vec<String> = db
         .rows(
             "SELECT VALUE name FROM contact_field WHERE workspace = $ws",
             json!({ "ws": workspace }),
@@ -105,15 +99,49 @@ pub struct Compiled {
     pub variables_used: Vec<String>,
 }
 
-pub async fn compile(state: &AppState, workspace: &str, body: &str) -> Result<Compiled, ApiError> {
-    let variables = crate::variables::all(state, workspace).await?;
+/// What compiling and rendering need: the store, the plugins, the limits.
+#[derive(Clone, Copy)]
+pub struct Renderer<'a> {
+    pub db: &'a Db,
+    pub plugins: &'a Plugins,
+    pub settings: &'a crate::config::TemplateSettings,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn of(state: &'a AppState) -> Self {
+        Self {
+            db: &state.db,
+            plugins: &state.plugins,
+            settings: &state.settings.templates,
+        }
+    }
+}
+
+pub async fn compile(
+    renderer: Renderer<'_>,
+    workspace: &str,
+    body: &str,
+) -> Result<Compiled, ApiError> {
+    compile_with(renderer, workspace, body, &BTreeSet::new()).await
+}
+
+/// As [`compile`], with extra names that count as custom fields (a single send's variable
+/// overrides, which take precedence over workspace variables).
+pub async fn compile_with(
+    renderer: Renderer<'_>,
+    workspace: &str,
+    body: &str,
+    extra_fields: &BTreeSet<String>,
+) -> Result<Compiled, ApiError> {
+    let variables = crate::variables::all(renderer.db, workspace).await?;
     let definitions: BTreeMap<String, VariableDef> = variables
         .iter()
         .map(|(name, v)| (name.clone(), v.definition()))
         .collect();
-    let custom_fields = known_custom_fields(state, workspace).await?;
-    let plugins = state.plugins.resolvers(workspace).await?;
-    let limits = render_limits(&state.settings.templates);
+    let mut custom_fields = known_custom_fields(renderer.db, workspace).await?;
+    custom_fields.extend(extra_fields.iter().cloned());
+    let plugins = renderer.plugins.resolvers(workspace).await?;
+    let limits = render_limits(renderer.settings);
     let owned_body = body.to_owned();
     let fields = custom_fields.clone();
     // Compiling parses user input; it runs off the request threads like rendering does.
@@ -170,7 +198,7 @@ pub fn plugin_contact(c: &Contact) -> crate::plugins::runtime::Contact {
 /// Returns, per contact, the values by slot; an item the plugin could not resolve is `None` (the
 /// placeholder's fallback applies). A plugin that fails as a whole fails the render.
 pub async fn plugin_values(
-    state: &AppState,
+    plugins: &Plugins,
     workspace: &str,
     template: &CompiledTemplate,
     contacts: &[Contact],
@@ -186,8 +214,7 @@ pub async fn plugin_values(
             .push(slot);
     }
     for (name, slots) in by_plugin {
-        let (plugin, scope) = state
-            .plugins
+        let (plugin, scope) = plugins
             .usable(
                 workspace,
                 name,
@@ -208,8 +235,7 @@ pub async fn plugin_values(
                 });
             }
         }
-        let answers = state
-            .plugins
+        let answers = plugins
             .runtime
             .resolve(plugin, scope, context, batch)
             .await?;
@@ -230,14 +256,14 @@ pub async fn plugin_values(
 /// Renders for one contact, calling plugin resolvers as the template needs. The render runs on a
 /// blocking thread under the template's limits.
 pub async fn render_one(
-    state: &AppState,
+    plugins: &Plugins,
     workspace: &str,
     template: std::sync::Arc<CompiledTemplate>,
     contact: &Contact,
     settings: &RenderSettings,
 ) -> Result<String, ApiError> {
     let values = plugin_values(
-        state,
+        plugins,
         workspace,
         &template,
         std::slice::from_ref(contact),

@@ -64,7 +64,7 @@ async fn check_input(
     input: TemplateInput,
 ) -> Result<Checked, ApiError> {
     let name = crate::auth::users::validate_name("name", &input.name)?;
-    let compiled = super::compile(state, workspace, &input.body).await?;
+    let compiled = super::compile(super::Renderer::of(state), workspace, &input.body).await?;
     crate::media::refs(state, workspace, &input.media).await?;
     let tags = clean_tags(input.tags)?;
     for (channel, hint) in &input.channel_hints {
@@ -391,10 +391,10 @@ pub async fn preview(
     )
     .await?;
     let attachments = attachments(&state, &principal, &workspace, &template.media).await?;
-    let compiled = super::compile(&state, &workspace, &template.body).await?;
-    let settings = super::render_settings(&state, &workspace).await?;
+    let compiled = super::compile(super::Renderer::of(&state), &workspace, &template.body).await?;
+    let settings = super::render_settings(&state.db, &workspace).await?;
     let text = super::render_one(
-        &state,
+        &state.plugins,
         &workspace,
         std::sync::Arc::new(compiled.template),
         &contact,
@@ -445,12 +445,12 @@ pub async fn render(
         .check(&principal, &path, "templates", "read")
         .await?;
     let body = body.into_inner();
-    let compiled = super::compile(&state, &path, &body.body).await?;
+    let compiled = super::compile(super::Renderer::of(&state), &path, &body.body).await?;
     let attachments = attachments(&state, &principal, &path, &body.media).await?;
     let contact = preview_contact(&state, &principal, &path, body.contact_id, body.contact).await?;
-    let settings = super::render_settings(&state, &path).await?;
+    let settings = super::render_settings(&state.db, &path).await?;
     let text = super::render_one(
-        &state,
+        &state.plugins,
         &path,
         std::sync::Arc::new(compiled.template),
         &contact,

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::contacts::model::{clean_text, valid_field_name};
+use crate::db::Db;
 use crate::db::DbError;
 use crate::error::{ApiError, ErrorBody};
 use crate::pagination::{Page, PageQuery};
@@ -158,12 +159,8 @@ fn validate(
     Ok(params)
 }
 
-pub async fn all(
-    state: &AppState,
-    workspace: &str,
-) -> Result<BTreeMap<String, Variable>, ApiError> {
-    let rows: Vec<Variable> = state
-        .db
+pub async fn all(db: &Db, workspace: &str) -> Result<BTreeMap<String, Variable>, ApiError> {
+    let rows: Vec<Variable> = db
         .rows(
             &format!("SELECT {FIELDS} FROM variable WHERE workspace = $ws"),
             json!({ "ws": workspace }),

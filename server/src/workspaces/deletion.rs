@@ -43,9 +43,25 @@ pub async fn start(state: actix_web::web::Data<AppState>, workspace: &str) -> Re
     Ok(())
 }
 
+/// The purges under way in this process, so the periodic resume does not start a second one.
+#[derive(Default)]
+pub struct Purges(parking_lot::Mutex<std::collections::HashSet<String>>);
+
+struct PurgeGuard<'a>(&'a Purges, String);
+
+impl Drop for PurgeGuard<'_> {
+    fn drop(&mut self) {
+        self.0.0.lock().remove(&self.1);
+    }
+}
+
 /// Removes everything of a workspace marked for deletion. Safe to run again, and by several
 /// replicas at once: every step deletes what is still there.
 pub async fn purge(state: &AppState, workspace: &str) -> Result<(), ApiError> {
+    if !state.purges.0.lock().insert(workspace.to_owned()) {
+        return Ok(());
+    }
+    let _running = PurgeGuard(&state.purges, workspace.to_owned());
     state.imports.cancel_workspace(workspace);
     let jobs: Vec<String> = state
         .db
@@ -80,7 +96,7 @@ pub async fn purge(state: &AppState, workspace: &str) -> Result<(), ApiError> {
     state
         .db
         .exec(
-            "DELETE type::record('plugin_kv_usage', $ws)",
+            "DELETE type::record('plugin_kv_usage', $ws); DELETE type::record('media_usage', $ws);",
             json!({ "ws": workspace }),
         )
         .await?;
@@ -123,7 +139,8 @@ async fn purge_media(state: &AppState, workspace: &str) -> Result<(), ApiError> 
     }
 }
 
-/// Finishes deletions that a crash or restart interrupted.
+/// Finishes deletions that a crash or restart interrupted (at start, and from the periodic
+/// upkeep, so a purge that failed midway is retried).
 pub async fn resume_interrupted(state: &AppState) {
     let pending: Vec<String> = match state
         .db

@@ -1,7 +1,12 @@
 //! Invitations: how people join a workspace. An admin invites an email address with a role; the
-//! person behind that address sees the invitation when signed in and accepts or declines it. The
-//! answer to an invitation is the same whether an account with that address exists or not, so
-//! inviting reveals nothing about who has an account, and nobody is added without consent.
+//! answer carries a one-time code (for the link sent to that person) and is the same whether an
+//! account with that address exists or not. Nobody is added without accepting.
+//!
+//! Registration does not prove that someone owns an address (no mail is sent yet), so an account
+//! created after the invitation can accept it only with the code; an account that already had the
+//! address when the invitation was made sees the invitation when signed in and accepts it as is.
+//! At acceptance the inviter must still be allowed to grant the role, and the workspace must still
+//! exist.
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Utc};
@@ -12,7 +17,7 @@ use utoipa::ToSchema;
 use super::members::{Member, user_subject};
 use super::roles;
 use crate::app::AppState;
-use crate::auth::{Principal, users};
+use crate::auth::{Principal, secrets, users};
 use crate::error::{ApiError, ErrorBody};
 use crate::pagination::{Page, PageQuery};
 
@@ -41,6 +46,27 @@ pub struct Invitation {
 
 const FIELDS: &str = "record::id(id) AS id, workspace, workspace_name, email, role, invited_by, \
                       created_at, expires_at";
+
+/// A new invitation, with the code that lets the invitee accept it (shown only now).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedInvitation {
+    #[serde(flatten)]
+    pub invitation: Invitation,
+    /// Send this (or `accept_path`) to the invitee: an account registered after the invitation
+    /// accepts only with it.
+    #[schema(example = "3f9a…")]
+    pub code: String,
+    /// The console page that accepts it: `/app/invitations/<id>?code=<code>`.
+    pub accept_path: String,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitation {
+    /// The code from the invitation's link; needed when your account is newer than the invitation.
+    #[schema(example = "3f9a0c…")]
+    pub code: Option<String>,
+}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -71,15 +97,16 @@ async fn open_for_workspace(
 /// Invite a member
 ///
 /// Invites an email address with a role; you cannot give a role that grants more than yours. The
-/// person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`). The
-/// answer is the same whether an account with that address exists or not. Inviting an address again
-/// replaces its open invitation.
+/// person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`); an
+/// account registered after the invitation needs the `code` of this answer, which is shown only
+/// now. The answer is the same whether an account with that address exists or not. Inviting an
+/// address again replaces its open invitation.
 #[utoipa::path(
     tag = "members",
     params(("workspace" = String, Path, description = "Workspace id")),
     request_body = InviteMember,
     responses(
-        (status = 201, description = "Invited", body = Invitation),
+        (status = 201, description = "Invited; `code` is shown only now", body = CreatedInvitation),
         (status = 400, description = "Invalid email", body = ErrorBody),
         (status = 403, description = "Not allowed, or the role grants more than yours", body = ErrorBody),
         (status = 404, description = "No such workspace or role", body = ErrorBody),
@@ -118,6 +145,10 @@ pub async fn invite(
         ));
     }
     let open = open_for_workspace(&state, &path).await?;
+    // Replacing an open invitation withdraws its role: that one must be yours to give too.
+    if let Some(previous) = open.iter().find(|i| i.email == email) {
+        roles::ensure_grantable(&state, &principal, &path, &previous.role).await?;
+    }
     if open.len() >= MAX_OPEN_PER_WORKSPACE && !open.iter().any(|i| i.email == email) {
         return Err(ApiError::conflict(
             "too_many_invitations",
@@ -128,15 +159,17 @@ pub async fn invite(
         "DELETE invitation WHERE workspace = $ws AND email = $email; \
          CREATE type::record('invitation', $id) SET workspace = $ws, workspace_name = $name, \
          email = $email, role = $role, invited_by = $by, invited_by_user = $by_user, \
-         created_at = time::now(), expires_at = time::now() + {VALID_DAYS}d RETURN {FIELDS};"
+         code_hash = $code_hash, created_at = time::now(), expires_at = time::now() + {VALID_DAYS}d \
+         RETURN {FIELDS};"
     );
+    let code = secrets::random_secret();
     let created: Vec<Invitation> = state
         .db
         .rows_at(
             &sql,
             json!({ "id": crate::db::new_id(), "ws": path.as_str(), "name": workspace.name,
                     "email": email, "role": body.role, "by": principal.user.name,
-                    "by_user": principal.user.id }),
+                    "by_user": principal.user.id, "code_hash": secrets::sha256_hex(&code) }),
             1,
         )
         .await?;
@@ -145,7 +178,12 @@ pub async fn invite(
         .next()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("invitation not returned")))?;
     tracing::info!(workspace = %path, invitation = %invitation.id, "member invited");
-    Ok(HttpResponse::Created().json(invitation))
+    let accept_path = format!("/app/invitations/{}?code={code}", invitation.id);
+    Ok(HttpResponse::Created().json(CreatedInvitation {
+        invitation,
+        code,
+        accept_path,
+    }))
 }
 
 /// List open invitations
@@ -215,7 +253,8 @@ pub async fn withdraw(
 
 /// Your invitations
 ///
-/// Open invitations to the address you are signed in with.
+/// Open invitations to the address you are signed in with, made after your account existed (newer
+/// accounts accept with the code from the invitation's link).
 #[utoipa::path(
     tag = "members",
     params(PageQuery),
@@ -240,48 +279,87 @@ pub async fn mine(
         .rows(
             &format!(
                 "SELECT {FIELDS} FROM invitation WHERE email = $email AND expires_at > time::now() \
-                 AND record::id(id) > $after ORDER BY id LIMIT $limit"
+                 AND created_at > <datetime>$joined AND record::id(id) > $after ORDER BY id LIMIT $limit"
             ),
-            json!({ "email": principal.user.email, "after": query.after(), "limit": limit + 1 }),
+            json!({ "email": principal.user.email, "joined": principal.user.created_at,
+                    "after": query.after(), "limit": limit + 1 }),
         )
         .await?;
     Ok(web::Json(Page::from_rows(rows, limit, |i| i.id.clone())))
 }
 
-/// An open invitation to the signed-in user's address, removed from the store.
-async fn take_own(
+#[derive(Deserialize)]
+struct Stored {
+    #[serde(flatten)]
+    invitation: Invitation,
+    code_hash: Option<String>,
+    invited_by_user: String,
+}
+
+/// An open invitation to the signed-in user's address that this user may answer: the account
+/// existed when it was made, or the right code comes with the answer.
+async fn own_invitation(
     state: &AppState,
     principal: &Principal,
     id: &str,
-) -> Result<Invitation, ApiError> {
+    code: Option<&str>,
+) -> Result<Stored, ApiError> {
     principal.require_session()?;
-    let taken: Vec<Invitation> = state
+    let found: Option<Stored> = state
         .db
-        .rows(
-            "DELETE type::record('invitation', $id) WHERE email = $email \
-             AND expires_at > time::now() RETURN BEFORE",
+        .row(
+            &format!(
+                "SELECT {FIELDS}, code_hash, invited_by_user FROM type::record('invitation', $id) \
+                 WHERE email = $email AND expires_at > time::now()"
+            ),
             json!({ "id": id, "email": principal.user.email }),
         )
         .await?;
-    taken
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::not_found("invitation"))
+    let stored = found.ok_or_else(|| ApiError::not_found("invitation"))?;
+    let account_was_there = principal.user.created_at < stored.invitation.created_at;
+    let code_matches = match (code, &stored.code_hash) {
+        (Some(code), Some(hash)) => secrets::digests_equal(&secrets::sha256_hex(code), hash),
+        _ => false,
+    };
+    if !account_was_there && !code_matches {
+        return Err(ApiError::forbidden(
+            "your account is newer than this invitation: accept it with the code from its link",
+        )
+        .with_details(json!({ "field": "code" })));
+    }
+    Ok(stored)
+}
+
+/// Removes an invitation as it is answered; only one answer can take it.
+async fn consume(state: &AppState, id: &str) -> Result<(), ApiError> {
+    let taken: Vec<serde_json::Value> = state
+        .db
+        .rows(
+            "DELETE type::record('invitation', $id) RETURN BEFORE",
+            json!({ "id": id }),
+        )
+        .await?;
+    if taken.is_empty() {
+        return Err(ApiError::not_found("invitation"));
+    }
+    Ok(())
 }
 
 /// Accept an invitation
 ///
 /// Joins the workspace with the invited role. The invitation must be addressed to the email you are
-/// signed in with.
+/// signed in with; an account registered after the invitation also needs its `code`. The inviter
+/// must still be allowed to grant the role.
 #[utoipa::path(
     tag = "members",
     params(("id" = String, Path, description = "Invitation id")),
+    request_body = AcceptInvitation,
     responses(
         (status = 200, description = "You are a member now", body = Member),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Called with an API token", body = ErrorBody),
+        (status = 403, description = "Called with an API token, or the code is missing or wrong", body = ErrorBody),
         (status = 404, description = "No such open invitation to your address", body = ErrorBody),
-        (status = 409, description = "You are a member already, or the role no longer exists", body = ErrorBody),
+        (status = 409, description = "You are a member already, or the invitation is no longer valid", body = ErrorBody),
     ),
     security(("session" = []))
 )]
@@ -291,8 +369,11 @@ pub async fn accept(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<String>,
+    body: Option<web::Json<AcceptInvitation>>,
 ) -> Result<web::Json<Member>, ApiError> {
-    let invitation = take_own(&state, &principal, &id).await?;
+    let code = body.and_then(|b| b.into_inner().code);
+    let stored = own_invitation(&state, &principal, &id, code.as_deref()).await?;
+    let invitation = &stored.invitation;
     let subject = user_subject(&principal.user.id);
     if state
         .authz
@@ -305,18 +386,44 @@ pub async fn accept(
             "you are a member of this workspace already",
         ));
     }
-    if roles::find_stored(&state, &invitation.workspace, &invitation.role)
-        .await?
-        .is_none()
+    let gone = || {
+        ApiError::conflict(
+            "invitation_invalid",
+            "this invitation is no longer valid; ask for a new one",
+        )
+    };
+    let live: Vec<bool> = state
+        .db
+        .rows(
+            "SELECT VALUE deleting_since IS NONE FROM type::record('workspace', $ws)",
+            json!({ "ws": invitation.workspace }),
+        )
+        .await?;
+    let live = live.first().copied().unwrap_or(false);
+    if !live
+        || roles::find_stored(&state, &invitation.workspace, &invitation.role)
+            .await?
+            .is_none()
     {
-        return Err(ApiError::conflict(
-            "role_gone",
-            format!(
-                "the role `{}` was deleted since you were invited; ask for a new invitation",
-                invitation.role
-            ),
-        ));
+        return Err(gone());
     }
+    // The inviter may have lost the right to give this role since.
+    let wanted = state
+        .authz
+        .role_permissions(&invitation.workspace, &invitation.role)
+        .await;
+    if !state
+        .authz
+        .subject_holds_all(
+            &user_subject(&stored.invited_by_user),
+            &invitation.workspace,
+            &wanted,
+        )
+        .await?
+    {
+        return Err(gone());
+    }
+    consume(&state, &invitation.id).await?;
     state
         .authz
         .assign(&subject, &invitation.role, &invitation.workspace)
@@ -326,7 +433,7 @@ pub async fn accept(
         user_id: principal.user.id.clone(),
         email: principal.user.email.clone(),
         name: principal.user.name.clone(),
-        role: invitation.role,
+        role: invitation.role.clone(),
     }))
 }
 
@@ -336,6 +443,7 @@ pub async fn accept(
 #[utoipa::path(
     tag = "members",
     params(("id" = String, Path, description = "Invitation id")),
+    request_body = AcceptInvitation,
     responses(
         (status = 204, description = "Declined"),
         (status = 401, description = "Not signed in", body = ErrorBody),
@@ -350,7 +458,10 @@ pub async fn decline(
     state: web::Data<AppState>,
     principal: Principal,
     id: web::Path<String>,
+    body: Option<web::Json<AcceptInvitation>>,
 ) -> Result<HttpResponse, ApiError> {
-    take_own(&state, &principal, &id).await?;
+    let code = body.and_then(|b| b.into_inner().code);
+    own_invitation(&state, &principal, &id, code.as_deref()).await?;
+    consume(&state, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -146,6 +146,7 @@ pub struct WorkspaceUpdate {
         (status = 400, description = "Invalid name", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "API tokens cannot create workspaces", body = ErrorBody),
+        (status = 409, description = "You created `quotas.workspaces_per_user` workspaces already", body = ErrorBody),
     ),
     security(("session" = []))
 )]
@@ -157,6 +158,24 @@ pub async fn create(
     body: web::Json<WorkspaceName>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require_session()?;
+    let quota = state.settings.quotas.workspaces_per_user;
+    if quota > 0 && !principal.user.superadmin {
+        let made: Option<u64> = state
+            .db
+            .row(
+                "SELECT VALUE count() FROM workspace WHERE created_by = $user \
+                 AND deleting_since IS NONE GROUP ALL",
+                json!({ "user": principal.user.id }),
+            )
+            .await?;
+        if made.unwrap_or(0) >= quota {
+            return Err(ApiError::conflict(
+                "quota_exceeded",
+                format!("you created {quota} workspaces already (quotas.workspaces_per_user)"),
+            )
+            .with_details(json!({ "quota": "workspaces_per_user", "limit": quota })));
+        }
+    }
     let workspace = create_workspace(&state, &body.name, &principal.user.id).await?;
     Ok(HttpResponse::Created().json(workspace))
 }

@@ -787,3 +787,64 @@ async fn deeply_nested_json_is_refused_and_the_server_stays_up() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(owner.get("/api/v1/auth/me").await.0, StatusCode::OK);
 }
+
+/// Registration proves nothing about an address: whoever registered an invited address first could
+/// take the invitation. A newer account needs the invitation's code; and an invitation whose
+/// inviter lost the right to grant its role no longer admits anyone.
+#[tokio::test(flavor = "multi_thread")]
+async fn invitations_are_claimed_only_by_their_addressee_and_within_the_inviters_rights() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.signed_up("boss@example.com").await;
+    let ws = owner.first_workspace().await;
+    let (status, invited) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/members"),
+            json!({ "email": "newhire@example.com", "role": "admin" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = invited["id"].as_str().unwrap();
+    let code = invited["code"].as_str().unwrap();
+    assert!(invited["accept_path"].as_str().unwrap().ends_with(code));
+    // Someone registers the address after the invitation was made.
+    let (claimer, _) = app.signed_up("newhire@example.com").await;
+    let (_, mine) = claimer.get("/api/v1/invitations").await;
+    assert!(mine["items"].as_array().unwrap().is_empty(), "{mine}");
+    let accept = format!("/api/v1/invitations/{id}/accept");
+    let (status, _) = claimer.post(&accept, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = claimer.post(&accept, json!({ "code": "wrong" })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = claimer.post(&accept, json!({ "code": code })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // An admin invites, is demoted, and the invitation dies with their right to give the role.
+    let (_, admin_id) = app.signed_up("deputy@example.com").await;
+    let deputy = app
+        .add_member(&owner, &ws, "deputy@example.com", "admin")
+        .await;
+    app.register("friend@example.com").await;
+    let (status, invited) = deputy
+        .post(
+            &format!("/api/v1/workspaces/{ws}/members"),
+            json!({ "email": "friend@example.com", "role": "admin" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/members/{admin_id}"),
+            json!({ "role": "viewer" }),
+        )
+        .await;
+    let friend = app.login("friend@example.com").await;
+    let id = invited["id"].as_str().unwrap();
+    let (status, body) = friend
+        .post(&format!("/api/v1/invitations/{id}/accept"), json!({}))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("invitation_invalid")),
+        "{body}"
+    );
+}

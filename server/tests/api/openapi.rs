@@ -256,3 +256,62 @@ async fn health_readiness_metrics_and_the_landing_page_answer() {
     assert_eq!(landing.status(), StatusCode::OK);
     assert!(landing.text().await.unwrap().contains("Ulak"));
 }
+
+/// The landing page speaks the browser's language; the console answers every path under /app
+/// with its index (its own routes), except missing assets.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_landing_page_follows_the_browser_language_and_the_console_its_routes() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    for (accept, query, lang) in [
+        ("tr-TR,tr;q=0.9,en;q=0.8", "", "tr"),
+        ("en-GB,en;q=0.9,tr;q=0.5", "", "en"),
+        ("de-DE", "", "en"),
+        ("tr", "?lang=en", "en"),
+    ] {
+        let page = client
+            .get(format!("{}/{query}", app.base))
+            .header("accept-language", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert_eq!(page.headers()["vary"], "Accept-Language");
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\"")),
+            "{accept}: {html:.200}"
+        );
+        assert!(
+            !html.contains("<script"),
+            "the landing page needs no script"
+        );
+    }
+    for path in [
+        "/app",
+        "/app/",
+        "/app/contacts",
+        "/app/campaigns/abc/progress",
+    ] {
+        let page = client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+        assert!(
+            page.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        assert!(page.headers().contains_key("content-security-policy"));
+    }
+    let missing = client
+        .get(format!("{}/app/assets/gone-1234.js", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}

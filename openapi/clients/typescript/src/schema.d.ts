@@ -137,7 +137,8 @@ export interface paths {
         };
         /**
          * Your invitations
-         * @description Open invitations to the address you are signed in with.
+         * @description Open invitations to the address you are signed in with, made after your account existed (newer
+         *     accounts accept with the code from the invitation's link).
          */
         get: operations["mine"];
         put?: never;
@@ -160,7 +161,8 @@ export interface paths {
         /**
          * Accept an invitation
          * @description Joins the workspace with the invited role. The invitation must be addressed to the email you are
-         *     signed in with.
+         *     signed in with; an account registered after the invitation also needs its `code`. The inviter
+         *     must still be allowed to grant the role.
          */
         post: operations["accept"];
         delete?: never;
@@ -686,9 +688,10 @@ export interface paths {
         /**
          * Invite a member
          * @description Invites an email address with a role; you cannot give a role that grants more than yours. The
-         *     person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`). The
-         *     answer is the same whether an account with that address exists or not. Inviting an address again
-         *     replaces its open invitation.
+         *     person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`); an
+         *     account registered after the invitation needs the `code` of this answer, which is shown only
+         *     now. The answer is the same whether an account with that address exists or not. Inviting an
+         *     address again replaces its open invitation.
          */
         post: operations["invite"];
         delete?: never;
@@ -1049,6 +1052,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptInvitation: {
+            /**
+             * @description The code from the invitation's link; needed when your account is newer than the invitation.
+             * @example 3f9a0c…
+             */
+            code?: string | null;
+        };
         ApiToken: {
             /** Format: date-time */
             created_at: string;
@@ -1249,6 +1259,17 @@ export interface components {
             role?: string | null;
             /** @description The workspace the token may act in. */
             workspace: string;
+        };
+        /** @description A new invitation, with the code that lets the invitee accept it (shown only now). */
+        CreatedInvitation: components["schemas"]["Invitation"] & {
+            /** @description The console page that accepts it: `/app/invitations/<id>?code=<code>`. */
+            accept_path: string;
+            /**
+             * @description Send this (or `accept_path`) to the invitee: an account registered after the invitation
+             *     accepts only with it.
+             * @example 3f9a…
+             */
+            code: string;
         };
         CreatedToken: components["schemas"]["ApiToken"] & {
             /**
@@ -2394,7 +2415,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInvitation"];
+            };
+        };
         responses: {
             /** @description You are a member now */
             200: {
@@ -2403,6 +2428,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Member"];
+                };
+            };
+            /** @description Malformed JSON, a wrong type or an invalid field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in */
@@ -2414,7 +2448,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Called with an API token */
+            /** @description Called with an API token, or the code is missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2432,8 +2466,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description You are a member already, or the role no longer exists */
+            /** @description You are a member already, or the invitation is no longer valid */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2453,7 +2505,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInvitation"];
+            };
+        };
         responses: {
             /** @description Declined */
             204: {
@@ -2461,6 +2517,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed JSON, a wrong type or an invalid field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2482,6 +2547,24 @@ export interface operations {
             };
             /** @description No such open invitation to your address */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3006,6 +3089,15 @@ export interface operations {
             };
             /** @description API tokens cannot create workspaces */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description You created `quotas.workspaces_per_user` workspaces already */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4540,13 +4632,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Invited */
+            /** @description Invited; `code` is shown only now */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Invitation"];
+                    "application/json": components["schemas"]["CreatedInvitation"];
                 };
             };
             /** @description Invalid email */

@@ -1,5 +1,6 @@
 """ Contains all the data models used in inputs/outputs """
 
+from .accept_invitation import AcceptInvitation
 from .api_token import ApiToken
 from .bulk_filter import BulkFilter
 from .bulk_filter_custom import BulkFilterCustom
@@ -18,6 +19,7 @@ from .contact_input import ContactInput
 from .contact_input_custom_fields_type_0 import ContactInputCustomFieldsType0
 from .create_role import CreateRole
 from .create_token import CreateToken
+from .created_invitation import CreatedInvitation
 from .created_token import CreatedToken
 from .error_body import ErrorBody
 from .gender import Gender
@@ -94,6 +96,7 @@ from .workspace_plugin_config import WorkspacePluginConfig
 from .workspace_update import WorkspaceUpdate
 
 __all__ = (
+    "AcceptInvitation",
     "ApiToken",
     "BulkFilter",
     "BulkFilterCustom",
@@ -110,6 +113,7 @@ __all__ = (
     "ContactCustomFields",
     "ContactInput",
     "ContactInputCustomFieldsType0",
+    "CreatedInvitation",
     "CreatedToken",
     "CreateRole",
     "CreateToken",

@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.accept_invitation import AcceptInvitation
 from ...models.error_body import ErrorBody
 from ...models.member import Member
 from typing import cast
@@ -16,9 +17,12 @@ from typing import cast
 
 def _get_kwargs(
     id: str,
+    *,
+    body: AcceptInvitation,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+
 
     
 
@@ -29,7 +33,11 @@ def _get_kwargs(
         "url": "/api/v1/invitations/{id}/accept".format(id=quote(str(id), safe=""),),
     }
 
+    _kwargs["json"] = body.to_dict()
 
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -41,6 +49,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -70,6 +85,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_415
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -89,15 +118,18 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
+    body: AcceptInvitation,
 
 ) -> Response[ErrorBody | Member]:
     """ Accept an invitation
 
      Joins the workspace with the invited role. The invitation must be addressed to the email you are
-    signed in with.
+    signed in with; an account registered after the invitation also needs its `code`. The inviter
+    must still be allowed to grant the role.
 
     Args:
         id (str):
+        body (AcceptInvitation):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -110,6 +142,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+body=body,
 
     )
 
@@ -123,15 +156,18 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
+    body: AcceptInvitation,
 
 ) -> ErrorBody | Member | None:
     """ Accept an invitation
 
      Joins the workspace with the invited role. The invitation must be addressed to the email you are
-    signed in with.
+    signed in with; an account registered after the invitation also needs its `code`. The inviter
+    must still be allowed to grant the role.
 
     Args:
         id (str):
+        body (AcceptInvitation):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -145,6 +181,7 @@ def sync(
     return sync_detailed(
         id=id,
 client=client,
+body=body,
 
     ).parsed
 
@@ -152,15 +189,18 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
+    body: AcceptInvitation,
 
 ) -> Response[ErrorBody | Member]:
     """ Accept an invitation
 
      Joins the workspace with the invited role. The invitation must be addressed to the email you are
-    signed in with.
+    signed in with; an account registered after the invitation also needs its `code`. The inviter
+    must still be allowed to grant the role.
 
     Args:
         id (str):
+        body (AcceptInvitation):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,6 +213,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+body=body,
 
     )
 
@@ -186,15 +227,18 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
+    body: AcceptInvitation,
 
 ) -> ErrorBody | Member | None:
     """ Accept an invitation
 
      Joins the workspace with the invited role. The invitation must be addressed to the email you are
-    signed in with.
+    signed in with; an account registered after the invitation also needs its `code`. The inviter
+    must still be allowed to grant the role.
 
     Args:
         id (str):
+        body (AcceptInvitation):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -208,5 +252,6 @@ async def asyncio(
     return (await asyncio_detailed(
         id=id,
 client=client,
+body=body,
 
     )).parsed

@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.accept_invitation import AcceptInvitation
 from ...models.error_body import ErrorBody
 from typing import cast
 
@@ -15,9 +16,12 @@ from typing import cast
 
 def _get_kwargs(
     id: str,
+    *,
+    body: AcceptInvitation,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+
 
     
 
@@ -28,7 +32,11 @@ def _get_kwargs(
         "url": "/api/v1/invitations/{id}/decline".format(id=quote(str(id), safe=""),),
     }
 
+    _kwargs["json"] = body.to_dict()
 
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -37,6 +45,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     if response.status_code == 204:
         response_204 = cast(Any, None)
         return response_204
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -59,6 +74,20 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_415
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -78,6 +107,7 @@ def sync_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
+    body: AcceptInvitation,
 
 ) -> Response[Any | ErrorBody]:
     """ Decline an invitation
@@ -86,6 +116,7 @@ def sync_detailed(
 
     Args:
         id (str):
+        body (AcceptInvitation):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -98,6 +129,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+body=body,
 
     )
 
@@ -111,6 +143,7 @@ def sync(
     id: str,
     *,
     client: AuthenticatedClient,
+    body: AcceptInvitation,
 
 ) -> Any | ErrorBody | None:
     """ Decline an invitation
@@ -119,6 +152,7 @@ def sync(
 
     Args:
         id (str):
+        body (AcceptInvitation):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -132,6 +166,7 @@ def sync(
     return sync_detailed(
         id=id,
 client=client,
+body=body,
 
     ).parsed
 
@@ -139,6 +174,7 @@ async def asyncio_detailed(
     id: str,
     *,
     client: AuthenticatedClient,
+    body: AcceptInvitation,
 
 ) -> Response[Any | ErrorBody]:
     """ Decline an invitation
@@ -147,6 +183,7 @@ async def asyncio_detailed(
 
     Args:
         id (str):
+        body (AcceptInvitation):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,6 +196,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
+body=body,
 
     )
 
@@ -172,6 +210,7 @@ async def asyncio(
     id: str,
     *,
     client: AuthenticatedClient,
+    body: AcceptInvitation,
 
 ) -> Any | ErrorBody | None:
     """ Decline an invitation
@@ -180,6 +219,7 @@ async def asyncio(
 
     Args:
         id (str):
+        body (AcceptInvitation):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,5 +233,6 @@ async def asyncio(
     return (await asyncio_detailed(
         id=id,
 client=client,
+body=body,
 
     )).parsed

@@ -8,8 +8,8 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.created_invitation import CreatedInvitation
 from ...models.error_body import ErrorBody
-from ...models.invitation import Invitation
 from ...models.invite_member import InviteMember
 from typing import cast
 
@@ -42,9 +42,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | Invitation | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CreatedInvitation | ErrorBody | None:
     if response.status_code == 201:
-        response_201 = Invitation.from_dict(response.json())
+        response_201 = CreatedInvitation.from_dict(response.json())
 
 
 
@@ -105,7 +105,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | Invitation]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[CreatedInvitation | ErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -120,13 +120,14 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: InviteMember,
 
-) -> Response[ErrorBody | Invitation]:
+) -> Response[CreatedInvitation | ErrorBody]:
     """ Invite a member
 
      Invites an email address with a role; you cannot give a role that grants more than yours. The
-    person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`). The
-    answer is the same whether an account with that address exists or not. Inviting an address again
-    replaces its open invitation.
+    person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`); an
+    account registered after the invitation needs the `code` of this answer, which is shown only
+    now. The answer is the same whether an account with that address exists or not. Inviting an
+    address again replaces its open invitation.
 
     Args:
         workspace (str):
@@ -137,7 +138,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | Invitation]
+        Response[CreatedInvitation | ErrorBody]
      """
 
 
@@ -159,13 +160,14 @@ def sync(
     client: AuthenticatedClient,
     body: InviteMember,
 
-) -> ErrorBody | Invitation | None:
+) -> CreatedInvitation | ErrorBody | None:
     """ Invite a member
 
      Invites an email address with a role; you cannot give a role that grants more than yours. The
-    person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`). The
-    answer is the same whether an account with that address exists or not. Inviting an address again
-    replaces its open invitation.
+    person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`); an
+    account registered after the invitation needs the `code` of this answer, which is shown only
+    now. The answer is the same whether an account with that address exists or not. Inviting an
+    address again replaces its open invitation.
 
     Args:
         workspace (str):
@@ -176,7 +178,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | Invitation
+        CreatedInvitation | ErrorBody
      """
 
 
@@ -193,13 +195,14 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: InviteMember,
 
-) -> Response[ErrorBody | Invitation]:
+) -> Response[CreatedInvitation | ErrorBody]:
     """ Invite a member
 
      Invites an email address with a role; you cannot give a role that grants more than yours. The
-    person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`). The
-    answer is the same whether an account with that address exists or not. Inviting an address again
-    replaces its open invitation.
+    person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`); an
+    account registered after the invitation needs the `code` of this answer, which is shown only
+    now. The answer is the same whether an account with that address exists or not. Inviting an
+    address again replaces its open invitation.
 
     Args:
         workspace (str):
@@ -210,7 +213,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | Invitation]
+        Response[CreatedInvitation | ErrorBody]
      """
 
 
@@ -232,13 +235,14 @@ async def asyncio(
     client: AuthenticatedClient,
     body: InviteMember,
 
-) -> ErrorBody | Invitation | None:
+) -> CreatedInvitation | ErrorBody | None:
     """ Invite a member
 
      Invites an email address with a role; you cannot give a role that grants more than yours. The
-    person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`). The
-    answer is the same whether an account with that address exists or not. Inviting an address again
-    replaces its open invitation.
+    person accepts when signed in with that address (`POST /api/v1/invitations/{id}/accept`); an
+    account registered after the invitation needs the `code` of this answer, which is shown only
+    now. The answer is the same whether an account with that address exists or not. Inviting an
+    address again replaces its open invitation.
 
     Args:
         workspace (str):
@@ -249,7 +253,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | Invitation
+        CreatedInvitation | ErrorBody
      """
 
 

@@ -99,7 +99,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | PageInvitation]:
     """ Your invitations
 
-     Open invitations to the address you are signed in with.
+     Open invitations to the address you are signed in with, made after your account existed (newer
+    accounts accept with the code from the invitation's link).
 
     Args:
         limit (int | Unset):
@@ -135,7 +136,8 @@ def sync(
 ) -> ErrorBody | PageInvitation | None:
     """ Your invitations
 
-     Open invitations to the address you are signed in with.
+     Open invitations to the address you are signed in with, made after your account existed (newer
+    accounts accept with the code from the invitation's link).
 
     Args:
         limit (int | Unset):
@@ -166,7 +168,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | PageInvitation]:
     """ Your invitations
 
-     Open invitations to the address you are signed in with.
+     Open invitations to the address you are signed in with, made after your account existed (newer
+    accounts accept with the code from the invitation's link).
 
     Args:
         limit (int | Unset):
@@ -202,7 +205,8 @@ async def asyncio(
 ) -> ErrorBody | PageInvitation | None:
     """ Your invitations
 
-     Open invitations to the address you are signed in with.
+     Open invitations to the address you are signed in with, made after your account existed (newer
+    accounts accept with the code from the invitation's link).
 
     Args:
         limit (int | Unset):
