@@ -3,7 +3,7 @@
 # field, a few bad rows) uploaded to a release Ulak with the embedded store and imported end to end
 # through the csv-importer plugin. Prints the time from upload to `done`, rows per second, the
 # counts, and the server's peak RSS. Loopback only.
-# Usage: bench/import.sh [rows] [dry|again]   ("dry": a dry run, to see the cost without the store
+# Usage: [ULAK_BIN=path] bench/import.sh [rows] [dry|again]   ("dry": a dry run, to see the cost without the store
 #        writes; "again": then imports the same file a second time, which updates every contact)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,11 @@ cleanup() { [ -n "${ULAK:-}" ] && kill "$ULAK" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 . bench/lib.sh
 ./plugins/build.sh
-cargo build --release -q -p ulak --bin ulak
+# ULAK_BIN: a release binary built earlier (skips the build; for A/B comparisons).
+if [ -z "${ULAK_BIN:-}" ]; then
+  cargo build --release -q -p ulak --bin ulak
+  ULAK_BIN="$CARGO_TARGET_DIR/release/ulak"
+fi
 
 python3 - "$N" "$WORK/contacts.csv" <<'PY'
 import sys, random
@@ -32,7 +36,7 @@ with open(path, "w", encoding="utf-8", newline="") as f:
 PY
 echo "== file: $N rows, $(du -h "$WORK/contacts.csv" | cut -f1)"
 
-ULAK__LOG__LEVEL=${ULAK_LOG:-info} ULAK__PLUGINS__DIR=plugins "$CARGO_TARGET_DIR/release/ulak" serve --data "$WORK/data" --listen "127.0.0.1:$PORT" > "$WORK/ulak.log" 2>&1 &
+ULAK__LOG__LEVEL=${ULAK_LOG:-info} ULAK__PLUGINS__DIR=plugins "$ULAK_BIN" serve --data "$WORK/data" --listen "127.0.0.1:$PORT" > "$WORK/ulak.log" 2>&1 &
 ULAK=$!
 wait_for "http://127.0.0.1:$PORT/readyz"
 bootstrap "$PORT"

@@ -19,7 +19,7 @@ pub fn warn(message: &str) {
     raw::log(Level::Warn, message);
 }
 
-/// This plugin's configuration in the calling workspace, as JSON text (`{}` when none is set).
+/// This plugin's configuration in the calling workspace, as JSON text (the workspace's settings over the manifest's defaults; `{}` when neither gives a value).
 pub fn config_json() -> String {
     raw::config()
 }

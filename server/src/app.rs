@@ -26,12 +26,18 @@ pub struct AppState {
     /// Workspace purges under way here.
     pub purges: crate::workspaces::deletion::Purges,
     /// Media bytes, shared by content.
-    pub blobs: crate::media::blobs::Blobs,
+    pub blobs: Arc<crate::media::blobs::Blobs>,
     /// Verified against when a login names an unknown email, so that case costs the same time.
     pub dummy_password_hash: String,
     /// This replica's name in leases: kept in the data directory, so a restarted process knows
     /// the work its previous life held.
     pub node: String,
+    /// What the messaging pipeline's background work uses.
+    pub pipeline: Arc<crate::pipeline::Pipeline>,
+    /// Where transports' reports wait until the recorder takes them (taken once, at start).
+    pub feedback_queue: parking_lot::Mutex<
+        Option<tokio::sync::mpsc::Receiver<(String, crate::messages::inbound::Feedback)>>,
+    >,
 }
 
 /// The node id stored in `<data>/node_id`, created on first start.
@@ -58,9 +64,31 @@ impl AppState {
         let node = node_id(&settings.storage.data_dir)?;
         let metrics = Arc::new(Metrics::new()?);
         let plugins = Plugins::start(&settings, db.clone(), metrics.clone()).await?;
+        let blobs = Arc::new(crate::media::blobs::Blobs::new(
+            &settings.storage.data_dir,
+            &settings.media,
+        ));
+        let (feedback, feedback_queue) = crate::messages::inbound::feedback_queue();
+        let settings_shared = Arc::new(settings.clone());
+        let pipeline = Arc::new(crate::pipeline::Pipeline {
+            db: db.clone(),
+            settings: settings_shared,
+            plugins: plugins.clone(),
+            blobs: blobs.clone(),
+            outbound: Arc::new(crate::outbound::OutboundPolicy::from_settings(
+                &settings.outbound,
+            )),
+            incarnation: format!("{node}/{}", crate::db::new_id()),
+            node: node.clone(),
+            feedback,
+            changed: tokio::sync::Notify::new(),
+            work: tokio::sync::Notify::new(),
+            hooks: crate::pipeline::HookLimits::new(settings.messaging.webhook_requests_per_second),
+            dry_runs: tokio::sync::Semaphore::new(2),
+        });
         Ok(Self {
             imports: ImportJobs::new(settings.imports.concurrent_jobs),
-            blobs: crate::media::blobs::Blobs::new(&settings.storage.data_dir, &settings.media),
+            blobs: blobs.clone(),
             purges: Default::default(),
             plugins,
             principals: PrincipalCache::new(Duration::from_secs(
@@ -69,11 +97,13 @@ impl AppState {
             login_limits: LoginLimits::new(&settings.auth),
             client_address: ClientAddress::new(&settings.server),
             metrics,
-            settings: Arc::new(settings),
+            settings: pipeline.settings.clone(),
             db,
             authz,
             dummy_password_hash,
             node,
+            pipeline,
+            feedback_queue: parking_lot::Mutex::new(Some(feedback_queue)),
         })
     }
 }

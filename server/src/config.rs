@@ -59,6 +59,7 @@ pub struct Settings {
     pub quotas: QuotaSettings,
     pub templates: TemplateSettings,
     pub outbound: OutboundSettings,
+    pub messaging: MessagingSettings,
     pub plugins: PluginSettings,
     pub imports: ImportSettings,
     pub database: DatabaseSettings,
@@ -102,6 +103,7 @@ pub struct QuotaSettings {
     pub imports_per_workspace: u64,
     pub plugin_kv_keys_per_workspace: u64,
     pub plugin_kv_bytes_per_workspace: u64,
+    pub channels_per_workspace: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -109,6 +111,14 @@ pub struct QuotaSettings {
 pub struct TemplateSettings {
     pub max_output_bytes: usize,
     pub render_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessagingSettings {
+    pub max_attempts: u32,
+    pub sends_in_flight: usize,
+    pub webhook_requests_per_second: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -2,8 +2,11 @@
 //! library: configuration, storage, the HTTP API and its domain modules.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod app;
 pub mod auth;
+pub mod campaigns;
+pub mod channels;
 pub mod cli;
 pub mod config;
 pub mod contacts;
@@ -11,14 +14,17 @@ pub mod db;
 pub mod error;
 pub mod health;
 pub mod media;
+pub mod messages;
 pub mod metrics;
 pub mod openapi;
 pub mod outbound;
 pub mod pagination;
+pub mod pipeline;
 pub mod plugins;
 pub mod startup;
 pub mod telemetry;
 pub mod templates;
+pub mod transports;
 pub mod variables;
 pub mod web;
 pub mod workspaces;

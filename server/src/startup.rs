@@ -20,8 +20,8 @@ use crate::db::Db;
 use crate::error;
 use crate::telemetry::RequestSpan;
 use crate::{
-    auth, contacts, health, media, metrics, openapi, plugins, templates, variables, web as landing,
-    workspaces,
+    auth, campaigns, channels, contacts, health, media, messages, metrics, openapi, plugins,
+    templates, variables, web as landing, workspaces,
 };
 
 /// Every documented route. The OpenAPI paths come from exactly these registrations.
@@ -97,7 +97,41 @@ fn api_routes(cfg: &mut ServiceConfig) {
                 .service(plugins::routes::list_in_workspace)
                 .service(plugins::routes::get_in_workspace)
                 .service(plugins::routes::configure)
-                .service(plugins::routes::test_send),
+                .service(plugins::routes::test_send)
+                .service(channels::routes::list)
+                .service(channels::routes::create)
+                .service(channels::routes::get_one)
+                .service(channels::routes::update)
+                .service(channels::routes::delete_one)
+                .service(channels::routes::test_send)
+                .service(channels::approved::list)
+                .service(channels::approved::refresh)
+                .service(campaigns::routes::list)
+                .service(campaigns::routes::create)
+                .service(campaigns::routes::get_one)
+                .service(campaigns::routes::update)
+                .service(campaigns::routes::delete_one)
+                .service(campaigns::routes::dry_run)
+                .service(campaigns::routes::start)
+                .service(campaigns::routes::pause)
+                .service(campaigns::routes::resume)
+                .service(campaigns::routes::cancel)
+                .service(campaigns::routes::events)
+                .service(campaigns::routes::results_csv)
+                .service(campaigns::routes::results)
+                .service(messages::routes::create)
+                .service(messages::routes::list)
+                // Before `messages/{id}`, which would take `stats` for an id.
+                .service(messages::stats::stats)
+                .service(messages::routes::get_one)
+                .service(messages::routes::conversations)
+                .service(messages::routes::thread)
+                .service(messages::routes::reply)
+                .service(messages::routes::mark_read)
+                .service(messages::routes::get_words)
+                .service(messages::routes::set_words)
+                .service(messages::hooks::receive)
+                .service(messages::hooks::verify),
         );
 }
 
@@ -111,6 +145,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     openapi::add_common_errors(&mut document);
     openapi::mark_public_operations(&mut document);
     openapi::unique_operation_ids(&mut document);
+    openapi::drop_unused_schemas(&mut document);
     document
 }
 
@@ -123,6 +158,9 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
+    /// Stops the channel supervisor (and its dispatchers) when the server stops.
+    pipeline_stop: tokio::sync::watch::Sender<bool>,
+    supervisor: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -136,6 +174,9 @@ impl Application {
     /// share one store this way in the tests of what replicas must agree on.
     pub async fn build_on(settings: Settings, db: Db) -> anyhow::Result<Self> {
         let state = web::Data::new(AppState::build(settings, db).await?);
+        workspaces::roles::upgrade_builtin_roles(&state)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot update the built-in roles: {e}"))?;
         contacts::imports::fail_interrupted(&state).await;
         tokio::fs::create_dir_all(contacts::imports::imports_dir(
             &state.settings.storage.data_dir,
@@ -150,10 +191,18 @@ impl Application {
         tokio::spawn(async move {
             workspaces::deletion::resume_interrupted(&resuming).await;
         });
+        let pipeline = Arc::downgrade(&state.pipeline);
+        if let Some(queue) = state.feedback_queue.lock().take() {
+            tokio::spawn(messages::inbound::record_feedback(pipeline.clone(), queue));
+        }
+        let (pipeline_stop, stopping) = tokio::sync::watch::channel(false);
+        let supervisor = tokio::spawn(channels::runner::supervise(pipeline, stopping));
         Ok(Self {
             port,
             server,
             state,
+            pipeline_stop,
+            supervisor,
         })
     }
 
@@ -173,8 +222,17 @@ impl Application {
     /// Serves until SIGINT/SIGTERM (in-flight requests get `server.shutdown_timeout_secs` to finish),
     /// then closes the store.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let Application { server, state, .. } = self;
+        let Application {
+            server,
+            state,
+            pipeline_stop,
+            supervisor,
+            ..
+        } = self;
         let result = server.await;
+        // Dispatchers finish the message in hand and hand their channels over.
+        let _ = pipeline_stop.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(15), supervisor).await;
         // The embedded store shuts down when its last handle goes; give it a moment to finish.
         drop(state);
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -292,9 +350,17 @@ fn spawn_housekeeping(state: web::Data<AppState>) {
     let weak = Arc::downgrade(&state.into_inner());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(20));
+        let mut ticks = 0u64;
         loop {
             tick.tick().await;
+            ticks += 1;
             let Some(state) = weak.upgrade() else { break };
+            // Hourly (and soon after the start): what the messaging pipeline keeps for a while.
+            if ticks % 180 == 3
+                && let Err(e) = crate::messages::sweep(&state.db).await
+            {
+                tracing::warn!(error = %e, "cannot sweep expired messaging records");
+            }
             state.login_limits.forget_idle();
             contacts::imports::keep_leases(&state).await;
             // A purge can take long; it runs beside the upkeep (one per workspace at a time).

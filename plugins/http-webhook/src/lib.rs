@@ -18,6 +18,9 @@ use ulak_plugin_sdk::{
 
 struct HttpWebhook;
 
+/// The shortest secret inbound requests are checked with (the manifest's `min_length`).
+const MIN_SECRET_CHARS: usize = 24;
+
 #[derive(Deserialize)]
 struct Config {
     url: String,
@@ -182,6 +185,12 @@ impl Transport for HttpWebhook {
         body: Vec<u8>,
     ) -> Result<WebhookEvents, String> {
         let config: Config = host::config()?;
+        // A short secret (set before the manifest required 24 characters) authenticates nothing.
+        if config.secret.chars().count() < MIN_SECRET_CHARS {
+            return Err(format!(
+                "the workspace's secret is shorter than {MIN_SECRET_CHARS} characters; set a longer one"
+            ));
+        }
         let timestamp: i64 = header(&headers, "x-ulak-timestamp")
             .and_then(|t| t.parse().ok())
             .ok_or("missing or malformed X-Ulak-Timestamp")?;

@@ -6,6 +6,17 @@ use serde_json::{Map, Value};
 
 use crate::fold;
 
+/// The contact fields the host reads and checks itself, passed on as fields with these names.
+pub const HOST_FIELDS: [&str; 7] = [
+    "gender",
+    "honorific",
+    "language",
+    "notes",
+    "opted_out",
+    "consent",
+    "opt_out_reason",
+];
+
 /// Where a column's values go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -17,6 +28,10 @@ pub enum Target {
     Email,
     /// Split on `,` `;` `|`.
     Tags,
+    /// A contact field the host reads from a field of this name (`gender`, `honorific`,
+    /// `language`, `notes`, `opted_out`, `consent`, `opt_out_reason`), as it reads the same
+    /// headers (`Cinsiyet`, `Hitap` …) on its own.
+    Contact(&'static str),
     Ignore,
     /// A custom field with this name.
     Custom(String),
@@ -46,12 +61,16 @@ impl FromStr for Target {
             "email" => Target::Email,
             "tags" => Target::Tags,
             "ignore" => Target::Ignore,
-            _ => {
-                return Err(format!(
-                    "`{text}` is not a target (phone, first_name, last_name, full_name, email, tags, \
-                     ignore or custom.<name>)"
-                ));
-            }
+            other => match HOST_FIELDS.iter().find(|f| **f == other) {
+                Some(field) => Target::Contact(field),
+                None => {
+                    return Err(format!(
+                        "`{text}` is not a target (phone, first_name, last_name, full_name, email, \
+                         tags, {}, ignore or custom.<name>)",
+                        HOST_FIELDS.join(", ")
+                    ));
+                }
+            },
         })
     }
 }

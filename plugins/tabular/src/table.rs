@@ -161,6 +161,13 @@ fn contact<S: AsRef<str>>(
                 continue;
             }
             Target::Ignore => continue,
+            Target::Contact(field) => {
+                contact.fields.push(Field {
+                    name: (*field).to_owned(),
+                    value: value.to_owned(),
+                });
+                continue;
+            }
             Target::Custom(name) => {
                 contact.fields.push(Field {
                     name: name.clone(),
@@ -305,6 +312,27 @@ mod tests {
         assert_eq!(field(c, "il"), Some("Bursa"));
         assert_eq!(field(c, "Not"), Some("ara"));
         assert_eq!(c.fields.len(), 2);
+    }
+
+    #[test]
+    fn contact_field_targets_reach_the_host_under_their_own_names() {
+        let mut t = table(r#"{"mapping": {"Kod": "honorific", "column4": "GENDER"}}"#);
+        let batch = run(
+            &mut t,
+            &[
+                &["Telefon", "Kod", "Cinsiyet", "x"],
+                &["0532 1", "Dr.", "E", "K"],
+            ],
+        );
+        let c = &batch.contacts[0];
+        assert_eq!(field(c, "honorific"), Some("Dr."));
+        assert_eq!(field(c, "gender"), Some("K"));
+        // A header the host reads on its own stays as written.
+        assert_eq!(field(c, "Cinsiyet"), Some("E"));
+        let error =
+            TableOptions::from_object(&options_object(r#"{"mapping": {"Kod": "title"}}"#).unwrap())
+                .unwrap_err();
+        assert!(error.contains("honorific"), "{error}");
     }
 
     #[test]

@@ -14,6 +14,10 @@ pub struct Card {
     tags: Vec<String>,
     company: Option<String>,
     birthday: Option<String>,
+    /// `GENDER`'s sex component when it is `M` or `F` (the host reads it as the gender).
+    gender: Option<String>,
+    note: Option<String>,
+    language: Option<String>,
 }
 
 impl Card {
@@ -48,6 +52,20 @@ impl Card {
                     .find(|p| !p.is_empty());
             }
             "BDAY" => self.birthday = birthday(property.text().trim()),
+            // vCard 4.0: `GENDER:F` or `GENDER:M;…`; `O`, `N` and `U` say nothing `%sayın%` uses.
+            "GENDER" => {
+                self.gender = components(&property.text(), &[';'])
+                    .into_iter()
+                    .next()
+                    .map(|sex| sex.trim().to_ascii_uppercase())
+                    .filter(|sex| sex == "M" || sex == "F");
+            }
+            "NOTE" if self.note.is_none() => {
+                self.note = Some(unescape(property.text().trim())).filter(|n| !n.is_empty());
+            }
+            "LANG" if self.language.is_none() => {
+                self.language = Some(property.text().trim().to_owned()).filter(|l| !l.is_empty());
+            }
             _ => {}
         }
     }
@@ -78,6 +96,26 @@ impl Card {
                 name: "birthday".to_owned(),
                 value: birthday,
             });
+        }
+        // The host reads these field names as the contact's own fields.
+        let prefix = self
+            .name
+            .as_ref()
+            .and_then(|parts| parts.get(3))
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty());
+        for (name, value) in [
+            ("gender", self.gender),
+            ("honorific", prefix),
+            ("notes", self.note),
+            ("language", self.language),
+        ] {
+            if let Some(value) = value {
+                fields.push(Field {
+                    name: name.to_owned(),
+                    value,
+                });
+            }
         }
         let mut seen: Vec<String> = Vec::new();
         for phone in self.phones {
@@ -216,6 +254,35 @@ mod tests {
             assert_eq!(c.fields[0].name, "company");
             assert_eq!(c.fields[0].value, "Öztürk Ticaret");
         }
+    }
+
+    #[test]
+    fn gender_name_prefix_note_and_language_go_to_the_host_fields() {
+        let batch = card(&[
+            "N:Kaya;Ali;;Dr.;",
+            "GENDER:M;erkek",
+            "LANG;PREF=1:tr",
+            "LANG;PREF=2:en",
+            "NOTE:Arayın\\, lütfen",
+            "TEL:0532 1",
+        ]);
+        let fields: Vec<(&str, &str)> = batch.contacts[0]
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.value.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("gender", "M"),
+                ("honorific", "Dr."),
+                ("notes", "Arayın, lütfen"),
+                ("language", "tr")
+            ]
+        );
+        // Other, none and unknown say nothing about a form of address.
+        let batch = card(&["GENDER:O", "TEL:0532 1"]);
+        assert!(batch.contacts[0].fields.is_empty());
     }
 
     #[test]

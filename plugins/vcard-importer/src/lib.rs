@@ -198,6 +198,10 @@ mod tests {
             assert_eq!(c[3].email.as_deref(), Some("ilkay.sahin@example.com"));
             assert_eq!(c[3].tags, ["müşteri", "vip"]);
             assert_eq!(field(&c[3], "company"), Some("Şahin Gıda, Ltd."));
+            assert_eq!(
+                field(&c[3], "notes"),
+                Some("Toplantı notu: Salı günü arayın, öğleden sonra.")
+            );
             assert_eq!(names(&c[4]), (Some("Gülşen"), Some("Ünal")));
             assert_eq!(c[4].email.as_deref(), Some("gulsen.unal@example.com"));
             assert_eq!(field(&c[4], "birthday"), Some("1985-04-12"));

@@ -48,7 +48,12 @@ pub const CATALOGUE: &[(&str, &[&str], &str)] = &[
     (
         "messages",
         &["read", "write"],
-        "Message log and conversations",
+        "The message log, and single sends",
+    ),
+    (
+        "conversations",
+        &["read", "write"],
+        "Conversations: read them, reply, mark them read",
     ),
     ("webhooks", &["read", "write"], "Outbound webhooks"),
     (
@@ -63,7 +68,7 @@ pub const BUILTIN_ROLES: &[(&str, &str)] = &[
     ("admin", "Everything except deleting the workspace"),
     (
         "editor",
-        "Reads everything; edits contacts, templates, variables, media, campaigns, messages and tokens",
+        "Reads everything; edits contacts, templates, variables, media, campaign drafts and tokens; answers conversations",
     ),
     ("viewer", "Reads everything, changes nothing"),
 ];
@@ -74,9 +79,13 @@ const EDITOR_WRITES: &[&str] = &[
     "variables",
     "media",
     "campaigns",
-    "messages",
+    "conversations",
     "tokens",
 ];
+
+/// Bumped whenever the built-in roles' permissions change; existing workspaces get the new ones
+/// at the next start.
+pub const BUILTIN_ROLES_VERSION: i64 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 pub struct Permission {
@@ -125,8 +134,7 @@ pub fn builtin_permissions(role: &str) -> Option<Vec<Permission>> {
             .into_iter()
             .filter(|p| {
                 p.action == "read"
-                    || (EDITOR_WRITES.contains(&p.resource.as_str()) && p.action != "send")
-                    || (p.resource == "campaigns" && p.action == "send")
+                    || (EDITOR_WRITES.contains(&p.resource.as_str()) && p.action == "write")
             })
             .collect(),
         "viewer" => all.into_iter().filter(|p| p.action == "read").collect(),

@@ -16,6 +16,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{Semaphore, watch};
 use utoipa::ToSchema;
 
+use super::columns::{self, Column, Mapping};
 use super::model::{ContactInput, Phone};
 use super::{FIELDS, StoredContact, Validated, validate_with};
 use crate::app::AppState;
@@ -81,13 +82,21 @@ pub struct ImportJob {
     pub error_count: u64,
     /// Why the whole import failed (the file could not be read, the plugin failed …).
     pub failure: Option<String>,
+    /// What the columns the importer passed on became, by the `mapping` option or by their
+    /// header: a contact field (`gender`, `honorific`, `language`, `email`, `notes`, `opted_out`,
+    /// `consent`, `opt_out_reason`) or a custom field (`custom.<key>`). Filled as the file is read,
+    /// so a dry run shows it before anything is written. Phone, names, e-mail and tags columns
+    /// that the importer reads itself are not listed.
+    #[serde(default)]
+    #[schema(example = json!({"Cinsiyet": "gender", "Hitap": "honorific", "Şehir": "custom.şehir"}))]
+    pub columns: BTreeMap<String, String>,
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
 }
 
 const JOB_FIELDS: &str = "record::id(id) AS id, importer, file_name, size, dry_run, status, counts, \
-     errors, error_count, failure, created_at, started_at, finished_at";
+     errors, error_count, failure, columns ?? {} AS columns, created_at, started_at, finished_at";
 
 /// What the user asked for besides the file. `options` is also passed to the plugin as it is.
 #[derive(Debug, Clone)]
@@ -103,7 +112,21 @@ pub struct ImportRequest {
 struct HostOptions {
     region: String,
     tags: Vec<String>,
-    update_existing: bool,
+    existing: Existing,
+    mapping: Mapping,
+}
+
+/// What an import does to contacts that exist already (`update_existing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Existing {
+    /// `true`, the default: names and e-mail from the file replace, tags and custom fields add,
+    /// and gender, honorific, language, notes and an opt-out reason fill only what the contact
+    /// lacks; an opt-out is taken, a consent never undoes one.
+    Merge,
+    /// `"overwrite"`: every field the file gives replaces the contact's, a consent included.
+    Replace,
+    /// `false`: existing contacts are left alone.
+    Skip,
 }
 
 impl HostOptions {
@@ -139,20 +162,22 @@ impl HostOptions {
                 ));
             }
         };
-        let update_existing = match options.get("update_existing") {
-            None | Some(Value::Null) => true,
-            Some(Value::Bool(b)) => *b,
+        let existing = match options.get("update_existing") {
+            None | Some(Value::Null) | Some(Value::Bool(true)) => Existing::Merge,
+            Some(Value::String(s)) if s == "overwrite" => Existing::Replace,
+            Some(Value::Bool(false)) => Existing::Skip,
             Some(_) => {
                 return Err(ApiError::invalid_field(
                     "options.update_existing",
-                    "must be true or false",
+                    "must be true, false or \"overwrite\"",
                 ));
             }
         };
         Ok(Self {
             region,
             tags,
-            update_existing,
+            existing,
+            mapping: Mapping::read(options),
         })
     }
 }
@@ -376,8 +401,8 @@ struct Run {
     options: HostOptions,
     /// Contact ids already met in this file.
     seen: HashSet<String>,
-    /// Custom field names by the headers they come from.
-    field_keys: HashMap<String, Option<String>>,
+    /// Where the fields the importer passes on go, by their names.
+    field_keys: HashMap<String, Column>,
     report: Option<tokio::fs::File>,
     /// Where the time went, logged when the job ends.
     timings: Timings,
@@ -526,38 +551,51 @@ impl Run {
                     continue;
                 }
             };
-            let mut custom = BTreeMap::new();
-            for field in record.fields {
-                if field.value.trim().is_empty() {
-                    continue;
-                }
-                // A file has a few headers and many rows: each header is turned into a key once
-                // (a file with very many distinct names is served without the memo).
-                let key = match self.field_keys.get(&field.name) {
-                    Some(key) => key.clone(),
-                    None => {
-                        let key = field_key(&field.name);
-                        if self.field_keys.len() < 1024 {
-                            self.field_keys.insert(field.name, key.clone());
-                        }
-                        key
-                    }
-                };
-                if let Some(key) = key {
-                    custom.insert(key, Value::String(field.value.trim().to_owned()));
-                }
-            }
             let mut tags = record.tags;
             tags.extend(self.options.tags.iter().cloned());
-            let input = ContactInput {
+            let mut input = ContactInput {
                 phone: Some(phone.as_str().to_owned()),
                 first_name: non_empty(record.first_name),
                 last_name: non_empty(record.last_name),
                 email: non_empty(record.email),
                 tags: Some(tags),
-                custom_fields: Some(custom),
                 ..ContactInput::default()
             };
+            let mut custom = BTreeMap::new();
+            let mut unreadable = None;
+            for field in record.fields {
+                let value = field.value.trim();
+                if value.is_empty() {
+                    continue;
+                }
+                let (target, guessed, key) = match self.column(&field.name) {
+                    Column::Contact(target) => (target, false, None),
+                    Column::Guessed(target, key) => (target, true, key),
+                    Column::Custom(key) => {
+                        custom.insert(key, Value::String(value.to_owned()));
+                        continue;
+                    }
+                    Column::Drop => continue,
+                };
+                let key = match columns::apply(target, guessed, &field.name, value, &mut input) {
+                    Ok(true) => continue,
+                    // The contact has this field from another column, or the value does not
+                    // look like it: kept as a custom field.
+                    Ok(false) => key.or_else(|| field_key(&field.name)),
+                    Err(message) => {
+                        unreadable = Some(message);
+                        break;
+                    }
+                };
+                if let Some(key) = key {
+                    custom.insert(key, Value::String(value.to_owned()));
+                }
+            }
+            if let Some(message) = unreadable {
+                self.fail_row(record.row, message).await;
+                continue;
+            }
+            input.custom_fields = Some(custom);
             let id = phone.id();
             if !self.seen.insert(id.clone()) {
                 // The same phone earlier in this file: fill in what this row adds.
@@ -585,6 +623,26 @@ impl Run {
         Ok(())
     }
 
+    /// Where a field the importer passed on goes. A file has a few headers and many rows: each
+    /// name is looked at once (a file with very many distinct names is served without the memo),
+    /// and the first 200 are shown on the job.
+    fn column(&mut self, name: &str) -> Column {
+        if let Some(column) = self.field_keys.get(name) {
+            return column.clone();
+        }
+        let column = self.options.mapping.column(name);
+        if self.job.columns.len() < 200
+            && name.chars().count() <= 128
+            && let Some(target) = column.describe()
+        {
+            self.job.columns.insert(name.to_owned(), target);
+        }
+        if self.field_keys.len() < 1024 {
+            self.field_keys.insert(name.to_owned(), column.clone());
+        }
+        column
+    }
+
     /// Validates one group as new contacts and hands it to the store, which finds out which exist
     /// already by trying; a dry run reads the existing ones instead and writes nothing.
     async fn write(&mut self, group: Vec<Prepared>) -> Result<(), String> {
@@ -605,13 +663,13 @@ impl Run {
         self.finish_writing(parallel - 1).await?;
         let state = self.state.clone();
         let workspace = self.workspace.clone();
-        let update_existing = self.options.update_existing;
+        let existing = self.options.existing;
         self.writing.push_back(
             self.state
                 .plugins
                 .runtime
                 .handle()
-                .spawn(async move { store(&state, &workspace, candidates, update_existing).await }),
+                .spawn(async move { store(&state, &workspace, candidates, existing).await }),
         );
         Ok(())
     }
@@ -623,12 +681,17 @@ impl Run {
         let existing = read_existing(&self.state, &self.workspace, &ids).await?;
         for prepared in group {
             let current = existing.get(&prepared.phone.id());
-            if current.is_some() && !self.options.update_existing {
+            // The import checks each row as a new contact first (`write`); so does its dry run.
+            if let Err(e) = validate_with(prepared.phone.clone(), prepared.input.clone(), None) {
+                self.fail_row(prepared.row, e.message().to_owned()).await;
+                continue;
+            }
+            if current.is_some() && self.options.existing == Existing::Skip {
                 self.job.counts.skipped += 1;
                 continue;
             }
             let input = match current {
-                Some(current) => merged_input(prepared.input, current),
+                Some(current) => merged_input(prepared.input, current, self.options.existing),
                 None => prepared.input,
             };
             match validate_with(prepared.phone, input, current) {
@@ -686,13 +749,14 @@ struct Written {
 /// a large import into an empty or new part of a workspace, that count is all there is to know and
 /// nothing is read. Otherwise the group is read back; the contacts this write stamped (`created_at`
 /// is the group's own instant) are new, the rest existed already and are merged (tags and custom
-/// fields add, names and email replace) and updated, or skipped when `update_existing` is off.
+/// fields add, names and email replace, the rest as [`Existing`] says) and updated, or skipped when
+/// `update_existing` is false.
 /// Returning ids instead of empty rows cost a third of the write (`store_costs`).
 async fn store(
     state: &AppState,
     ws: &str,
     candidates: Vec<Candidate>,
-    update_existing: bool,
+    existing: Existing,
 ) -> Result<Written, String> {
     let mut written = Written::default();
     let now = Utc::now();
@@ -760,19 +824,30 @@ async fn store(
         }
         written.existing = started.elapsed();
     }
-    if !update_existing {
+    if existing == Existing::Skip {
         written.skipped = others.len() as u64;
     } else if !others.is_empty() {
         let started = std::time::Instant::now();
         let mut updated = Vec::with_capacity(others.len());
         for (prepared, current) in others {
             let current = &current;
-            let input = merged_input(prepared.input, current);
+            let input = merged_input(prepared.input, current, existing);
+            // The opt-out is written only when the file changes it, so that an opt-out arriving
+            // while the import runs is not undone by this (earlier) read of the contact.
+            let set_opt = match existing {
+                Existing::Replace => {
+                    input.opted_out.is_some_and(|o| o != current.opted_out)
+                        || input.opt_out_reason.is_some()
+                }
+                _ => input.opted_out == Some(true) && !current.opted_out,
+            };
             match validate_with(prepared.phone, input, Some(current)) {
-                Ok(Validated { params, .. }) => {
+                Ok(Validated { mut params, .. }) => {
                     if let Some(Value::Object(custom)) = params.get("custom_fields") {
                         field_names.extend(custom.keys().cloned());
                     }
+                    params.insert("fill".into(), json!(existing != Existing::Replace));
+                    params.insert("set_opt".into(), json!(set_opt));
                     updated.push(Value::Object(params));
                 }
                 Err(e) => written.failed.push((prepared.row, e.message().to_owned())),
@@ -782,10 +857,18 @@ async fn store(
             state
                 .db
                 .exec(
-                    "FOR $c IN $rows { UPDATE type::record('contact', [$ws, $c.id]) MERGE { \
-                     first_name: $c.first_name, last_name: $c.last_name, email: $c.email, \
-                     tags: $c.tags, tag_keys: $c.tag_keys, custom_fields: $c.custom_fields, \
-                     search: $c.search, updated_at: time::now() }; }",
+                    // Filled fields keep a value set since the contact was read.
+                    "FOR $c IN $rows { UPDATE type::record('contact', [$ws, $c.id]) SET \
+                     first_name = $c.first_name, last_name = $c.last_name, email = $c.email, \
+                     gender = IF $c.fill { gender ?? $c.gender } ELSE { $c.gender }, \
+                     honorific = IF $c.fill { honorific ?? $c.honorific } ELSE { $c.honorific }, \
+                     language = IF $c.fill { language ?? $c.language } ELSE { $c.language }, \
+                     notes = IF $c.fill { notes ?? $c.notes } ELSE { $c.notes }, \
+                     opted_out = IF $c.set_opt { $c.opted_out } ELSE { opted_out }, \
+                     opted_out_at = IF $c.set_opt { <option<datetime>>$c.opted_out_at } ELSE { opted_out_at }, \
+                     opt_out_reason = IF $c.set_opt { $c.opt_out_reason } ELSE { opt_out_reason }, \
+                     tags = $c.tags, tag_keys = $c.tag_keys, custom_fields = $c.custom_fields, \
+                     search = $c.search, updated_at = time::now(); }",
                     json!({ "ws": ws, "rows": updated }),
                 )
                 .await
@@ -802,14 +885,36 @@ async fn store(
 }
 
 /// An imported row over an existing contact: tags and custom fields add to what the contact has;
-/// names and email replace.
-fn merged_input(mut input: ContactInput, current: &Contact) -> ContactInput {
+/// names and email replace; gender, honorific, language, notes and an opt-in replace only when
+/// `existing` says so, and otherwise fill what the contact lacks.
+fn merged_input(mut input: ContactInput, current: &Contact, existing: Existing) -> ContactInput {
     let mut tags = current.tags.clone();
     tags.extend(input.tags.take().unwrap_or_default());
     input.tags = Some(tags);
     let mut custom = current.custom_fields.clone();
     custom.extend(input.custom_fields.take().unwrap_or_default());
     input.custom_fields = Some(custom);
+    if existing != Existing::Replace {
+        // What someone set by hand stays; a file cannot undo an opt-out unless told to.
+        if current.gender.is_some() {
+            input.gender = None;
+        }
+        if current.honorific.is_some() {
+            input.honorific = None;
+        }
+        if current.language.is_some() {
+            input.language = None;
+        }
+        if current.notes.is_some() {
+            input.notes = None;
+        }
+        if current.opted_out && input.opted_out == Some(false) {
+            input.opted_out = None;
+        }
+        if current.opt_out_reason.is_some() {
+            input.opt_out_reason = None;
+        }
+    }
     input
 }
 
@@ -892,6 +997,7 @@ impl Run {
             "errors": self.job.errors,
             "error_count": self.job.error_count,
             "failure": self.job.failure,
+            "columns": self.job.columns,
             "started_at": self.job.started_at,
             "finished_at": self.job.finished_at,
         });
@@ -904,7 +1010,7 @@ impl Run {
             .db
             .exec(
                 "UPDATE type::record('import_job', $id) SET status = $status, counts = $counts, \
-                 errors = $errors, error_count = $error_count, failure = $failure, \
+                 errors = $errors, error_count = $error_count, failure = $failure, columns = $columns, \
                  started_at = <option<datetime>>$started_at, finished_at = <option<datetime>>$finished_at",
                 params,
             )
@@ -983,6 +1089,25 @@ fn merge_into(into: &mut ContactInput, from: ContactInput) {
     }
     if into.email.is_none() {
         into.email = from.email;
+    }
+    if into.gender.is_none() {
+        into.gender = from.gender;
+    }
+    if into.honorific.is_none() {
+        into.honorific = from.honorific;
+    }
+    if into.language.is_none() {
+        into.language = from.language;
+    }
+    if into.notes.is_none() {
+        into.notes = from.notes;
+    }
+    // An opt-out on any of the rows wins.
+    if from.opted_out == Some(true) || into.opted_out.is_none() {
+        into.opted_out = from.opted_out.or(into.opted_out);
+    }
+    if into.opt_out_reason.is_none() {
+        into.opt_out_reason = from.opt_out_reason;
     }
     if let (Some(tags), Some(more)) = (&mut into.tags, from.tags) {
         tags.extend(more);

@@ -2,6 +2,7 @@
 //! number is stored once and imports can upsert. Search folds Turkish case and letters; lists filter by
 //! tag, opt-out and custom fields; bulk tag, untag and delete work on a filter; CSV export.
 
+pub mod columns;
 pub mod import_routes;
 pub mod imports;
 pub mod model;
@@ -14,7 +15,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::app::AppState;
-use crate::db::DbError;
+use crate::db::{Db, DbError};
 use crate::error::ApiError;
 use model::{Contact, ContactInput, Gender, Phone};
 
@@ -74,8 +75,12 @@ impl From<StoredContact> for Contact {
 
 /// The workspace's region for reading national numbers (`TR` unless changed).
 pub async fn default_region(state: &AppState, workspace: &str) -> Result<String, ApiError> {
-    let region: Option<Value> = state
-        .db
+    region_of(&state.db, workspace).await
+}
+
+/// [`default_region`] from the store handle alone.
+pub async fn region_of(db: &Db, workspace: &str) -> Result<String, ApiError> {
+    let region: Option<Value> = db
         .row(
             "SELECT VALUE default_region FROM type::record('workspace', $ws)",
             json!({ "ws": workspace }),
@@ -234,10 +239,28 @@ pub async fn find(
     workspace: &str,
     id: &str,
 ) -> Result<Option<Contact>, ApiError> {
+    find_in(&state.db, workspace, id).await
+}
+
+/// [`find`] from the store handle alone.
+pub async fn find_in(db: &Db, workspace: &str, id: &str) -> Result<Option<Contact>, ApiError> {
     let sql = format!("SELECT {FIELDS} FROM type::record('contact', [$ws, $id])");
-    let row: Option<StoredContact> = state
-        .db
-        .row(&sql, json!({ "ws": workspace, "id": id }))
+    let row: Option<StoredContact> = db.row(&sql, json!({ "ws": workspace, "id": id })).await?;
+    Ok(row.map(Contact::from))
+}
+
+/// The workspace's contact with this (normalised) e-mail address, if any. Contacts have no index
+/// on e-mail yet: this reads the workspace's contacts until it finds one.
+pub async fn find_by_email(
+    db: &Db,
+    workspace: &str,
+    email: &str,
+) -> Result<Option<Contact>, ApiError> {
+    let sql = format!(
+        "SELECT {FIELDS} FROM array::first([contact:[$ws, NONE]..[$ws, {{}}]]) WHERE email = $email LIMIT 1"
+    );
+    let row: Option<StoredContact> = db
+        .row(&sql, json!({ "ws": workspace, "email": email }))
         .await?;
     Ok(row.map(Contact::from))
 }
@@ -335,6 +358,58 @@ pub async fn create(
         }
         Ok(None) => Err(ApiError::internal(anyhow::anyhow!("contact not returned"))),
         Err(DbError::Conflict(_)) => Err(exists_conflict(&phone)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The contact an inbound message comes from: found by its phone, or created (tagged `inbound`,
+/// named as the provider knows the sender) for an unknown sender.
+pub async fn for_inbound(
+    db: &Db,
+    workspace: &str,
+    from: &str,
+    name: Option<&str>,
+) -> Result<Contact, ApiError> {
+    let region = region_of(db, workspace).await?;
+    let phone = Phone::parse("from", from, &region)?;
+    let sql = format!("SELECT {FIELDS} FROM type::record('contact', [$ws, $id])");
+    let existing: Option<StoredContact> = db
+        .row(&sql, json!({ "ws": workspace, "id": phone.id() }))
+        .await?;
+    if let Some(existing) = existing {
+        return Ok(existing.into());
+    }
+    let (first_name, last_name) = match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => match name.rsplit_once(' ') {
+            Some((first, last)) => (Some(first.to_owned()), Some(last.to_owned())),
+            None => (Some(name.to_owned()), None),
+        },
+        None => (None, None),
+    };
+    let input = ContactInput {
+        phone: Some(phone.as_str().to_owned()),
+        first_name: first_name.map(|n| n.chars().take(model::MAX_TEXT_CHARS).collect()),
+        last_name: last_name.map(|n| n.chars().take(model::MAX_TEXT_CHARS).collect()),
+        tags: Some(vec!["inbound".to_owned()]),
+        ..ContactInput::default()
+    };
+    let Validated { mut params, .. } = validate_with(phone.clone(), input, None)?;
+    params.insert("ws".into(), json!(workspace));
+    let sql = format!(
+        "CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS}, created_at = time::now() RETURN {FIELDS}"
+    );
+    match db.row::<StoredContact>(&sql, Value::Object(params)).await {
+        Ok(Some(row)) => Ok(row.into()),
+        Ok(None) => Err(ApiError::internal(anyhow::anyhow!("contact not returned"))),
+        // Created meanwhile by a concurrent message from the same sender.
+        Err(DbError::Conflict(_)) => db
+            .row::<StoredContact>(
+                &format!("SELECT {FIELDS} FROM type::record('contact', [$ws, $id])"),
+                json!({ "ws": workspace, "id": phone.id() }),
+            )
+            .await?
+            .map(Contact::from)
+            .ok_or_else(|| ApiError::not_found("contact")),
         Err(e) => Err(e.into()),
     }
 }
@@ -483,13 +558,26 @@ pub async fn list(
     limit: usize,
 ) -> Result<Vec<Contact>, ApiError> {
     let mut params = Map::new();
+    let clause = filter.clause(&mut params);
+    scan(&state.db, workspace, &clause, params, after_id, limit).await
+}
+
+/// One page of the workspace's contacts after `after_id` that match a WHERE clause (built by
+/// code, with its values in `params`), by id.
+pub async fn scan(
+    db: &Db,
+    workspace: &str,
+    clause: &str,
+    mut params: Map<String, Value>,
+    after_id: &str,
+    limit: usize,
+) -> Result<Vec<Contact>, ApiError> {
     params.insert("ws".into(), json!(workspace));
     params.insert("after".into(), json!(after_id));
     params.insert("limit".into(), json!(limit));
-    let clause = filter.clause(&mut params);
     let sql =
         format!("SELECT {FIELDS} FROM {CONTACTS_AFTER} WHERE {clause} ORDER BY id LIMIT $limit");
-    let rows: Vec<StoredContact> = state.db.rows(&sql, Value::Object(params)).await?;
+    let rows: Vec<StoredContact> = db.rows(&sql, Value::Object(params)).await?;
     Ok(rows.into_iter().map(Contact::from).collect())
 }
 

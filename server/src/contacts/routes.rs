@@ -354,8 +354,11 @@ pub async fn bulk(
 }
 
 /// Spreadsheet programs run cells starting with these as formulas; a leading `'` keeps them text.
+/// A phone number in E.164 (`+` and digits only) is data, not a formula, and stays as it is.
 pub(crate) fn csv_safe(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let phone =
+        cell.len() > 1 && cell.starts_with('+') && cell[1..].bytes().all(|b| b.is_ascii_digit());
+    if !phone && cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{cell}")
     } else {
         cell.to_owned()

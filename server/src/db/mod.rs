@@ -266,6 +266,12 @@ impl Db {
         Ok(self.rows(sql, vars).await?.into_iter().next())
     }
 
+    /// [`Db::exec`] with the variables as store values (native datetimes, large row batches).
+    pub async fn exec_native(&self, sql: &str, vars: StoreValue) -> Result<(), DbError> {
+        checked(self.inner.query(sql, vars).await?)?;
+        Ok(())
+    }
+
     /// Runs statements for their effect; any statement's error fails the call.
     pub async fn exec(&self, sql: &str, vars: Value) -> Result<(), DbError> {
         checked(self.inner.query(sql, vars.into_value()).await?)?;
@@ -300,6 +306,15 @@ impl Db {
             .and_then(|r| r.check())
             .is_ok()
     }
+}
+
+/// Query variables with top-level nulls dropped: an absent parameter reads as NONE, which
+/// `option<…>` fields take; null is not.
+pub fn without_nulls(mut vars: Value) -> Value {
+    if let Value::Object(map) = &mut vars {
+        map.retain(|_, v| !v.is_null());
+    }
+    vars
 }
 
 /// A JSON object as a store value, with datetime fields added.

@@ -16,6 +16,11 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (5, V5_CONTACTS_BY_ID),
     (6, V6_CONTACTS_STAMPED_BY_WRITER),
     (7, V7_HARDENING),
+    (8, V8_MESSAGING),
+    (9, V9_IMPORT_COLUMNS),
+    (10, V10_MESSAGE_DAYS),
+    (11, V11_APPROVED_TEMPLATES),
+    (12, V12_UPLOADED_PLUGINS_STAY_ON),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -273,6 +278,97 @@ UPSERT meta:policy_version SET n = (n ?? 0) + 1;
 UPSERT meta:auth_version SET n = (n ?? 0) + 1;
 "#;
 
+/// Channels, campaigns and the outbox. Messages are keyed `[workspace, batch, key]` (a campaign's
+/// by contact), written in batches and found by record range; the one secondary index serves a
+/// contact's conversation. The small tables are keyed by what they are looked up by.
+const V8_MESSAGING: &str = r#"
+DEFINE TABLE IF NOT EXISTS channel SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON channel TYPE string;
+DEFINE FIELD IF NOT EXISTS name ON channel TYPE string;
+DEFINE FIELD IF NOT EXISTS kind ON channel TYPE string;
+DEFINE FIELD IF NOT EXISTS config ON channel TYPE object FLEXIBLE DEFAULT {};
+DEFINE FIELD IF NOT EXISTS state ON channel TYPE string;
+DEFINE FIELD IF NOT EXISTS state_reason ON channel TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS health ON channel TYPE object FLEXIBLE DEFAULT {};
+DEFINE FIELD IF NOT EXISTS created_at ON channel TYPE datetime;
+DEFINE FIELD IF NOT EXISTS updated_at ON channel TYPE datetime;
+DEFINE INDEX IF NOT EXISTS channel_workspace ON channel FIELDS workspace;
+
+DEFINE TABLE IF NOT EXISTS channel_lease SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS node ON channel_lease TYPE string;
+DEFINE FIELD IF NOT EXISTS until ON channel_lease TYPE datetime;
+
+DEFINE TABLE IF NOT EXISTS campaign SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS workspace ON campaign TYPE string;
+DEFINE FIELD IF NOT EXISTS name ON campaign TYPE string;
+DEFINE FIELD IF NOT EXISTS template ON campaign TYPE string;
+DEFINE FIELD IF NOT EXISTS channel ON campaign TYPE string;
+DEFINE FIELD IF NOT EXISTS audience ON campaign TYPE object FLEXIBLE;
+DEFINE FIELD IF NOT EXISTS schedule ON campaign TYPE object FLEXIBLE DEFAULT {};
+DEFINE FIELD IF NOT EXISTS start_at ON campaign TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS rate ON campaign TYPE object FLEXIBLE DEFAULT {};
+DEFINE FIELD IF NOT EXISTS state ON campaign TYPE string;
+DEFINE FIELD IF NOT EXISTS state_reason ON campaign TYPE option<string>;
+DEFINE FIELD IF NOT EXISTS counts ON campaign TYPE object FLEXIBLE DEFAULT {};
+DEFINE FIELD IF NOT EXISTS progress ON campaign TYPE object FLEXIBLE DEFAULT {};
+DEFINE FIELD IF NOT EXISTS snapshot ON campaign TYPE option<object> FLEXIBLE;
+DEFINE FIELD IF NOT EXISTS created_by ON campaign TYPE string;
+DEFINE FIELD IF NOT EXISTS created_at ON campaign TYPE datetime;
+DEFINE FIELD IF NOT EXISTS updated_at ON campaign TYPE datetime;
+DEFINE FIELD IF NOT EXISTS started_at ON campaign TYPE option<datetime>;
+DEFINE FIELD IF NOT EXISTS finished_at ON campaign TYPE option<datetime>;
+DEFINE INDEX IF NOT EXISTS campaign_workspace ON campaign FIELDS workspace;
+DEFINE INDEX IF NOT EXISTS campaign_channel ON campaign FIELDS channel, state;
+
+-- The enqueueing's progress (cursor, done) and the counts it added, keyed by campaign: kept apart
+-- from the campaign, which the dispatcher updates all the time, so that a page's long transaction
+-- never conflicts with it. Readers add these counts to the campaign's.
+DEFINE TABLE IF NOT EXISTS campaign_enqueue SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS message SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS message_thread ON message FIELDS workspace, contact;
+DEFINE TABLE IF NOT EXISTS retry SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS provider_ref SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS recipient_gap SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS channel_day SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS inbound_seen SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS messaging_settings SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS conversation SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS conversation_workspace ON conversation FIELDS workspace, last_at;
+"#;
+
+/// What an import made of the columns it saw (`Cinsiyet` → `gender`), shown before anything is
+/// written.
+const V9_IMPORT_COLUMNS: &str = r#"
+DEFINE FIELD IF NOT EXISTS columns ON import_job TYPE object FLEXIBLE DEFAULT {};
+"#;
+
+/// Messages per workspace and day by status (`messages::stats`), keyed [workspace, 'YYYY-MM-DD'].
+const V10_MESSAGE_DAYS: &str = r#"
+DEFINE TABLE IF NOT EXISTS message_day SCHEMALESS;
+"#;
+
+/// A Cloud API channel's approved templates, keyed [channel, name, language], and when they were
+/// last read from Meta (keyed by channel); when each contact last wrote to each channel (keyed
+/// [channel, contact]: WhatsApp's 24-hour window is per number).
+const V11_APPROVED_TEMPLATES: &str = r#"
+DEFINE TABLE IF NOT EXISTS wa_template SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS wa_template_refresh SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS inbound_last SCHEMALESS;
+FOR $c IN (SELECT channel, contact, last_in_at FROM conversation WHERE last_in_at != NONE AND last_in_at > time::now() - 1d) {
+    UPSERT type::record('inbound_last', [$c.channel, $c.contact]) SET at = $c.last_in_at;
+};
+"#;
+
+/// `enabled_by_default` now defaults to false. A plugin uploaded before, whose manifest does not
+/// say, was on in every workspace that never changed it: it stays on there.
+const V12_UPLOADED_PLUGINS_STAY_ON: &str = r#"
+FOR $p IN (SELECT VALUE name FROM plugin WHERE source = 'upload' AND !string::contains(manifest, 'enabled_by_default')) {
+    FOR $w IN (SELECT VALUE record::id(id) FROM workspace) {
+        INSERT IGNORE INTO plugin_setting { id: [$w, $p], workspace: $w, plugin: $p, enabled: true, config: {} };
+    };
+};
+"#;
+
 #[derive(Deserialize)]
 struct Version {
     version: u32,
@@ -299,6 +395,45 @@ pub(super) async fn migrate(db: &Db) -> Result<(), DbError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Migration 12: an uploaded plugin whose manifest does not say `enabled_by_default` stays on
+    /// in every workspace that never changed it; one a workspace turned off stays off.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn uploaded_plugins_stay_on_where_they_were_on() {
+        let db = surrealdb::engine::any::connect("mem://").await.unwrap();
+        db.use_ns("t").use_db("t").await.unwrap();
+        for (_, statements) in MIGRATIONS.iter().filter(|(v, _)| *v < 12) {
+            db.query(*statements).await.unwrap().check().unwrap();
+        }
+        db.query(
+            "CREATE workspace:w1 SET name = 'Bir', created_by = 'u1'; \
+             CREATE workspace:w2 SET name = 'İki', created_by = 'u1'; \
+             CREATE plugin:eski SET name = 'eski', version = '0.1.0', kind = 'variable-resolver', \
+                 manifest = 'name = \"eski\"', sha256 = 'x', source = 'upload', installed_at = time::now(); \
+             CREATE plugin:yeni SET name = 'yeni', version = '0.1.0', kind = 'variable-resolver', \
+                 manifest = 'enabled_by_default = true', sha256 = 'y', source = 'upload', installed_at = time::now(); \
+             CREATE plugin_setting:['w2', 'eski'] SET workspace = 'w2', plugin = 'eski', enabled = false;",
+        )
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+        db.query(V12_UPLOADED_PLUGINS_STAY_ON)
+            .await
+            .unwrap()
+            .check()
+            .unwrap();
+        let mut response = db
+            .query("SELECT workspace, plugin, enabled FROM plugin_setting ORDER BY workspace")
+            .await
+            .unwrap();
+        let rows: surrealdb::types::Value = response.take(0).unwrap();
+        assert_eq!(
+            rows.into_json_value(),
+            json!([{"workspace": "w1", "plugin": "eski", "enabled": true},
+                   {"workspace": "w2", "plugin": "eski", "enabled": false}])
+        );
+    }
 
     /// Migrations 5 and 6 redefine the contact table; the contacts stored before them must come
     /// through whole.

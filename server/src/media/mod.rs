@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::config::MediaSettings;
+use crate::db::Db;
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -27,6 +28,20 @@ pub enum MediaKind {
 }
 
 impl MediaKind {
+    /// The largest file any kind takes.
+    pub fn largest_limit(settings: &MediaSettings) -> u64 {
+        [
+            MediaKind::Image,
+            MediaKind::Audio,
+            MediaKind::Video,
+            MediaKind::Document,
+        ]
+        .iter()
+        .map(|k| k.limit(settings))
+        .max()
+        .unwrap_or(0)
+    }
+
     pub fn limit(self, settings: &MediaSettings) -> u64 {
         match self {
             MediaKind::Image => settings.image_max_bytes,
@@ -135,12 +150,16 @@ pub const FIELDS: &str =
     "record::id(id) AS id, kind, mime, size, file_name, sha256, has_thumbnail, created_at";
 
 pub async fn find(state: &AppState, workspace: &str, id: &str) -> Result<Option<Media>, ApiError> {
+    find_in(&state.db, workspace, id).await
+}
+
+/// [`find`] from the store handle alone.
+pub async fn find_in(db: &Db, workspace: &str, id: &str) -> Result<Option<Media>, ApiError> {
     // The store refuses an empty record id outright; no media has one.
     if id.is_empty() {
         return Ok(None);
     }
-    Ok(state
-        .db
+    Ok(db
         .row(
             &format!("SELECT {FIELDS} FROM type::record('media', $id) WHERE workspace = $ws"),
             json!({ "ws": workspace, "id": id }),

@@ -19,7 +19,7 @@ use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
 use crate::pagination::{Page, PageQuery};
 
-const SNIFF_BYTES: usize = 8192;
+pub(crate) const SNIFF_BYTES: usize = 8192;
 
 pub(crate) fn multipart_error(e: MultipartError) -> ApiError {
     match e {
@@ -133,16 +133,7 @@ pub async fn upload(
     tokio::fs::create_dir_all(&temp_dir)
         .await
         .map_err(ApiError::internal)?;
-    let max = [
-        MediaKind::Image,
-        MediaKind::Audio,
-        MediaKind::Video,
-        MediaKind::Document,
-    ]
-    .iter()
-    .map(|k| k.limit(settings))
-    .max()
-    .unwrap_or(0);
+    let max = MediaKind::largest_limit(settings);
 
     let mut received = None;
     while let Some(mut field) = payload.try_next().await.map_err(multipart_error)? {
@@ -165,6 +156,29 @@ pub async fn upload(
     let stored = store(&state, &path, &r).await;
     let _ = tokio::fs::remove_file(&r.temp).await;
     Ok(HttpResponse::Created().json(stored?))
+}
+
+/// Stores a file already received into the incoming directory (an inbound message's media) as a
+/// library entry, with an upload's checks: type, size per kind, quota. The file is removed.
+pub(crate) async fn store_received(
+    state: &AppState,
+    workspace: &str,
+    temp: std::path::PathBuf,
+    size: u64,
+    head: Vec<u8>,
+    sha256: String,
+    file_name: &str,
+) -> Result<Media, ApiError> {
+    let received = Received {
+        temp,
+        size,
+        head,
+        sha256,
+        file_name: super::display_name(Some(file_name)),
+    };
+    let stored = store(state, workspace, &received).await;
+    let _ = tokio::fs::remove_file(&received.temp).await;
+    stored
 }
 
 async fn store(state: &AppState, workspace: &str, r: &Received) -> Result<Media, ApiError> {

@@ -50,6 +50,9 @@ pub struct ConfigField {
     pub default: Option<Value>,
     #[serde(default)]
     pub description: String,
+    /// For strings: the fewest characters accepted (a signing secret's strength).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -80,13 +83,10 @@ pub struct Manifest {
     pub permissions: Permissions,
     #[serde(default)]
     pub config: BTreeMap<String, ConfigField>,
-    /// Whether workspaces have it enabled until they turn it off (default true).
-    #[serde(default = "yes")]
+    /// Whether workspaces have it enabled until they turn it off (default false: a workspace
+    /// enables an uploaded plugin before it runs there; the bundled ones opt in).
+    #[serde(default)]
     pub enabled_by_default: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// Why a manifest or a configuration was refused, naming the key.
@@ -116,6 +116,9 @@ fn valid_variable_name(name: &str) -> bool {
     (1..=64).contains(&name.chars().count())
         && name.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
+
+/// Most variables one resolver declares.
+const MAX_VARIABLES: usize = 100;
 
 fn valid_host_pattern(pattern: &str, config: &BTreeMap<String, ConfigField>) -> bool {
     if let Some(key) = pattern
@@ -208,19 +211,40 @@ impl Manifest {
                 ));
             }
             if let Some(default) = &field.default {
+                if field.secret {
+                    return Err(invalid(
+                        format!("config.{key}"),
+                        "a secret cannot have a default: every workspace would share it, and the \
+                         manifest is readable by every user",
+                    ));
+                }
                 check_type(key, field, default)?;
             }
+        }
+        if self.variables.len() > MAX_VARIABLES {
+            return Err(invalid(
+                "variables",
+                format!("at most {MAX_VARIABLES} variables"),
+            ));
         }
         Ok(())
     }
 
     /// Checks a workspace's configuration: known keys, right types, required ones present. Defaults
-    /// are filled in; a secret sent as [`SECRET_MASK`] keeps its stored value from `previous`.
+    /// are filled in; a secret sent as [`SECRET_MASK`] keeps its stored value from `previous`,
+    /// unless a setting naming where the plugin connects (`{config.KEY}` in its hosts) changed: a
+    /// stored secret never follows a new address without being entered again.
     pub fn validate_config(
         &self,
         given: &Map<String, Value>,
         previous: &Map<String, Value>,
     ) -> Result<Map<String, Value>, Invalid> {
+        let moved = self.permissions.http_hosts.iter().find_map(|pattern| {
+            let key = pattern.strip_prefix("{config.")?.strip_suffix('}')?;
+            let before = previous.get(key);
+            (before.is_some() && given.get(key).is_some_and(|now| Some(now) != before))
+                .then_some(key)
+        });
         let mut out = Map::new();
         for key in given.keys() {
             if !self.config.contains_key(key) {
@@ -233,6 +257,14 @@ impl Manifest {
         for (key, field) in &self.config {
             let value = match given.get(key) {
                 Some(Value::String(s)) if field.secret && s == SECRET_MASK => {
+                    if let Some(moved) = moved
+                        && previous.contains_key(key)
+                    {
+                        return Err(invalid(
+                            format!("config.{key}"),
+                            format!("enter it again: `{moved}` changed"),
+                        ));
+                    }
                     previous.get(key).cloned()
                 }
                 Some(Value::Null) | None => None,
@@ -263,12 +295,19 @@ impl Manifest {
         out
     }
 
-    /// The configuration as the API shows it: secrets replaced by [`SECRET_MASK`].
+    /// The configuration as the API shows it: only what this manifest declares (a setting an
+    /// older version kept, perhaps a secret then, is not shown), secrets replaced by
+    /// [`SECRET_MASK`].
     pub fn masked_config(&self, stored: &Map<String, Value>) -> Map<String, Value> {
-        let mut out = stored.clone();
+        let mut out = Map::new();
         for (key, field) in &self.config {
-            if field.secret && out.contains_key(key) {
-                out.insert(key.clone(), Value::String(SECRET_MASK.into()));
+            if let Some(value) = stored.get(key) {
+                let shown = if field.secret {
+                    Value::String(SECRET_MASK.into())
+                } else {
+                    value.clone()
+                };
+                out.insert(key.clone(), shown);
             }
         }
         out
@@ -292,6 +331,14 @@ fn check_type(key: &str, field: &ConfigField, value: &Value) -> Result<(), Inval
         ConfigType::Number => value.is_number(),
         ConfigType::Boolean => value.is_boolean(),
     };
+    if let (Some(min), Some(s)) = (field.min_length, value.as_str())
+        && s.chars().count() < min
+    {
+        return Err(invalid(
+            format!("config.{key}"),
+            format!("must be at least {min} characters"),
+        ));
+    }
     if ok {
         Ok(())
     } else {
@@ -330,7 +377,7 @@ default = 12
     fn a_good_manifest_parses_and_bad_ones_name_the_key() {
         let m = Manifest::parse(GOOD).unwrap();
         assert_eq!(m.kind, PluginKind::VariableResolver);
-        assert!(m.enabled_by_default);
+        assert!(!m.enabled_by_default);
         for (bad, field) in [
             (GOOD.replace("\"greeting\"", "\"Greeting!\""), "name"),
             (GOOD.replace("\"0.1.0\"", "\"one\""), "version"),
@@ -344,6 +391,11 @@ default = 12
                 "config.hour",
             ),
             (format!("{GOOD}\nsurprise = 1"), "manifest"),
+            // A secret with a default would be shared by every workspace, and readable.
+            (
+                GOOD.replace("secret = true", "secret = true\ndefault = \"ortak\""),
+                "config.token",
+            ),
         ] {
             let err = Manifest::parse(&bad).unwrap_err();
             assert_eq!(err.field, field, "{bad}: {err}");
@@ -360,11 +412,21 @@ default = 12
             .unwrap();
         assert_eq!(m.effective_config(&stored)["hour"], json!(12));
         assert_eq!(m.masked_config(&stored)["token"], json!(SECRET_MASK));
-        let again = json!({"url": "https://y.test", "token": SECRET_MASK});
+        // A setting the manifest no longer declares (a secret of an older version) is not shown.
+        let mut older = stored.clone();
+        older.insert("old_token".into(), json!("eski-sir"));
+        assert!(!m.masked_config(&older).contains_key("old_token"));
+        let again = json!({"url": "https://x.test", "token": SECRET_MASK});
         let kept = m
             .validate_config(again.as_object().unwrap(), &stored)
             .unwrap();
         assert_eq!(kept["token"], json!("s3cret"));
+        // A kept secret must not follow the configuration to a new address.
+        let moved = json!({"url": "https://y.test", "token": SECRET_MASK});
+        assert!(
+            m.validate_config(moved.as_object().unwrap(), &stored)
+                .is_err()
+        );
         let missing = json!({"token": "x"});
         assert_eq!(
             m.validate_config(missing.as_object().unwrap(), &empty)

@@ -43,6 +43,10 @@ pub enum InstallOutcome {
     Installed,
     Upgraded,
     Unchanged,
+    /// The same version with other bytes (forced).
+    Replaced,
+    /// A lower version (forced).
+    Downgraded,
 }
 
 /// A plugin's state in one workspace.
@@ -94,6 +98,9 @@ pub struct Plugins {
     db: Db,
     store_dir: PathBuf,
     pub max_component_bytes: u64,
+    /// Installs and uninstalls one at a time: their checks (versions, variable names, templates in
+    /// use) and their writes must not interleave.
+    changing: tokio::sync::Mutex<()>,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -144,6 +151,7 @@ impl Plugins {
             db,
             store_dir,
             max_component_bytes: settings.plugins.max_component_bytes,
+            changing: tokio::sync::Mutex::new(()),
         });
         let loading = plugins.clone();
         let dir = settings.plugins.dir.clone();
@@ -227,27 +235,52 @@ impl Plugins {
             folders.push(entry.path());
         }
         folders.sort();
+        let mut seen = std::collections::BTreeSet::new();
         for folder in folders {
             let Ok(text) = tokio::fs::read_to_string(folder.join("plugin.toml")).await else {
                 continue;
             };
-            let name = match Manifest::parse(&text) {
-                Ok(m) => m.name,
+            let (name, version) = match Manifest::parse(&text) {
+                Ok(m) => (m.name, m.version),
                 Err(e) => {
                     tracing::error!(folder = %folder.display(), error = %e, "plugin.toml refused");
                     continue;
                 }
             };
-            let component = folder.join(format!("{name}.wasm"));
-            let Ok(bytes) = tokio::fs::read(&component).await else {
-                tracing::warn!(
-                    plugin = %name,
-                    expected = %component.display(),
-                    "plugin not built yet (run plugins/build.sh); skipped"
-                );
+            if !seen.insert(name.clone()) {
+                tracing::warn!(plugin = %name, folder = %folder.display(),
+                    "another folder of the plugins directory already holds this plugin; skipped");
                 continue;
+            }
+            // A higher version the superadmin uploaded is not taken back by the directory.
+            if let Some(installed) = self.get(&name)
+                && installed.source == "upload"
+                && semver::Version::parse(&version).ok()
+                    < semver::Version::parse(&installed.manifest.version).ok()
+            {
+                tracing::info!(plugin = %name, directory = %version, installed = %installed.manifest.version,
+                    "a higher uploaded version is installed; the plugins directory's is not");
+                continue;
+            }
+            // Cargo names the build of `jsonl-importer` `jsonl_importer.wasm`: either name is taken.
+            let component = folder.join(format!("{name}.wasm"));
+            let cargo_named = folder.join(format!("{}.wasm", name.replace('-', "_")));
+            let bytes = match tokio::fs::read(&component).await {
+                Ok(bytes) => bytes,
+                Err(_) => match tokio::fs::read(&cargo_named).await {
+                    Ok(bytes) => bytes,
+                    Err(_) => {
+                        tracing::warn!(
+                            plugin = %name,
+                            expected = %component.display(),
+                            "no component next to plugin.toml: copy the build \
+                             (target/wasm32-wasip2/release/<crate>.wasm) there as {name}.wasm; skipped"
+                        );
+                        continue;
+                    }
+                },
             };
-            match self.install(&text, bytes, "directory").await {
+            match self.install(&text, bytes, "directory", true).await {
                 Ok((plugin, outcome)) if outcome != InstallOutcome::Unchanged => tracing::info!(
                     plugin = %plugin.name(),
                     version = %plugin.manifest.version,
@@ -290,21 +323,80 @@ impl Plugins {
     }
 
     /// Installs a component, or replaces the installed version of the same name. Calls already
-    /// running keep the old version until they finish.
+    /// running keep the old version until they finish. A lower version, or the same version with
+    /// other bytes, is refused unless `force` (the plugins directory always forces: it is the
+    /// operator's). A resolver may not take a built-in placeholder's name or one another plugin
+    /// provides.
     pub async fn install(
         &self,
         manifest_text: &str,
         bytes: Vec<u8>,
         source: &str,
+        force: bool,
     ) -> Result<(Arc<LoadedPlugin>, InstallOutcome), ApiError> {
         let manifest = Manifest::parse(manifest_text).map_err(invalid_manifest)?;
         let sha256 = sha256_hex(&bytes);
         let previous = self.get(&manifest.name);
+        // The same component and manifest: nothing to do. (A manifest edited without a new
+        // version, such as a bundled plugin opting in to `enabled_by_default`, is stored again.)
+        let same_manifest = |a: &Manifest, b: &Manifest| {
+            serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
+        };
         if let Some(previous) = &previous
             && previous.sha256 == sha256
-            && previous.manifest.version == manifest.version
+            && same_manifest(&previous.manifest, &manifest)
         {
             return Ok((previous.clone(), InstallOutcome::Unchanged));
+        }
+        let _one_at_a_time = self.changing.lock().await;
+        let previous = self.get(&manifest.name);
+        let already: Vec<String> = previous
+            .as_ref()
+            .map(|p| p.manifest.variables.clone())
+            .unwrap_or_default();
+        self.check_variable_names(&manifest, &already)?;
+        let change = match &previous {
+            None => InstallOutcome::Installed,
+            Some(previous) => {
+                let version = |v: &str| semver::Version::parse(v).ok();
+                let ordering = match (
+                    version(&manifest.version),
+                    version(&previous.manifest.version),
+                ) {
+                    (Some(new), Some(old)) => new.cmp_precedence(&old),
+                    (new, old) => new.cmp(&old),
+                };
+                match ordering {
+                    std::cmp::Ordering::Greater => InstallOutcome::Upgraded,
+                    std::cmp::Ordering::Equal => InstallOutcome::Replaced,
+                    std::cmp::Ordering::Less => InstallOutcome::Downgraded,
+                }
+            }
+        };
+        if !force && let Some(previous) = &previous {
+            let refused = match change {
+                InstallOutcome::Downgraded => Some((
+                    "plugin_downgrade",
+                    format!(
+                        "`{}` {} is installed; installing the lower {} needs force=true",
+                        manifest.name, previous.manifest.version, manifest.version
+                    ),
+                )),
+                InstallOutcome::Replaced => Some((
+                    "plugin_version_unchanged",
+                    format!(
+                        "`{}` {} is installed with another component or manifest: raise the \
+                         version, or install with force=true to replace it (handy while developing)",
+                        manifest.name, manifest.version
+                    ),
+                )),
+                _ => None,
+            };
+            if let Some((code, message)) = refused {
+                return Err(ApiError::conflict(code, message).with_details(
+                    json!({ "installed": previous.manifest.version, "given": manifest.version }),
+                ));
+            }
         }
         if let Some(previous) = &previous
             && previous.manifest.kind != manifest.kind
@@ -368,10 +460,45 @@ impl Plugins {
             .insert(manifest.name.clone(), plugin.clone());
         if let Some(previous) = previous {
             self.forget_component(&previous.sha256).await;
-            tracing::info!(plugin = %manifest.name, from = %previous.manifest.version, to = %manifest.version, "plugin upgraded");
-            return Ok((plugin, InstallOutcome::Upgraded));
+            tracing::info!(plugin = %manifest.name, from = %previous.manifest.version, to = %manifest.version, outcome = ?change, "plugin replaced");
         }
-        Ok((plugin, InstallOutcome::Installed))
+        Ok((plugin, change))
+    }
+
+    /// A resolver's variable names must be its own: not a built-in placeholder's, not another
+    /// installed plugin's (which would make one of them silently win).
+    fn check_variable_names(
+        &self,
+        manifest: &Manifest,
+        already: &[String],
+    ) -> Result<(), ApiError> {
+        // A name the installed version already declared stays allowed: a clash from before this
+        // rule must not block its upgrades.
+        for variable in manifest.variables.iter().filter(|v| !already.contains(v)) {
+            if crate::templates::render::BUILTIN_NAMES.contains(&variable.as_str()) {
+                return Err(ApiError::conflict(
+                    "variable_name_taken",
+                    format!("`{variable}` is a built-in placeholder; choose another name"),
+                )
+                .with_details(json!({ "variable": variable, "owner": "built-in" })));
+            }
+            let owner = self
+                .installed
+                .read()
+                .values()
+                .find(|p| p.name() != manifest.name && p.manifest.variables.contains(variable))
+                .map(|p| p.name().to_owned());
+            if let Some(owner) = owner {
+                return Err(ApiError::conflict(
+                    "variable_name_taken",
+                    format!(
+                        "`{variable}` is provided by the plugin `{owner}`; choose another name"
+                    ),
+                )
+                .with_details(json!({ "variable": variable, "owner": owner })));
+            }
+        }
+        Ok(())
     }
 
     /// Deletes a stored component no installed plugin uses any more.
@@ -385,6 +512,7 @@ impl Plugins {
     /// Removes a plugin, its settings in every workspace and its key-value data. Refused while a
     /// workspace variable still points at it.
     pub async fn uninstall(&self, name: &str) -> Result<(), ApiError> {
+        let _one_at_a_time = self.changing.lock().await;
         let Some(plugin) = self.get(name) else {
             return Err(ApiError::not_found("plugin"));
         };
@@ -401,6 +529,39 @@ impl Plugins {
                 format!("workspace variables still use `{name}`; delete or change them first"),
             )
             .with_details(json!({ "variables": users })));
+        }
+        // Templates that use its placeholders (`%burç%`, `%burç:…%`, `%burç|…%`) would fail to
+        // render without it.
+        let needles: Vec<String> = plugin
+            .manifest
+            .variables
+            .iter()
+            .flat_map(|v| [format!("%{v}%"), format!("%{v}:"), format!("%{v}|")])
+            .collect();
+        if !needles.is_empty() {
+            let condition = (0..needles.len())
+                .map(|i| format!("string::contains(body, $needles[{i}])"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let templates: Vec<Value> = self
+                .db
+                .rows(
+                    &format!(
+                        "SELECT workspace, record::id(id) AS id, name FROM template WHERE {condition} LIMIT 20"
+                    ),
+                    json!({ "needles": needles }),
+                )
+                .await?;
+            if !templates.is_empty() {
+                return Err(ApiError::conflict(
+                    "plugin_in_use",
+                    format!(
+                        "templates still use the placeholders of `{name}` ({}); change them first",
+                        plugin.manifest.variables.join(", ")
+                    ),
+                )
+                .with_details(json!({ "templates": templates })));
+            }
         }
         self.db
             .exec(

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::manifest::{ConfigField, Permissions, PluginKind};
 use super::runtime::{OutboundMessage, SendError};
@@ -61,7 +61,8 @@ impl From<&LoadedPlugin> for PluginInfo {
 
 #[derive(Serialize, ToSchema)]
 pub struct Installed {
-    /// `installed`, `upgraded` or `unchanged` (the same component was already installed).
+    /// `installed`, `upgraded`, `replaced` (the same version, other bytes, forced), `downgraded`
+    /// (forced) or `unchanged` (the same component was already installed).
     #[schema(example = "installed")]
     pub outcome: String,
     pub plugin: PluginInfo,
@@ -89,14 +90,29 @@ pub struct WorkspacePlugin {
     /// The workspace's settings; secrets read `********`.
     #[schema(value_type = Object)]
     pub config: Map<String, Value>,
+    /// What the plugin sees: the workspace's settings over the manifest's defaults (secrets
+    /// `********`).
+    #[schema(value_type = Object, example = json!({"morning_until": 12, "evening_from": 18}))]
+    pub effective_config: Map<String, Value>,
+    /// The keys of `effective_config` that come from the manifest's defaults.
+    #[schema(example = json!(["morning_until", "evening_from"]))]
+    pub defaulted: Vec<String>,
 }
 
 fn workspace_view(plugin: &LoadedPlugin, setting: &WorkspaceSetting) -> WorkspacePlugin {
+    let manifest = &plugin.manifest;
+    let effective = manifest.effective_config(&setting.config);
     WorkspacePlugin {
         plugin: plugin.into(),
         enabled: setting.enabled,
-        configured: plugin.manifest.is_configured(&setting.config),
-        config: plugin.manifest.masked_config(&setting.config),
+        configured: manifest.is_configured(&setting.config),
+        config: manifest.masked_config(&setting.config),
+        defaulted: effective
+            .keys()
+            .filter(|k| !setting.config.contains_key(*k))
+            .cloned()
+            .collect(),
+        effective_config: manifest.masked_config(&effective),
     }
 }
 
@@ -159,19 +175,31 @@ pub async fn list_installed(
     Ok(HttpResponse::Ok().json(all))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct InstallQuery {
+    /// Replace the installed plugin even with a lower version, or the same version with other
+    /// bytes (for development).
+    pub force: Option<bool>,
+}
+
 /// Install or upgrade a plugin
 ///
 /// Multipart with parts `manifest` (plugin.toml) and `component` (the .wasm). A plugin of the same
-/// name is replaced without a restart: calls under way finish on the old version. Superadmin only.
+/// name is replaced by a higher version without a restart: calls under way finish on the old
+/// version. A lower version, or the same version with other bytes, needs `force=true`. A resolver
+/// may not take a built-in placeholder's name or one another plugin provides. Superadmin only.
 #[utoipa::path(
     tag = "plugins",
+    params(InstallQuery),
     request_body(content = InstallForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Installed", body = Installed),
-        (status = 200, description = "Upgraded, or the same component was already installed", body = Installed),
+        (status = 200, description = "Upgraded, replaced or downgraded (forced), or the same component was already installed", body = Installed),
         (status = 400, description = "A part is missing or the body is malformed", body = ErrorBody),
         (status = 403, description = "Only the superadmin installs plugins", body = ErrorBody),
-        (status = 409, description = "A plugin of that name but another kind is installed", body = ErrorBody),
+        (status = 409, description = "A plugin of that name but another kind is installed (`plugin_kind_changed`); a lower or the same version without force (`plugin_downgrade`, `plugin_version_unchanged`); a variable name that is built in or another plugin's (`variable_name_taken`)", body = ErrorBody),
         (status = 413, description = "The component is over `plugins.max_component_bytes`", body = ErrorBody),
         (status = 415, description = "Not multipart", body = ErrorBody),
         (status = 422, description = "The manifest or the component is not valid", body = ErrorBody),
@@ -183,6 +211,7 @@ pub async fn list_installed(
 pub async fn install(
     state: web::Data<AppState>,
     principal: Principal,
+    query: web::Query<InstallQuery>,
     mut payload: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     state.plugins.loaded().await;
@@ -215,7 +244,7 @@ pub async fn install(
     let component = component.ok_or_else(|| ApiError::invalid_field("component", "is required"))?;
     let (plugin, outcome) = state
         .plugins
-        .install(&manifest, component, "upload")
+        .install(&manifest, component, "upload", query.force.unwrap_or(false))
         .await?;
     let body = Installed {
         outcome: format!("{outcome:?}").to_lowercase(),
@@ -261,7 +290,7 @@ pub async fn get_installed(
         (status = 204, description = "Uninstalled"),
         (status = 403, description = "Only the superadmin uninstalls plugins", body = ErrorBody),
         (status = 404, description = "No such plugin", body = ErrorBody),
-        (status = 409, description = "Workspace variables still use it", body = ErrorBody),
+        (status = 409, description = "Workspace variables or templates still use it (`plugin_in_use`, listing them in `details`)", body = ErrorBody),
     ),
     security(("session" = []))
 )]

@@ -84,6 +84,17 @@ pub struct PluginCall {
     pub arguments: Vec<String>,
 }
 
+impl PluginCall {
+    /// The placeholder as written: `%burç%`, `%kur:USD%`.
+    pub fn placeholder(&self) -> String {
+        if self.arguments.is_empty() {
+            format!("%{}%", self.variable)
+        } else {
+            format!("%{}:{}%", self.variable, self.arguments.join(","))
+        }
+    }
+}
+
 /// Built-in names, Turkish and English alike.
 fn builtin(name: &str) -> Option<Source> {
     Some(match name {
@@ -337,6 +348,15 @@ impl CompiledTemplate {
     /// [`RenderInput::plugin_values`] holds the answer to call `i`.
     pub fn plugin_calls(&self) -> &[PluginCall] {
         &self.plugin_calls
+    }
+
+    /// Whether every placeholder that reads plugin call `slot` has a fallback (then a failed call
+    /// renders the fallback rather than nothing).
+    pub fn slot_has_fallback(&self, slot: usize) -> bool {
+        self.placeholders
+            .iter()
+            .filter(|p| matches!(p.source, Source::Plugin(s) if s == slot))
+            .all(|p| p.fallback.is_some())
     }
 
     /// Renders for one contact. Stops with [`RenderFailure::TooLong`] as soon as the text outgrows

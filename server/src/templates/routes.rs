@@ -76,6 +76,13 @@ async fn check_input(
             format!("at most {MAX_CHANNEL_HINTS_BYTES} bytes"),
         ));
     }
+    super::compile_mapping(
+        super::Renderer::of(state),
+        workspace,
+        &input.channel_hints,
+        &std::collections::BTreeSet::new(),
+    )
+    .await?;
     let mut params = serde_json::Map::new();
     params.insert("ws".into(), json!(workspace));
     params.insert("name".into(), json!(name));
@@ -302,6 +309,10 @@ pub struct Rendered {
     #[schema(example = "Sayın Ayşe Hanım, KASIM50 kodu ile %50 indirim!")]
     pub text: String,
     pub attachments: Vec<MediaRef>,
+    /// Plugin resolvers that gave no value for this contact, with their reason. A campaign or a
+    /// send does not send a message whose placeholder has no fallback (`fallback_used` false):
+    /// that message fails with the reason.
+    pub warnings: Vec<super::RenderWarning>,
 }
 
 /// The contact a preview renders for. Reading a stored contact needs `contacts:read` besides the
@@ -393,7 +404,7 @@ pub async fn preview(
     let attachments = attachments(&state, &principal, &workspace, &template.media).await?;
     let compiled = super::compile(super::Renderer::of(&state), &workspace, &template.body).await?;
     let settings = super::render_settings(&state.db, &workspace).await?;
-    let text = super::render_one(
+    let super::RenderedText { text, warnings, .. } = super::render_one(
         &state.plugins,
         &workspace,
         std::sync::Arc::new(compiled.template),
@@ -401,7 +412,11 @@ pub async fn preview(
         &settings,
     )
     .await?;
-    Ok(web::Json(Rendered { text, attachments }))
+    Ok(web::Json(Rendered {
+        text,
+        attachments,
+        warnings,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -449,7 +464,7 @@ pub async fn render(
     let attachments = attachments(&state, &principal, &path, &body.media).await?;
     let contact = preview_contact(&state, &principal, &path, body.contact_id, body.contact).await?;
     let settings = super::render_settings(&state.db, &path).await?;
-    let text = super::render_one(
+    let super::RenderedText { text, warnings, .. } = super::render_one(
         &state.plugins,
         &path,
         std::sync::Arc::new(compiled.template),
@@ -457,5 +472,9 @@ pub async fn render(
         &settings,
     )
     .await?;
-    Ok(web::Json(Rendered { text, attachments }))
+    Ok(web::Json(Rendered {
+        text,
+        attachments,
+        warnings,
+    }))
 }

@@ -82,6 +82,7 @@ pub async fn purge(state: &AppState, workspace: &str) -> Result<(), ApiError> {
             json!({ "ws": workspace }),
         )
         .await?;
+    purge_messaging(state, workspace).await?;
     crate::contacts::delete_all(state, workspace).await?;
     purge_media(state, workspace).await?;
     for table in OWNED_TABLES {
@@ -111,6 +112,77 @@ pub async fn purge(state: &AppState, workspace: &str) -> Result<(), ApiError> {
         .await?;
     state.imports.forget_cancelled(workspace);
     tracing::info!(%workspace, "workspace purged");
+    Ok(())
+}
+
+/// Channels first (their dispatchers stop within the supervisor's tick), then what is keyed by
+/// channel, the campaigns, the messages a group at a time, the conversations and the settings.
+async fn purge_messaging(state: &AppState, workspace: &str) -> Result<(), ApiError> {
+    let db = &state.db;
+    let channels: Vec<String> = db
+        .rows(
+            "SELECT VALUE record::id(id) FROM channel WHERE workspace = $ws",
+            json!({ "ws": workspace }),
+        )
+        .await?;
+    // Dispatchers stop for a channel in this state; the rows go only after what they keep, so a
+    // purge interrupted here finds the channels again when it resumes.
+    db.exec(
+        "UPDATE channel SET state = 'disconnected', state_reason = 'the workspace is being deleted' \
+         WHERE workspace = $ws",
+        json!({ "ws": workspace }),
+    )
+    .await?;
+    state.pipeline.wake();
+    for channel in &channels {
+        crate::channels::purge_data(db, channel).await?;
+    }
+    db.exec(
+        "DELETE channel WHERE workspace = $ws",
+        json!({ "ws": workspace }),
+    )
+    .await?;
+    // Once more, for what a dispatcher finishing its last batch wrote meanwhile.
+    for channel in &channels {
+        crate::channels::purge_data(db, channel).await?;
+    }
+    let campaigns: Vec<String> = db
+        .rows(
+            "SELECT VALUE record::id(id) FROM campaign WHERE workspace = $ws",
+            json!({ "ws": workspace }),
+        )
+        .await?;
+    for campaign in &campaigns {
+        db.exec(
+            "DELETE type::record('campaign_enqueue', $c)",
+            json!({ "c": campaign }),
+        )
+        .await?;
+    }
+    db.exec(
+        "DELETE campaign WHERE workspace = $ws",
+        json!({ "ws": workspace }),
+    )
+    .await?;
+    loop {
+        let removed: Vec<serde_json::Value> = db
+            .last_rows(
+                "LET $batch = (SELECT VALUE id FROM array::first([message:[$ws, NONE]..[$ws, {}]]) LIMIT 2000); \
+                 FOR $m IN $batch { DELETE $m; }; \
+                 RETURN $batch;",
+                json!({ "ws": workspace }),
+            )
+            .await?;
+        if removed.len() < 2000 {
+            break;
+        }
+    }
+    db.exec(
+        "DELETE conversation WHERE workspace = $ws; DELETE type::record('messaging_settings', $ws); \
+         FOR $d IN (SELECT VALUE id FROM array::first([message_day:[$ws, NONE]..[$ws, {}]])) { DELETE $d; };",
+        json!({ "ws": workspace }),
+    )
+    .await?;
     Ok(())
 }
 

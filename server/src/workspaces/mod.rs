@@ -344,3 +344,16 @@ pub async fn delete_one(
     tracing::info!(workspace = %path, "workspace deleted");
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// Whether the workspace is gone or being purged (writes from outside, such as webhooks, stop).
+pub async fn is_being_deleted(db: &crate::db::Db, workspace: &str) -> Result<bool, ApiError> {
+    let live: Option<bool> = db
+        .rows::<bool>(
+            "SELECT VALUE deleting_since IS NONE FROM type::record('workspace', $ws)",
+            json!({ "ws": workspace }),
+        )
+        .await?
+        .into_iter()
+        .next();
+    Ok(live != Some(true))
+}

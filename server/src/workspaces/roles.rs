@@ -49,6 +49,53 @@ pub(crate) async fn seed_builtin_roles(state: &AppState, workspace: &str) -> Res
     Ok(())
 }
 
+/// Brings the built-in roles of every workspace to the current catalogue when it changed since
+/// the store last saw it (new permissions, or a built-in role that now grants less).
+pub async fn upgrade_builtin_roles(state: &AppState) -> Result<(), ApiError> {
+    let seen: Option<i64> = state
+        .db
+        .row("SELECT VALUE v FROM meta:builtin_roles", json!({}))
+        .await?;
+    if seen.unwrap_or(1) >= permissions::BUILTIN_ROLES_VERSION {
+        return Ok(());
+    }
+    let workspaces: Vec<String> = state
+        .db
+        .rows(
+            "SELECT VALUE record::id(id) FROM workspace WHERE deleting_since IS NONE",
+            json!({}),
+        )
+        .await?;
+    for workspace in &workspaces {
+        for (name, description) in BUILTIN_ROLES {
+            let permissions = permissions::builtin_permissions(name).unwrap_or_default();
+            state
+                .db
+                .exec(
+                    "UPDATE role SET description = $description WHERE workspace = $ws AND name = $name",
+                    json!({ "ws": workspace, "name": name, "description": description }),
+                )
+                .await?;
+            state
+                .authz
+                .set_role_permissions(workspace, name, &permissions)
+                .await?;
+        }
+    }
+    state
+        .db
+        .exec(
+            "UPSERT meta:builtin_roles SET v = $v",
+            json!({ "v": permissions::BUILTIN_ROLES_VERSION }),
+        )
+        .await?;
+    tracing::info!(
+        workspaces = workspaces.len(),
+        "built-in roles brought up to date"
+    );
+    Ok(())
+}
+
 async fn insert_role(
     state: &AppState,
     workspace: &str,

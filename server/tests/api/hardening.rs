@@ -99,7 +99,7 @@ async fn plugins_cannot_reach_internal_addresses_unless_the_instance_allows_it()
         let (status, body) = owner
             .patch(
                 &settings,
-                json!({ "config": { "url": target, "secret": "s" } }),
+                json!({ "config": { "url": target, "secret": "a-shared-secret-of-24-chars" } }),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -121,7 +121,7 @@ async fn plugins_cannot_reach_internal_addresses_unless_the_instance_allows_it()
     owner
         .patch(
             &settings,
-            json!({ "config": { "url": url, "secret": "s" } }),
+            json!({ "config": { "url": url, "secret": "a-shared-secret-of-24-chars" } }),
         )
         .await;
     let (status, body) = owner
@@ -531,6 +531,8 @@ async fn deleting_a_workspace_removes_everything_it_owns_even_across_a_restart()
     let app = TestApp::spawn_with(on_disk.clone()).await;
     let (owner, _) = app.signed_up("purge@example.com").await;
     let mut doomed = Vec::new();
+    let mut channels = Vec::new();
+    let mut campaigns = Vec::new();
     for name in ["Gidecek", "Çöküşte gidecek"] {
         let (_, created) = owner
             .post("/api/v1/workspaces", json!({ "name": name }))
@@ -560,7 +562,7 @@ async fn deleting_a_workspace_removes_everything_it_owns_even_across_a_restart()
         let (status, body) = owner
             .patch(
                 &format!("/api/v1/workspaces/{ws}/plugins/http-webhook"),
-                json!({ "config": { "url": "https://example.com/h", "secret": "s" } }),
+                json!({ "config": { "url": "https://example.com/h", "secret": "a-shared-secret-of-24-chars" } }),
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -588,6 +590,41 @@ async fn deleting_a_workspace_removes_everything_it_owns_even_across_a_restart()
             )
             .await
             .unwrap();
+        // Messaging: a channel, a campaign sent, a single send, opt-out words.
+        let template = crate::pipeline::template(&owner, &ws, "Merhaba %ad%", Vec::new()).await;
+        let channel = crate::pipeline::channel(&owner, &ws, "sandbox", json!({})).await;
+        let campaign = crate::pipeline::campaign(
+            &owner,
+            &ws,
+            json!({ "name": "c", "template": template, "channel": channel, "audience": { "all": true },
+                    "rate": { "per_minute": null, "jitter_min_ms": 0, "jitter_max_ms": 0 } }),
+        )
+        .await;
+        let (status, body) = owner
+            .post(
+                &format!("/api/v1/workspaces/{ws}/campaigns/{campaign}/start"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        crate::pipeline::campaign_in(&owner, &ws, &campaign, "completed", Duration::from_secs(20))
+            .await;
+        let (status, body) = owner
+            .post(
+                &format!("/api/v1/workspaces/{ws}/messages"),
+                json!({ "channel": channel, "phone": "05329998877", "text": "Tek mesaj" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let (status, body) = owner
+            .put(
+                &format!("/api/v1/workspaces/{ws}/opt-out"),
+                json!({ "opt_out": ["STOP", "YETER"], "opt_in": ["START"] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        channels.push(channel);
+        campaigns.push(campaign);
         doomed.push(ws);
     }
     // Let the imports finish, so the purge has job rows and files to remove.
@@ -621,6 +658,11 @@ async fn deleting_a_workspace_removes_everything_it_owns_even_across_a_restart()
             "import_job",
             "role",
             "contact_field",
+            "channel",
+            "campaign",
+            "message",
+            "conversation",
+            "messaging_settings",
         ] {
             let rows: Vec<Value> = app
                 .state
@@ -628,6 +670,28 @@ async fn deleting_a_workspace_removes_everything_it_owns_even_across_a_restart()
                 .rows(
                     &format!("SELECT id FROM {table} WHERE workspace IN $ws OR record::id(id) IN $ws OR (type::is_array(record::id(id)) AND record::id(id)[0] IN $ws)"),
                     json!({ "ws": doomed }),
+                )
+                .await
+                .unwrap();
+            if !rows.is_empty() {
+                left.push(format!("{table}: {rows:?}"));
+            }
+        }
+        for (table, ids) in [
+            ("campaign_enqueue", &campaigns),
+            ("channel_lease", &channels),
+            ("channel_day", &channels),
+            ("retry", &channels),
+            ("provider_ref", &channels),
+            ("recipient_gap", &channels),
+            ("inbound_seen", &channels),
+        ] {
+            let rows: Vec<Value> = app
+                .state
+                .db
+                .rows(
+                    &format!("SELECT id FROM {table} WHERE record::id(id) IN $ids OR (type::is_array(record::id(id)) AND record::id(id)[0] IN $ids)"),
+                    json!({ "ids": ids }),
                 )
                 .await
                 .unwrap();

@@ -207,6 +207,12 @@ async fn vcard_and_xlsx_files_import_through_their_plugins() {
     assert_eq!(ilkay["email"], "ilkay.sahin@example.com");
     assert_eq!(ilkay["tags"], json!(["müşteri", "vip"]));
     assert_eq!(ilkay["custom_fields"]["company"], "Şahin Gıda, Ltd.");
+    // The card's NOTE is the contact's notes, not a custom field.
+    assert_eq!(
+        ilkay["notes"],
+        "Toplantı notu: Salı günü arayın, öğleden sonra."
+    );
+    assert_eq!(job["columns"]["notes"], "notes", "{job}");
     let caglar_work = contact(&owner, &ws, "902125556677").await;
     assert_eq!(caglar_work["first_name"], "Çağlar");
     assert_eq!(
@@ -341,4 +347,251 @@ async fn a_dry_run_counts_without_writing_and_bad_requests_are_refused() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     app.stop().await;
+}
+
+/// What `%sayın%` says for a contact.
+async fn salutation(caller: &Caller, ws: &str, template: &str, contact: &str) -> String {
+    let (status, preview) = caller
+        .post(
+            &format!("/api/v1/workspaces/{ws}/templates/{template}/preview"),
+            json!({ "contact_id": contact }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    preview["text"].as_str().unwrap().to_owned()
+}
+
+async fn sayin_template(caller: &Caller, ws: &str) -> String {
+    let (status, template) = caller
+        .post(
+            &format!("/api/v1/workspaces/{ws}/templates"),
+            json!({ "name": "Hitap", "body": "%sayın%" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{template}");
+    template["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gender_and_honorific_columns_give_sayin_its_forms_from_csv_1254_and_xlsx() {
+    let app = app_with_plugins(|_| {}).await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    for file in [
+        "salutations.csv",
+        "salutations-1254.csv",
+        "salutations.xlsx",
+    ] {
+        let (status, created) = owner
+            .post("/api/v1/workspaces", json!({ "name": file }))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let ws = created["id"].as_str().unwrap().to_owned();
+        let template = sayin_template(&owner, &ws).await;
+
+        // The dry run shows what the columns became before anything is written.
+        let dry = import(&owner, &ws, file, &[("dry_run", "true".into())]).await;
+        assert_eq!(dry["status"], "done", "{file}: {dry}");
+        assert_eq!(
+            dry["columns"],
+            json!({ "Cinsiyet": "gender", "Hitap": "honorific" }),
+            "{file}"
+        );
+        assert_eq!(counts(&dry), [5, 4, 0, 0, 1], "{file}: {dry}");
+        let (_, none) = owner
+            .get(&format!("/api/v1/workspaces/{ws}/contacts"))
+            .await;
+        assert_eq!(none["items"], json!([]), "{file}: a dry run wrote contacts");
+
+        let job = import(&owner, &ws, file, &[]).await;
+        assert_eq!(job["status"], "done", "{file}: {job}");
+        assert_eq!(counts(&job), [5, 4, 0, 0, 1], "{file}: {job}");
+        let error = &job["errors"][0];
+        assert_eq!(error["row"], 5, "{file}: {job}");
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains("`X`") && message.contains("Cinsiyet") && message.contains("E/K"),
+            "{file}: {message}"
+        );
+        let report = owner
+            .request(
+                reqwest::Method::GET,
+                &format!(
+                    "/api/v1/workspaces/{ws}/contacts/imports/{}/errors.csv",
+                    job["id"].as_str().unwrap()
+                ),
+            )
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(report.lines().nth(1).unwrap().starts_with("5,"), "{report}");
+
+        let ayse = contact(&owner, &ws, "905321112233").await;
+        assert_eq!(ayse["gender"], "female", "{file}: {ayse}");
+        assert_eq!(ayse["honorific"], Value::Null, "{file}");
+        assert!(ayse["custom_fields"].get("cinsiyet").is_none(), "{ayse}");
+        let ali = contact(&owner, &ws, "905443334455").await;
+        assert_eq!(
+            (&ali["gender"], &ali["honorific"]),
+            (&json!("male"), &json!("Dr."))
+        );
+        for (id, expected) in [
+            ("905321112233", "Sayın Ayşe Hanım"),
+            ("905332223344", "Sayın Mehmet Bey"),
+            ("905443334455", "Sayın Dr. Ali Kaya"),
+            ("905365556677", "Sayın İrem Hanım"),
+        ] {
+            assert_eq!(
+                salutation(&owner, &ws, &template, id).await,
+                expected,
+                "{file}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reimport_fills_missing_fields_and_overwrites_only_when_told() {
+    let app = app_with_plugins(|_| {}).await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    let ws = owner.first_workspace().await;
+    let template = sayin_template(&owner, &ws).await;
+    let contacts = format!("/api/v1/workspaces/{ws}/contacts");
+    // Set by hand: Ayşe's honorific; Zeynep without gender; Can opted out by replying İPTAL.
+    for body in [
+        json!({ "phone": "0532 111 22 33", "first_name": "Ayşe", "last_name": "Yılmaz",
+                "honorific": "Prof. Dr." }),
+        json!({ "phone": "0535 444 55 66", "first_name": "Zeynep", "last_name": "Arslan" }),
+        json!({ "phone": "0537 666 77 88", "first_name": "Can", "opted_out": true,
+                "opt_out_reason": "İPTAL yazdı" }),
+    ] {
+        let (status, created) = owner.post(&contacts, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+    let file = "Ad Soyad;Telefon;Cinsiyet;Hitap;İzin;Dil\r\n\
+                Ayşe Yılmaz;0532 111 22 33;Kadın;Av.;evet;Türkçe\r\n\
+                Zeynep Arslan;0535 444 55 66;k;;Hayır;en\r\n\
+                Can Öz;0537 666 77 88;E;;evet;\r\n"
+        .as_bytes()
+        .to_vec();
+    let run = |extra: Vec<(&'static str, String)>| {
+        let owner = &owner;
+        let ws = &ws;
+        let file = file.clone();
+        async move {
+            let (status, job) = start(owner, ws, "tekrar.csv", file, &extra).await;
+            assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+            let job = follow(owner, ws, job["id"].as_str().unwrap()).await;
+            assert_eq!(job["status"], "done", "{job}");
+            job
+        }
+    };
+
+    // Not told: the hand-set honorific and the opt-out stay; what was missing is filled.
+    let job = run(Vec::new()).await;
+    assert_eq!(counts(&job), [3, 0, 3, 0, 0], "{job}");
+    assert_eq!(
+        job["columns"],
+        json!({ "Cinsiyet": "gender", "Hitap": "honorific", "İzin": "consent", "Dil": "language" })
+    );
+    let ayse = contact(&owner, &ws, "905321112233").await;
+    assert_eq!(
+        (&ayse["honorific"], &ayse["gender"], &ayse["language"]),
+        (&json!("Prof. Dr."), &json!("female"), &json!("tr"))
+    );
+    assert_eq!(
+        salutation(&owner, &ws, &template, "905321112233").await,
+        "Sayın Prof. Dr. Ayşe Yılmaz"
+    );
+    let zeynep = contact(&owner, &ws, "905354445566").await;
+    assert_eq!(zeynep["gender"], "female");
+    // "İzin: Hayır" — no consent — is an opt-out.
+    assert_eq!(zeynep["opted_out"], true, "{zeynep}");
+    assert_eq!(
+        salutation(&owner, &ws, &template, "905354445566").await,
+        "Dear Ms Arslan"
+    );
+    let can = contact(&owner, &ws, "905376667788").await;
+    assert_eq!(
+        can["opted_out"], true,
+        "a file's consent undid an opt-out: {can}"
+    );
+    assert_eq!(can["gender"], "male");
+
+    // `true` is the default spelled out: the same again, nothing overwritten.
+    let job = run(vec![(
+        "options",
+        json!({ "update_existing": true }).to_string(),
+    )])
+    .await;
+    assert_eq!(counts(&job), [3, 0, 3, 0, 0], "{job}");
+    assert_eq!(
+        contact(&owner, &ws, "905321112233").await["honorific"],
+        "Prof. Dr."
+    );
+    assert_eq!(
+        contact(&owner, &ws, "905376667788").await["opted_out"],
+        true
+    );
+
+    // Told to overwrite: the file's values replace, including the consent.
+    let job = run(vec![(
+        "options",
+        json!({ "update_existing": "overwrite" }).to_string(),
+    )])
+    .await;
+    assert_eq!(counts(&job), [3, 0, 3, 0, 0], "{job}");
+    assert_eq!(
+        contact(&owner, &ws, "905321112233").await["honorific"],
+        "Av."
+    );
+    let can = contact(&owner, &ws, "905376667788").await;
+    assert_eq!(
+        (
+            &can["opted_out"],
+            &can["opted_out_at"],
+            &can["opt_out_reason"]
+        ),
+        (&json!(false), &Value::Null, &Value::Null),
+        "{can}"
+    );
+    assert_eq!(
+        contact(&owner, &ws, "905354445566").await["opted_out"],
+        true
+    );
+
+    // `false`: existing contacts are left alone.
+    let job = run(vec![(
+        "options",
+        json!({ "update_existing": false, "mapping": { "Hitap": "custom.hitap" } }).to_string(),
+    )])
+    .await;
+    assert_eq!(counts(&job), [3, 0, 0, 3, 0], "{job}");
+    // The importer names the field after the dot; the host keeps it custom.
+    assert_eq!(job["columns"]["hitap"], "custom.hitap", "{job}");
+    let ayse = contact(&owner, &ws, "905321112233").await;
+    assert_eq!(ayse["honorific"], "Av.");
+    assert!(ayse["custom_fields"].get("hitap").is_none(), "{ayse}");
+    assert_eq!(
+        contact(&owner, &ws, "905376667788").await["opted_out"],
+        false
+    );
+
+    // A phone twice in one file: the second row's opt-out and gender are not lost.
+    let twice = "Ad Soyad;Telefon;Cinsiyet;İzin\r\n\
+                 Deniz Ak;0538 111 00 00;;evet\r\n\
+                 Deniz Ak;0538 111 00 00;E;hayır\r\n"
+        .as_bytes()
+        .to_vec();
+    let (status, job) = start(&owner, &ws, "iki.csv", twice, &[]).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let job = follow(&owner, &ws, job["id"].as_str().unwrap()).await;
+    assert_eq!(counts(&job), [2, 1, 0, 1, 0], "{job}");
+    let deniz = contact(&owner, &ws, "905381110000").await;
+    assert_eq!(
+        (&deniz["gender"], &deniz["opted_out"]),
+        (&json!("male"), &json!(true))
+    );
 }

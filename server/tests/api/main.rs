@@ -4,6 +4,7 @@
 mod auth;
 mod cli;
 mod contacts;
+mod crash;
 mod errors;
 mod hardening;
 mod helpers;
@@ -11,8 +12,10 @@ mod imports;
 mod media;
 mod openapi;
 mod persistence;
+mod pipeline;
 mod plugins;
 mod roles;
 mod templates;
 mod tokens;
+mod whatsapp_cloud;
 mod workspaces;

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Caller, TestApp};
 
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub fn png(width: u32, height: u32) -> Vec<u8> {
     let image = image::RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([
             (x * 7 % 256) as u8,
@@ -17,10 +17,10 @@ fn png(width: u32, height: u32) -> Vec<u8> {
     bytes.into_inner()
 }
 
-const PDF: &[u8] =
+pub const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
-async fn upload(caller: &Caller, ws: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+pub async fn upload(caller: &Caller, ws: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
     let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
     caller
         .send(

@@ -36,6 +36,15 @@ pub async fn app_with_plugins(adjust: impl FnOnce(&mut ulak::config::Settings)) 
 }
 
 async fn upload(caller: &Caller, manifest: &str, component: Vec<u8>) -> (StatusCode, Value) {
+    upload_to(caller, "/api/v1/plugins", manifest, component).await
+}
+
+async fn upload_to(
+    caller: &Caller,
+    url: &str,
+    manifest: &str,
+    component: Vec<u8>,
+) -> (StatusCode, Value) {
     let form = reqwest::multipart::Form::new()
         .part(
             "manifest",
@@ -46,11 +55,7 @@ async fn upload(caller: &Caller, manifest: &str, component: Vec<u8>) -> (StatusC
             reqwest::multipart::Part::bytes(component).file_name("plugin.wasm"),
         );
     caller
-        .send(
-            caller
-                .request(reqwest::Method::POST, "/api/v1/plugins")
-                .multipart(form),
-        )
+        .send(caller.request(reqwest::Method::POST, url).multipart(form))
         .await
 }
 
@@ -432,6 +437,76 @@ async fn plugins_are_installed_upgraded_and_removed_by_the_superadmin_only() {
     let (_, after) = render(&owner, &ws, "%selamlama%").await;
     assert_eq!(before["text"], after["text"]);
 
+    // A lower version, or the same version with other bytes, needs force; and says what happened.
+    let (status, body) = upload(&owner, &manifest, greeting.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "plugin_downgrade");
+    let hostile = read_built("tests/plugins/hostile/hostile.wasm");
+    let (status, body) = upload(&owner, &upgraded, hostile).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "plugin_version_unchanged");
+    let (status, body) = upload_to(
+        &owner,
+        "/api/v1/plugins?force=true",
+        &manifest,
+        greeting.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (&body["outcome"], &body["plugin"]["version"]),
+        (&json!("downgraded"), &json!("0.1.0"))
+    );
+
+    // A resolver may not take a built-in name or another plugin's.
+    for (variables, owner_name) in [("[\"ad\"]", "built-in"), ("[\"greeting\"]", "greeting")] {
+        let clash = manifest
+            .replace("name = \"greeting\"", "name = \"selam-kopya\"")
+            .replace("[\"selamlama\", \"greeting\"]", variables);
+        let (status, body) = upload(&owner, &clash, greeting.clone()).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        assert_eq!(
+            (&body["code"], &body["details"]["owner"]),
+            (&json!("variable_name_taken"), &json!(owner_name)),
+            "{body}"
+        );
+    }
+
+    // An uploaded plugin that does not opt in is off in every workspace until enabled there.
+    let quiet = manifest
+        .replace("name = \"greeting\"", "name = \"sessiz\"")
+        .replace("[\"selamlama\", \"greeting\"]", "[\"sessiz_selam\"]")
+        .replace("enabled_by_default = true\n", "");
+    assert!(!quiet.contains("enabled_by_default"));
+    let (status, body) = upload(&owner, &quiet, greeting.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, setting) = owner
+        .get(&format!("/api/v1/workspaces/{ws}/plugins/sessiz"))
+        .await;
+    assert_eq!(setting["enabled"], false, "{setting}");
+    let (status, refused) = render(&owner, &ws, "%sessiz_selam%").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    // …and says which plugin would provide it.
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("the plugin `sessiz` provides it, and is not enabled in this workspace"),
+        "{refused}"
+    );
+    let (status, _) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/plugins/sessiz"),
+            json!({ "enabled": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, rendered) = render(&owner, &ws, "%sessiz_selam%").await;
+    assert_eq!(status, StatusCode::OK, "{rendered}");
+    assert_eq!(rendered["text"], before["text"]);
+    let (status, body) = owner.delete("/api/v1/plugins/sessiz").await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+
     // Workspace views are role-checked and scoped.
     let viewer = owner.token(&ws, Some("viewer")).await;
     let (status, body) = app
@@ -441,6 +516,17 @@ async fn plugins_are_installed_upgraded_and_removed_by_the_superadmin_only() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body[0]["plugin"]["name"], "greeting");
     assert_eq!(body[0]["enabled"], true);
+    // Nothing set: the settings are empty, and what the plugin sees are the manifest's defaults.
+    assert_eq!(body[0]["config"], json!({}));
+    assert_eq!(
+        body[0]["effective_config"],
+        json!({ "morning_until": 12, "evening_from": 18 }),
+        "{body}"
+    );
+    assert_eq!(
+        body[0]["defaulted"],
+        json!(["evening_from", "morning_until"])
+    );
     let (status, _) = app
         .bearer(&viewer)
         .patch(
@@ -466,6 +552,24 @@ async fn plugins_are_installed_upgraded_and_removed_by_the_superadmin_only() {
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     let (status, _) = owner
         .delete(&format!("/api/v1/workspaces/{ws}/variables/selam"))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    // In use by a template: refused, naming it.
+    let (status, template) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/templates"),
+            json!({ "name": "Selam", "body": "%selamlama|Merhaba% %ad%" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{template}");
+    let (status, body) = owner.delete("/api/v1/plugins/greeting").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["details"]["templates"][0]["name"], "Selam", "{body}");
+    let (status, _) = owner
+        .delete(&format!(
+            "/api/v1/workspaces/{ws}/templates/{}",
+            template["id"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = other.delete("/api/v1/plugins/greeting").await;
@@ -533,7 +637,7 @@ async fn the_http_webhook_transport_posts_a_signed_message_to_its_configured_url
     let (status, body) = owner
         .patch(
             &format!("/api/v1/workspaces/{ws}/plugins/http-webhook"),
-            json!({ "config": { "url": url, "secret": "s3cret" } }),
+            json!({ "config": { "url": url, "secret": "s3cret-s3cret-s3cret-s3cret" } }),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -561,7 +665,7 @@ async fn the_http_webhook_transport_posts_a_signed_message_to_its_configured_url
     assert_eq!(message["id"], json!(key));
     assert_eq!(message["workspace"], json!(ws));
     assert_eq!(header("idempotency-key"), key);
-    let mut mac = Hmac::<Sha256>::new_from_slice(b"s3cret").unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(b"s3cret-s3cret-s3cret-s3cret").unwrap();
     mac.update(format!("{}.", header("x-ulak-timestamp")).as_bytes());
     mac.update(&payload);
     let expected = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
@@ -590,7 +694,7 @@ async fn the_http_webhook_transport_posts_a_signed_message_to_its_configured_url
         .unwrap()
         .1
         .clone();
-    let mut mac = Hmac::<Sha256>::new_from_slice(b"s3cret").unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(b"s3cret-s3cret-s3cret-s3cret").unwrap();
     mac.update(format!("{timestamp}.").as_bytes());
     mac.update(&payload);
     assert_eq!(
@@ -613,4 +717,127 @@ async fn the_http_webhook_transport_posts_a_signed_message_to_its_configured_url
     assert_eq!(body["details"]["transient"], true);
     failing.stop(true).await;
     app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resolver_that_gives_no_value_is_reported_and_never_sent_empty() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.signed_up("soyad@example.com").await;
+    let ws = owner.first_workspace().await;
+    install_hostile(&owner).await;
+
+    // The preview says which placeholder got nothing, from which plugin, and why.
+    let (status, bare) = render(&owner, &ws, "Soyadınız: %surname%").await;
+    assert_eq!(status, StatusCode::OK, "{bare}");
+    assert_eq!(bare["text"], "Soyadınız: ");
+    assert_eq!(
+        (
+            &bare["warnings"][0]["placeholder"],
+            &bare["warnings"][0]["plugin"],
+            &bare["warnings"][0]["fallback_used"]
+        ),
+        (&json!("%surname%"), &json!("hostile"), &json!(false)),
+        "{bare}"
+    );
+    assert!(
+        bare["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("has no last name"),
+        "{bare}"
+    );
+    let (_, covered) = render(&owner, &ws, "Soyadınız: %surname|belirtilmemiş%").await;
+    assert_eq!(covered["text"], "Soyadınız: belirtilmemiş");
+    assert_eq!(covered["warnings"][0]["fallback_used"], true, "{covered}");
+    let (_, fine) = render(&owner, &ws, "%echo%").await;
+    assert_eq!(fine["warnings"], json!([]), "{fine}");
+
+    // A campaign sends the contact with a value and fails the one without, with the reason.
+    for (phone, last) in [("+905321000001", Some("Yılmaz")), ("+905321000002", None)] {
+        let (status, body) = owner
+            .post(
+                &format!("/api/v1/workspaces/{ws}/contacts"),
+                json!({ "phone": phone, "first_name": "Ayşe", "last_name": last, "tags": ["soy"] }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let channel = crate::pipeline::channel(&owner, &ws, "sandbox", json!({})).await;
+    let template = crate::pipeline::template(&owner, &ws, "Sayın %surname%", Vec::new()).await;
+    let id = crate::pipeline::campaign(
+        &owner,
+        &ws,
+        json!({ "name": "Soyad", "template": template,
+        "channel": channel, "audience": { "tags_any": ["soy"] } }),
+    )
+    .await;
+    crate::pipeline::start(&owner, &ws, &id).await;
+    crate::pipeline::campaign_in(&owner, &ws, &id, "completed", Duration::from_secs(30)).await;
+    let mut messages = crate::pipeline::results(&owner, &ws, &id).await;
+    messages.sort_by_key(|m| m["address"].as_str().unwrap_or_default().to_owned());
+    assert_eq!(
+        (&messages[0]["status"], &messages[0]["text"]),
+        (&json!("sent"), &json!("Sayın Yılmaz")),
+        "{messages:?}"
+    );
+    assert_eq!(messages[1]["status"], "failed", "{messages:?}");
+    assert!(
+        messages[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("%surname% (plugin hostile) gave no value and has no fallback"),
+        "{messages:?}"
+    );
+
+    // A placeholder in a branch this contact skips does not count.
+    let branch = crate::pipeline::template(
+        &owner,
+        &ws,
+        "Merhaba{{#if last_name}} %surname%{{/if}}",
+        Vec::new(),
+    )
+    .await;
+    let (status, accepted) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/messages"),
+            json!({ "channel": channel, "contact_id": "905321000002", "template_id": branch }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{accepted}");
+
+    // A single send is refused the same way.
+    let (status, refused) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/messages"),
+            json!({ "channel": channel, "contact_id": "905321000002", "template_id": template }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["code"], "plugin_value_missing", "{refused}");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plugin_folder_may_hold_its_component_as_cargo_names_it() {
+    let dir = std::env::temp_dir().join(format!("ulak-plugins-{}", ulak::db::new_id()));
+    let folder = dir.join("selam-kopyasi");
+    std::fs::create_dir_all(&folder).unwrap();
+    let manifest = std::fs::read_to_string(repo_path("plugins/greeting/plugin.toml"))
+        .unwrap()
+        .replace("name = \"greeting\"", "name = \"selam-kopyasi\"")
+        .replace("[\"selamlama\", \"greeting\"]", "[\"kopya_selam\"]");
+    std::fs::write(folder.join("plugin.toml"), manifest).unwrap();
+    std::fs::write(
+        folder.join("selam_kopyasi.wasm"),
+        read_built("plugins/greeting/greeting.wasm"),
+    )
+    .unwrap();
+    let path = dir.clone();
+    let app = TestApp::spawn_with(move |s| s.plugins.dir = path).await;
+    let (owner, _) = app.signed_up("kopya@example.com").await;
+    let (status, plugin) = owner.get("/api/v1/plugins/selam-kopyasi").await;
+    assert_eq!(status, StatusCode::OK, "{plugin}");
+    assert_eq!(plugin["source"], "directory");
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }

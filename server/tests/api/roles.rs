@@ -18,6 +18,7 @@ const CATALOGUE: &[(&str, &[&str])] = &[
     ("channels", &["read", "write"]),
     ("campaigns", &["read", "write", "send"]),
     ("messages", &["read", "write"]),
+    ("conversations", &["read", "write"]),
     ("webhooks", &["read", "write"]),
     ("plugins", &["read", "write"]),
 ];
@@ -26,18 +27,21 @@ fn expected(role: &str, resource: &str, action: &str) -> bool {
     match role {
         "owner" => true,
         "admin" => (resource, action) != ("workspace", "delete"),
+        // Editors write drafts and answer conversations; running campaigns and channels, and
+        // single sends, are for admins.
         "editor" => {
             action == "read"
-                || [
-                    "contacts",
-                    "templates",
-                    "variables",
-                    "media",
-                    "campaigns",
-                    "messages",
-                    "tokens",
-                ]
-                .contains(&resource)
+                || (action == "write"
+                    && [
+                        "contacts",
+                        "templates",
+                        "variables",
+                        "media",
+                        "campaigns",
+                        "conversations",
+                        "tokens",
+                    ]
+                    .contains(&resource))
         }
         "viewer" => action == "read",
         _ => unreachable!(),

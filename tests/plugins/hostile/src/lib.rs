@@ -32,6 +32,12 @@ fn answer(request: &VariableRequest) -> Result<String, String> {
             })
         }
         "echo" => Ok(request.contact.first_name.clone().unwrap_or_default()),
+        // A per-contact failure, as a resolver missing the data it needs gives.
+        "surname" => request
+            .contact
+            .last_name
+            .clone()
+            .ok_or_else(|| format!("contact {} has no last name", request.contact.id)),
         "counter" => {
             let n = host::kv::get("counter")
                 .and_then(|v| String::from_utf8(v).ok())

@@ -1,0 +1,1102 @@
+//! One channel's dispatcher: claims due messages from the outbox under a lease, applies the rate
+//! policy (messages per minute as a token bucket, a random pause after each send, the sending
+//! window, the channel's daily cap, a minimum gap per recipient), sends, and records the outcomes
+//! in batches: sent with the provider's id, failed with the reason, or back in the queue with a
+//! backed-off retry.
+//!
+//! It runs on the replica that holds the channel's lease ([`crate::channels::runner`]). Messages it
+//! claimed carry a lease of their own; after a crash they become due again when it expires and are
+//! sent again with the same idempotency key, which transports pass on so providers can recognise
+//! the resend. Single sends (`~direct`) go before campaign traffic.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use backon::BackoffBuilder;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use futures_util::StreamExt;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::sync::watch;
+
+use super::schedule::{OpenHours, Rate};
+use super::{CampaignState, STORED_FIELDS, StoredCampaign};
+use crate::channels::{ChannelState, StoredChannel};
+use crate::error::ApiError;
+use crate::messages::{DIRECT, MessageAttachment, message_id};
+use crate::pipeline::Pipeline;
+use crate::transports::{Attachment, Capabilities, OutboundMessage, SendError, Transport};
+
+/// How long a claimed message stays with this dispatcher before another may take it.
+const CLAIM_LEASE_SECS: i64 = 120;
+/// Longest one send may take before it counts as a transient failure.
+const SEND_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often campaign states, windows and counts are read back.
+const REFRESH: Duration = Duration::from_millis(400);
+/// Messages claimed at once when nothing slows sending down.
+const UNLIMITED_CLAIM: usize = 1000;
+/// How long one chunk of unpaced sends should take before its outcomes are recorded.
+const CHUNK_TIME: Duration = Duration::from_millis(250);
+
+/// A message as the dispatcher claims it.
+#[derive(Debug, Clone, Deserialize)]
+struct Claimed {
+    key: String,
+    address: String,
+    contact: Option<String>,
+    #[serde(default)]
+    text: String,
+    subject: Option<String>,
+    #[serde(default)]
+    html: bool,
+    #[serde(default)]
+    attachments: Vec<MessageAttachment>,
+    #[serde(default)]
+    approved: Option<crate::transports::ApprovedMessage>,
+    #[serde(default)]
+    attempts: u32,
+}
+
+/// What happened to one claimed message.
+#[derive(Debug)]
+enum Outcome {
+    Sent {
+        provider_id: String,
+    },
+    Failed {
+        reason: String,
+        code: Option<String>,
+    },
+    Retry {
+        reason: String,
+        at: DateTime<Utc>,
+        counts_attempt: bool,
+    },
+    Skipped {
+        reason: &'static str,
+    },
+    /// Not tried: the campaign paused, the window closed, the cap was reached.
+    Released,
+    /// The channel cannot send at all: the message goes back, the channel stops.
+    Broken {
+        reason: String,
+    },
+}
+
+/// A campaign (or the single sends) this dispatcher sends for.
+struct Source {
+    campaign: Option<StoredCampaign>,
+    /// The last message key claimed; claims continue after it.
+    cursor: String,
+    limiter: Option<DefaultDirectRateLimiter>,
+    window: Option<OpenHours>,
+    /// Nothing was left to claim when this cursor began at the start.
+    drained_at: Option<Instant>,
+    /// Send instants of the last minute, for the progress rate.
+    recent: VecDeque<Instant>,
+}
+
+impl Source {
+    fn new(campaign: Option<StoredCampaign>, zone: Tz) -> Self {
+        let (limiter, window) = match &campaign {
+            Some(c) => (
+                limiter_for(&c.campaign.rate),
+                c.campaign
+                    .schedule
+                    .window
+                    .as_ref()
+                    .and_then(|w| w.compile(zone).ok()),
+            ),
+            None => (None, None),
+        };
+        Self {
+            campaign,
+            cursor: String::new(),
+            limiter,
+            window,
+            drained_at: None,
+            recent: VecDeque::new(),
+        }
+    }
+
+    fn rate(&self) -> Option<&Rate> {
+        self.campaign.as_ref().map(|c| &c.campaign.rate)
+    }
+}
+
+fn limiter_for(rate: &Rate) -> Option<DefaultDirectRateLimiter> {
+    let per_minute = rate.per_minute?;
+    let period = Duration::from_secs_f64(60.0 / f64::from(per_minute.max(1)));
+    Quota::with_period(period).map(|quota| RateLimiter::direct(quota.allow_burst(NonZeroU32::MIN)))
+}
+
+pub struct Dispatcher {
+    pipeline: Arc<Pipeline>,
+    channel: StoredChannel,
+    transport: Arc<dyn Transport>,
+    capabilities: Capabilities,
+    zone: Tz,
+    stop: watch::Receiver<bool>,
+    sources: BTreeMap<String, Source>,
+    /// Campaign states as last read, checked before every send.
+    states: HashMap<String, CampaignState>,
+    /// Campaigns whose recipients this replica is queueing now.
+    enqueueing: HashMap<String, tokio::task::JoinHandle<()>>,
+    max_attempts: u32,
+    concurrency: usize,
+    refreshed: Option<Instant>,
+    /// Sends counted today (in the workspace's time zone), for the daily cap.
+    sent_today: (String, i64),
+    progress_saved: Instant,
+}
+
+impl Dispatcher {
+    pub async fn new(
+        pipeline: Arc<Pipeline>,
+        channel: StoredChannel,
+        transport: Arc<dyn Transport>,
+        stop: watch::Receiver<bool>,
+    ) -> Result<Self, ApiError> {
+        let zone = crate::templates::render_settings(&pipeline.db, &channel.workspace)
+            .await?
+            .time_zone;
+        let capabilities = transport.capabilities();
+        let messaging = &pipeline.settings.messaging;
+        let concurrency = match channel.kind {
+            crate::channels::ChannelKind::Sandbox => 256,
+            _ => messaging.sends_in_flight.max(1),
+        };
+        let mut sources = BTreeMap::new();
+        sources.insert(DIRECT.to_owned(), Source::new(None, zone));
+        Ok(Self {
+            max_attempts: messaging.max_attempts.max(1),
+            pipeline,
+            channel,
+            transport,
+            capabilities,
+            zone,
+            stop,
+            sources,
+            states: HashMap::new(),
+            enqueueing: HashMap::new(),
+            concurrency,
+            refreshed: None,
+            sent_today: (String::new(), 0),
+            progress_saved: Instant::now(),
+        })
+    }
+
+    fn stopped(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    /// Sends until stopped, or until the channel breaks (its state then says why).
+    pub async fn run(mut self) {
+        tracing::info!(channel = %self.channel.id, "dispatcher started");
+        // Idle rounds in a row: an idle dispatcher looks less and less often (up to every two
+        // seconds), and at once when this replica has something to send.
+        let mut idle = 0u32;
+        while !self.stopped() {
+            let worked = match self.round().await {
+                Ok(worked) => worked,
+                Err(Stop::Broken(reason)) => {
+                    tracing::warn!(channel = %self.channel.id, %reason, "channel cannot send");
+                    let _ = crate::channels::set_state(
+                        &self.pipeline.db,
+                        &self.channel.id,
+                        ChannelState::Error,
+                        Some(&reason),
+                    )
+                    .await;
+                    break;
+                }
+                Err(Stop::Store(e)) => {
+                    tracing::warn!(channel = %self.channel.id, error = %e, "dispatching paused by a store error");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    false
+                }
+            };
+            if worked {
+                idle = 0;
+            } else {
+                idle = idle.saturating_add(1);
+                let pause = Duration::from_millis(200 * u64::from(idle.min(10)));
+                let pipeline = self.pipeline.clone();
+                let mut stop = self.stop.clone();
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = pipeline.work.notified() => { idle = 0; }
+                    _ = stop.changed() => {}
+                }
+            }
+        }
+        for (_, task) in self.enqueueing.drain() {
+            task.abort();
+        }
+        tracing::info!(channel = %self.channel.id, "dispatcher stopped");
+    }
+
+    /// One pass over every source; whether anything was sent or recorded.
+    async fn round(&mut self) -> Result<bool, Stop> {
+        if self.refreshed.is_none_or(|at| at.elapsed() >= REFRESH) {
+            self.refresh().await?;
+        }
+        if self.channel.state != ChannelState::Active {
+            return Ok(false);
+        }
+        let mut worked = self.retries().await?;
+        let batches: Vec<String> = self.sources.keys().cloned().collect();
+        // Single sends first (`~direct` sorts before campaign ids), then each campaign in turn.
+        for batch in batches {
+            if self.stopped() {
+                break;
+            }
+            worked |= self.dispatch(&batch).await?;
+        }
+        Ok(worked)
+    }
+
+    /// Reads the channel's campaigns back: starts those whose time came, queues recipients of
+    /// running ones, completes the finished, and drops paused and ended ones from the sources.
+    async fn refresh(&mut self) -> Result<(), Stop> {
+        self.refreshed = Some(Instant::now());
+        let db = self.pipeline.db.clone();
+        if let Some(channel) = crate::channels::find_any(&db, &self.channel.id).await? {
+            self.channel.state = channel.state;
+        }
+        db.exec(
+            "UPDATE campaign SET state = 'running', started_at = time::now(), updated_at = time::now() \
+             WHERE channel = $ch AND state = 'scheduled' AND (start_at IS NONE OR start_at <= time::now())",
+            json!({ "ch": self.channel.id }),
+        )
+        .await?;
+        let campaigns: Vec<StoredCampaign> = db
+            .rows(
+                &format!(
+                    "SELECT {STORED_FIELDS} FROM campaign WHERE channel = $ch \
+                     AND state IN ['running', 'paused', 'scheduled']"
+                ),
+                json!({ "ch": self.channel.id }),
+            )
+            .await?;
+        self.states = campaigns
+            .iter()
+            .map(|c| (c.campaign.id.clone(), c.campaign.state))
+            .collect();
+        // Sources: the single sends and every running campaign.
+        let running: HashMap<String, StoredCampaign> = campaigns
+            .into_iter()
+            .filter(|c| c.campaign.state == CampaignState::Running)
+            .map(|c| (c.campaign.id.clone(), c))
+            .collect();
+        self.sources
+            .retain(|batch, _| batch == DIRECT || running.contains_key(batch));
+        for (id, campaign) in running {
+            let finished = campaign.enqueue_done && campaign.campaign.counts.queued <= 0;
+            if !campaign.enqueue_done && !self.enqueueing.contains_key(&id) {
+                self.start_enqueue(campaign.clone());
+            }
+            if finished {
+                db.exec(
+                    "UPDATE type::record('campaign', $id) SET state = 'completed', \
+                     finished_at = time::now(), updated_at = time::now(), \
+                     progress.eta_seconds = 0 WHERE state = 'running'",
+                    json!({ "id": id }),
+                )
+                .await?;
+                tracing::info!(campaign = %id, "campaign completed");
+                self.sources.remove(&id);
+                continue;
+            }
+            match self.sources.get_mut(&id) {
+                Some(source) => source.campaign = Some(campaign),
+                None => {
+                    self.sources
+                        .insert(id, Source::new(Some(campaign), self.zone));
+                }
+            }
+        }
+        self.enqueueing.retain(|_, task| !task.is_finished());
+        self.count_today().await?;
+        if self.progress_saved.elapsed() >= Duration::from_secs(2) {
+            self.save_progress().await?;
+        }
+        Ok(())
+    }
+
+    fn start_enqueue(&mut self, campaign: StoredCampaign) {
+        let pipeline = self.pipeline.clone();
+        let capabilities = self.capabilities.clone();
+        let id = campaign.campaign.id.clone();
+        let task = tokio::spawn(async move {
+            if let Err(e) = super::enqueue::run(&pipeline, &campaign, &capabilities).await {
+                tracing::warn!(campaign = %campaign.campaign.id, error = %e, "campaign cannot be queued");
+                let _ = pipeline
+                    .db
+                    .exec(
+                        "UPDATE type::record('campaign', $id) SET state = 'failed', state_reason = $reason, \
+                         finished_at = time::now(), updated_at = time::now()",
+                        json!({ "id": campaign.campaign.id, "reason": e.message() }),
+                    )
+                    .await;
+            }
+        });
+        self.enqueueing.insert(id, task);
+    }
+
+    fn today(&self) -> String {
+        Utc::now()
+            .with_timezone(&self.zone)
+            .format("%Y-%m-%d")
+            .to_string()
+    }
+
+    async fn count_today(&mut self) -> Result<(), Stop> {
+        let day = self.today();
+        let sent: Option<i64> = self
+            .pipeline
+            .db
+            .row(
+                "SELECT VALUE sent FROM type::record('channel_day', [$ch, $day])",
+                json!({ "ch": self.channel.id, "day": day }),
+            )
+            .await?;
+        self.sent_today = (day, sent.unwrap_or(0));
+        Ok(())
+    }
+
+    /// Messages the daily cap still allows today (all campaigns together; the lowest cap counts).
+    fn cap_left(&self, rate: Option<&Rate>) -> Option<i64> {
+        let cap = rate.and_then(|r| r.daily_cap)?;
+        let sent = if self.sent_today.0 == self.today() {
+            self.sent_today.1
+        } else {
+            0
+        };
+        Some((i64::from(cap) - sent).max(0))
+    }
+
+    /// Sends what one source has due; whether anything happened.
+    async fn dispatch(&mut self, batch: &str) -> Result<bool, Stop> {
+        let Some(source) = self.sources.get(batch) else {
+            return Ok(false);
+        };
+        if let Some(window) = &source.window
+            && !window.is_open(Utc::now())
+        {
+            return Ok(false);
+        }
+        if source
+            .drained_at
+            .is_some_and(|at| at.elapsed() < Duration::from_millis(500))
+        {
+            return Ok(false);
+        }
+        let cap = self.cap_left(source.rate());
+        if cap == Some(0) {
+            return Ok(false);
+        }
+        let limited = source.rate().is_some_and(|r| !r.unlimited());
+        let want = if limited {
+            // About two seconds' worth, so a pause takes effect at once.
+            source
+                .rate()
+                .and_then(|r| r.per_minute)
+                .map_or(1, |n| (n as usize / 30).clamp(1, 50))
+        } else {
+            UNLIMITED_CLAIM
+        };
+        let want = cap.map_or(want, |left| want.min(left as usize));
+        let cursor = source.cursor.clone();
+        let started = Instant::now();
+        let claimed = self.claim(batch, &cursor, want).await?;
+        tracing::debug!(channel = %self.channel.id, batch, claimed = claimed.len(),
+            ms = started.elapsed().as_millis() as u64, "claimed");
+        let Some(source) = self.sources.get_mut(batch) else {
+            return Ok(false);
+        };
+        if claimed.is_empty() {
+            if cursor.is_empty() {
+                source.drained_at = Some(Instant::now());
+            } else {
+                // Start over once: messages whose lease expired, or that came due, lie behind.
+                source.cursor.clear();
+            }
+            return Ok(false);
+        }
+        source.drained_at = None;
+        if let Some(last) = claimed.last() {
+            source.cursor = last.key.clone();
+        }
+        self.send_all(batch, claimed).await?;
+        Ok(true)
+    }
+
+    /// Claims up to `limit` due messages of a batch after the cursor.
+    async fn claim(&self, batch: &str, after: &str, limit: usize) -> Result<Vec<Claimed>, Stop> {
+        let claimed: Vec<Claimed> = self
+            .pipeline
+            .db
+            .last_rows(
+                &format!(
+                    "LET $rows = (SELECT id, record::id(id)[1] AS batch, record::id(id)[2] AS key, \
+                         address, contact, text, subject, html, attachments, approved, attempts \
+                     FROM array::first([message:[$ws, $batch, $after]>..[$ws, $batch, {{}}]]) \
+                     WHERE channel = $ch AND ((status = 'queued' AND (next_attempt_at IS NONE \
+                         OR next_attempt_at <= time::now())) OR (status = 'sending' AND \
+                         (lease_until < time::now() OR (string::starts_with(claimed_by ?? '', $node) \
+                             AND claimed_by != $me)))) \
+                     ORDER BY id LIMIT $limit); \
+                     UPDATE $rows.id SET status = 'sending', claimed_by = $me, \
+                         lease_until = time::now() + {CLAIM_LEASE_SECS}s RETURN NONE; \
+                     RETURN $rows;"
+                ),
+                json!({ "ws": self.channel.workspace, "batch": batch, "after": after,
+                        "ch": self.channel.id, "limit": limit,
+                        "node": format!("{}/", self.pipeline.node), "me": self.pipeline.incarnation }),
+            )
+            .await?;
+        Ok(claimed)
+    }
+
+    /// Retries whose time came: claimed by key and sent like the rest.
+    async fn retries(&mut self) -> Result<bool, Stop> {
+        #[derive(Deserialize)]
+        struct Due {
+            batch: String,
+            key: String,
+        }
+        let due: Vec<Due> = self
+            .pipeline
+            .db
+            .last_rows(
+                "LET $due = (SELECT id, record::id(id)[2] AS batch, record::id(id)[3] AS key \
+                     FROM array::first([retry:[$ch, 0]..=[$ch, $now]]) LIMIT 200); \
+                 FOR $r IN $due { DELETE $r.id; }; \
+                 RETURN $due;",
+                json!({ "ch": self.channel.id, "now": Utc::now().timestamp_millis() }),
+            )
+            .await?;
+        if due.is_empty() {
+            return Ok(false);
+        }
+        let mut by_batch: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for d in due {
+            by_batch.entry(d.batch).or_default().push(d.key);
+        }
+        for (batch, keys) in by_batch {
+            if !self.sources.contains_key(&batch) {
+                // Its campaign is paused or over: the message waits (or is cancelled) with it.
+                continue;
+            }
+            let claimed: Vec<Claimed> = self
+                .pipeline
+                .db
+                .last_rows(
+                    &format!(
+                        "LET $rows = (SELECT id, record::id(id)[1] AS batch, record::id(id)[2] AS key, \
+                             address, contact, text, subject, html, attachments, approved, attempts \
+                         FROM array::map($keys, |$k| type::record('message', [$ws, $batch, $k])) \
+                         WHERE channel = $ch AND status = 'queued'); \
+                         UPDATE $rows.id SET status = 'sending', next_attempt_at = NONE, \
+                             claimed_by = $me, lease_until = time::now() + {CLAIM_LEASE_SECS}s RETURN NONE; \
+                         RETURN $rows;"
+                    ),
+                    json!({ "ws": self.channel.workspace, "batch": batch, "keys": keys,
+                            "ch": self.channel.id, "me": self.pipeline.incarnation }),
+                )
+                .await?;
+            if !claimed.is_empty() {
+                self.send_all(&batch, claimed).await?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Whether the source may still send now (its campaign running, its window open).
+    fn may_send(&self, batch: &str) -> bool {
+        if batch == DIRECT {
+            return self.channel.state == ChannelState::Active;
+        }
+        let running = self.states.get(batch) == Some(&CampaignState::Running);
+        let open = self
+            .sources
+            .get(batch)
+            .and_then(|s| s.window.as_ref())
+            .is_none_or(|w| w.is_open(Utc::now()));
+        running && open && self.channel.state == ChannelState::Active
+    }
+
+    /// Sends claimed messages of one source under its rate policy and records what happened.
+    async fn send_all(&mut self, batch: &str, claimed: Vec<Claimed>) -> Result<(), Stop> {
+        let skip = self.opted_out(&claimed).await?;
+        let gaps = self.gaps(batch, &claimed).await?;
+        let limited = self
+            .sources
+            .get(batch)
+            .and_then(Source::rate)
+            .is_some_and(|r| !r.unlimited());
+        if !limited {
+            // No pacing: send concurrently and record a chunk at a time. Chunks aim at a quarter
+            // of a second, so that a pause is obeyed quickly and a crash leaves little in flight.
+            let mut queue: VecDeque<Claimed> = claimed.into();
+            let mut chunk = self.concurrency * 4;
+            while !queue.is_empty() {
+                if !self.may_send(batch) || self.stopped() {
+                    let rest = queue.drain(..).map(|m| (m, Outcome::Released)).collect();
+                    return self.record(batch, rest).await;
+                }
+                let take: Vec<Claimed> = queue.drain(..chunk.min(queue.len())).collect();
+                let count = take.len() as u32;
+                let started = Instant::now();
+                self.send_chunk(batch, take, &skip, &gaps).await?;
+                let each = (started.elapsed() / count.max(1)).as_micros().max(1);
+                chunk = ((CHUNK_TIME.as_micros() / each) as usize)
+                    .clamp(self.concurrency, UNLIMITED_CLAIM);
+                if self.refreshed.is_none_or(|at| at.elapsed() >= REFRESH) {
+                    self.refresh().await?;
+                }
+            }
+            return Ok(());
+        }
+        self.send_paced(batch, claimed, &skip, &gaps).await
+    }
+
+    /// Sends a chunk concurrently and records the outcomes together.
+    async fn send_chunk(
+        &mut self,
+        batch: &str,
+        claimed: Vec<Claimed>,
+        skip: &std::collections::HashSet<String>,
+        gaps: &HashMap<String, DateTime<Utc>>,
+    ) -> Result<(), Stop> {
+        let transport = self.transport.clone();
+        let blobs = self.pipeline.blobs.clone();
+        let batch_owned = batch.to_owned();
+        let started = Instant::now();
+        let attempts: Vec<(Claimed, Outcome)> = futures_util::stream::iter(claimed)
+            .map(|message| {
+                let transport = transport.clone();
+                let blobs = blobs.clone();
+                let batch = batch_owned.clone();
+                let skipped = message
+                    .contact
+                    .as_ref()
+                    .is_some_and(|c| skip.contains(c.as_str()));
+                let gap = gaps.get(&message.address).copied();
+                async move {
+                    let outcome = if skipped {
+                        Outcome::Skipped {
+                            reason: "opted_out",
+                        }
+                    } else if let Some(until) = gap {
+                        Outcome::Retry {
+                            reason: "waiting for the gap between messages to this recipient".into(),
+                            at: until,
+                            counts_attempt: false,
+                        }
+                    } else {
+                        send_one(&*transport, &blobs, &batch, &message).await
+                    };
+                    (message, outcome)
+                }
+            })
+            .buffer_unordered(self.concurrency)
+            .collect()
+            .await;
+        tracing::debug!(channel = %self.channel.id, batch, sent = attempts.len(),
+            ms = started.elapsed().as_millis() as u64, "sent");
+        self.record(batch, attempts).await
+    }
+
+    /// Paced sending: one at a time, each outcome recorded before the next send, so progress,
+    /// pauses and the cap hold message by message.
+    async fn send_paced(
+        &mut self,
+        batch: &str,
+        claimed: Vec<Claimed>,
+        skip: &std::collections::HashSet<String>,
+        gaps: &HashMap<String, DateTime<Utc>>,
+    ) -> Result<(), Stop> {
+        let mut queue: VecDeque<Claimed> = claimed.into();
+        while let Some(message) = queue.pop_front() {
+            let released = !self.may_send(batch)
+                || self.stopped()
+                || self.cap_left(self.sources.get(batch).and_then(Source::rate)) == Some(0);
+            if released {
+                let mut rest = vec![(message, Outcome::Released)];
+                rest.extend(queue.drain(..).map(|m| (m, Outcome::Released)));
+                return self.record(batch, rest).await;
+            }
+            let skipped = message
+                .contact
+                .as_ref()
+                .is_some_and(|c| skip.contains(c.as_str()));
+            let outcome = if skipped {
+                Outcome::Skipped {
+                    reason: "opted_out",
+                }
+            } else if let Some(until) = gaps.get(&message.address) {
+                Outcome::Retry {
+                    reason: "waiting for the gap between messages to this recipient".into(),
+                    at: *until,
+                    counts_attempt: false,
+                }
+            } else {
+                if let Some(limiter) = self.sources.get(batch).and_then(|s| s.limiter.as_ref()) {
+                    limiter.until_ready().await;
+                }
+                if !self.may_send(batch) {
+                    Outcome::Released
+                } else {
+                    send_one(&*self.transport, &self.pipeline.blobs, batch, &message).await
+                }
+            };
+            let sent = matches!(outcome, Outcome::Sent { .. });
+            self.record(batch, vec![(message, outcome)]).await?;
+            if sent {
+                let rate = self.sources.get(batch).and_then(Source::rate);
+                let (min, max) = rate.map_or((0, 0), |r| (r.jitter_min_ms, r.jitter_max_ms));
+                if max > 0 {
+                    // The jitter comes on top of the rate's interval: were it a pause running
+                    // beside the rate limiter's wait, any jitter shorter than the interval
+                    // would vanish and the sends would tick like a clock.
+                    let interval = rate
+                        .and_then(|r| r.per_minute)
+                        .filter(|n| *n > 0)
+                        .map_or(0, |n| 60_000 / u64::from(n));
+                    let pause = interval + u64::from(rand::random_range(min..=max));
+                    let mut stop = self.stop.clone();
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_millis(pause)) => {}
+                        _ = stop.changed() => {}
+                    }
+                }
+            }
+            // A pause or cancel made while this batch was sending applies within the refresh.
+            if self.refreshed.is_none_or(|at| at.elapsed() >= REFRESH) {
+                self.refresh().await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The contacts among these who opted out since their messages were queued.
+    async fn opted_out(
+        &self,
+        claimed: &[Claimed],
+    ) -> Result<std::collections::HashSet<String>, Stop> {
+        let ids: Vec<&String> = claimed.iter().filter_map(|m| m.contact.as_ref()).collect();
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let out: Vec<String> = self
+            .pipeline
+            .db
+            .rows(
+                "SELECT VALUE record::id(id)[1] FROM array::map($ids, |$id| type::record('contact', [$ws, $id])) \
+                 WHERE opted_out = true",
+                json!({ "ws": self.channel.workspace, "ids": ids }),
+            )
+            .await?;
+        Ok(out.into_iter().collect())
+    }
+
+    /// For a source with a minimum gap per recipient: the addresses that must wait, until when.
+    async fn gaps(
+        &self,
+        batch: &str,
+        claimed: &[Claimed],
+    ) -> Result<HashMap<String, DateTime<Utc>>, Stop> {
+        let Some(gap) = self
+            .sources
+            .get(batch)
+            .and_then(Source::rate)
+            .and_then(|r| r.min_gap_per_recipient_secs)
+        else {
+            return Ok(HashMap::new());
+        };
+        #[derive(Deserialize)]
+        struct Last {
+            address: String,
+            at: DateTime<Utc>,
+        }
+        let addresses: Vec<&String> = claimed.iter().map(|m| &m.address).collect();
+        let last: Vec<Last> = self
+            .pipeline
+            .db
+            .rows(
+                "SELECT record::id(id)[1] AS address, at FROM \
+                 array::map($addresses, |$a| type::record('recipient_gap', [$ch, $a])) WHERE at != NONE",
+                json!({ "ch": self.channel.id, "addresses": addresses }),
+            )
+            .await?;
+        let gap = chrono::Duration::seconds(i64::from(gap));
+        let now = Utc::now();
+        Ok(last
+            .into_iter()
+            .filter(|l| l.at + gap > now)
+            .map(|l| (l.address, l.at + gap))
+            .collect())
+    }
+
+    /// Writes outcomes: each message's status and history, retries, the provider's ids, the
+    /// campaign's counts, the day's count and the channel's health, in one transaction.
+    async fn record(&mut self, batch: &str, outcomes: Vec<(Claimed, Outcome)>) -> Result<(), Stop> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
+        let now = Utc::now();
+        let mut rows = Vec::with_capacity(outcomes.len());
+        let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
+        let (mut sent, mut failed) = (0i64, 0i64);
+        let mut last_error: Option<String> = None;
+        let mut broken: Option<String> = None;
+        let record_gap = self
+            .sources
+            .get(batch)
+            .and_then(Source::rate)
+            .is_some_and(|r| r.min_gap_per_recipient_secs.is_some());
+        // Sent messages, the bulk of every batch, are written by a few statements over all of
+        // them; the rest one by one.
+        let mut sent_keys: Vec<&str> = Vec::new();
+        let mut refs: Vec<serde_json::Value> = Vec::new();
+        let mut gap_addresses: Vec<&str> = Vec::new();
+        for (message, outcome) in &outcomes {
+            let attempts = message.attempts + 1;
+            let mut row = json!({ "key": message.key, "address": message.address });
+            match outcome {
+                Outcome::Sent { provider_id } => {
+                    sent += 1;
+                    *counts.entry("queued").or_default() -= 1;
+                    *counts.entry("sent").or_default() += 1;
+                    sent_keys.push(&message.key);
+                    // The provider's own id, when it is not the message's: reports come by it.
+                    if *provider_id != message_id(batch, &message.key) {
+                        refs.push(json!({ "k": message.key, "p": provider_id }));
+                    }
+                    if record_gap {
+                        gap_addresses.push(&message.address);
+                    }
+                    continue;
+                }
+                Outcome::Failed { reason, code } => {
+                    failed += 1;
+                    last_error = Some(reason.clone());
+                    *counts.entry("queued").or_default() -= 1;
+                    *counts.entry("failed").or_default() += 1;
+                    row["status"] = json!("failed");
+                    row["attempts"] = json!(attempts);
+                    row["reason"] = json!(reason);
+                    row["code"] = json!(code);
+                    row["history"] = json!({ "status": "failed", "at": now, "reason": reason });
+                }
+                Outcome::Retry {
+                    reason,
+                    at,
+                    counts_attempt,
+                } => {
+                    let attempts = if *counts_attempt {
+                        attempts
+                    } else {
+                        message.attempts
+                    };
+                    if *counts_attempt {
+                        last_error = Some(reason.clone());
+                    }
+                    if attempts >= self.max_attempts {
+                        failed += 1;
+                        *counts.entry("queued").or_default() -= 1;
+                        *counts.entry("failed").or_default() += 1;
+                        let reason = format!("gave up after {attempts} attempts: {reason}");
+                        row["status"] = json!("failed");
+                        row["attempts"] = json!(attempts);
+                        row["history"] = json!({ "status": "failed", "at": now, "reason": reason });
+                        row["reason"] = json!(reason);
+                    } else {
+                        row["status"] = json!("queued");
+                        row["attempts"] = json!(attempts);
+                        row["reason"] = json!(reason);
+                        row["next"] = json!(at);
+                        row["retry"] = json!(at.timestamp_millis());
+                    }
+                }
+                Outcome::Skipped { reason } => {
+                    *counts.entry("queued").or_default() -= 1;
+                    *counts.entry("skipped").or_default() += 1;
+                    row["status"] = json!("skipped");
+                    row["attempts"] = json!(message.attempts);
+                    row["reason"] = json!(reason);
+                    row["history"] = json!({ "status": "skipped", "at": now, "reason": reason });
+                }
+                Outcome::Released => {
+                    row["status"] = json!("queued");
+                    row["attempts"] = json!(message.attempts);
+                }
+                Outcome::Broken { reason } => {
+                    row["status"] = json!("queued");
+                    row["attempts"] = json!(message.attempts);
+                    last_error = Some(reason.clone());
+                    broken = Some(reason.clone());
+                }
+            }
+            rows.push(row);
+        }
+        let campaign = (batch != DIRECT).then_some(batch);
+        let counts_clause = super::counts_clause(&counts);
+        let campaign_update = match (campaign, counts_clause.is_empty()) {
+            (Some(_), false) => format!(
+                "UPDATE type::record('campaign', $batch) SET {counts_clause}, updated_at = time::now();"
+            ),
+            _ => String::new(),
+        };
+        let bulk = [
+            (!sent_keys.is_empty()).then_some(
+                "UPDATE array::map($sent_keys, |$k| type::record('message', [$ws, $batch, $k])) \
+                     SET status = 'sent', attempts = (attempts ?? 0) + 1, lease_until = NONE, \
+                     provider_id = string::concat($batch, '.', record::id(id)[2]), \
+                     history = array::push(history ?? [], { status: 'sent', at: <datetime>$now }) \
+                     WHERE status = 'sending';",
+            ),
+            (!refs.is_empty()).then_some(
+                "FOR $r IN $refs { \
+                     LET $m = type::record('message', [$ws, $batch, $r.k]); \
+                     UPDATE $m SET provider_id = $r.p; \
+                     UPSERT type::record('provider_ref', [$ch, $r.p]) SET message = $m, at = time::now(); \
+                 };",
+            ),
+            (!gap_addresses.is_empty()).then_some(
+                "FOR $a IN $gap_addresses { \
+                     UPSERT type::record('recipient_gap', [$ch, $a]) SET at = time::now(); \
+                 };",
+            ),
+        ];
+        let bulk: String = bulk.iter().flatten().copied().collect::<Vec<_>>().join(" ");
+        let one_by_one = if rows.is_empty() {
+            ""
+        } else {
+            "FOR $o IN $rows { \
+                 LET $m = type::record('message', [$ws, $batch, $o.key]); \
+                 UPDATE $m SET status = $o.status, attempts = $o.attempts, lease_until = NONE, \
+                     reason = $o.reason ?? reason, error_code = $o.code ?? error_code, \
+                     next_attempt_at = IF $o.next != NONE { <datetime>$o.next } ELSE { NONE }, \
+                     history = IF $o.history != NONE { array::push(history ?? [], $o.history) } ELSE { history } \
+                     WHERE status = 'sending'; \
+                 IF $o.retry != NONE { \
+                     UPSERT type::record('retry', [$ch, $o.retry, $batch, $o.key]) SET at = time::now(); \
+                 }; \
+             };"
+        };
+        let day_counts: BTreeMap<&str, i64> = ["sent", "failed", "skipped"]
+            .into_iter()
+            .map(|status| (status, counts.get(status).copied().unwrap_or(0)))
+            .collect();
+        let day_add = if day_counts.values().any(|n| *n != 0) {
+            crate::messages::stats::ADD_STATEMENT
+        } else {
+            ""
+        };
+        let sql = format!(
+            "BEGIN; {bulk} {one_by_one} \
+             {campaign_update} \
+             {day_add} \
+             UPSERT type::record('channel_day', [$ch, $day]) SET sent = (sent ?? 0) + $sent; \
+             UPDATE type::record('channel', $ch) SET health.sent = (health.sent ?? 0) + $sent, \
+                 health.failed = (health.failed ?? 0) + $failed, \
+                 health.last_success_at = IF $sent > 0 {{ time::now() }} ELSE {{ health.last_success_at }}, \
+                 health.last_error_at = IF $error != NONE {{ time::now() }} ELSE {{ health.last_error_at }}, \
+                 health.last_error = $error ?? health.last_error; \
+             COMMIT;"
+        );
+        let vars = json!({
+            "ws": self.channel.workspace,
+            "batch": batch,
+            "ch": self.channel.id,
+            "rows": rows,
+            "sent_keys": sent_keys,
+            "refs": refs,
+            "gap_addresses": gap_addresses,
+            "now": now,
+            "day": self.today(),
+            "day_counts": day_counts,
+            "writer": "recorder",
+            "sent": sent,
+            "failed": failed,
+            "error": last_error,
+        });
+        let db = &self.pipeline.db;
+        let started = Instant::now();
+        db.retrying(|| db.exec(&sql, vars.clone())).await?;
+        tracing::debug!(channel = %self.channel.id, batch, recorded = outcomes.len(),
+            ms = started.elapsed().as_millis() as u64, "recorded");
+        if self.sent_today.0 == self.today() {
+            self.sent_today.1 += sent;
+        }
+        if let Some(source) = self.sources.get_mut(batch) {
+            let now = Instant::now();
+            for _ in 0..sent {
+                source.recent.push_back(now);
+            }
+            while source
+                .recent
+                .front()
+                .is_some_and(|at| at.elapsed() > Duration::from_secs(60))
+            {
+                source.recent.pop_front();
+            }
+        }
+        if let Some(reason) = broken {
+            return Err(Stop::Broken(reason));
+        }
+        Ok(())
+    }
+
+    /// The campaigns' rate and ETA, for progress pages.
+    async fn save_progress(&mut self) -> Result<(), Stop> {
+        self.progress_saved = Instant::now();
+        for (batch, source) in &self.sources {
+            let Some(campaign) = &source.campaign else {
+                continue;
+            };
+            let rate = source
+                .recent
+                .iter()
+                .filter(|at| at.elapsed() <= Duration::from_secs(60))
+                .count() as f64;
+            let queued = campaign.campaign.counts.queued
+                + (campaign.campaign.total - campaign.campaign.enqueued).max(0);
+            let eta = if queued <= 0 {
+                Some(0)
+            } else if rate > 0.0 && campaign.campaign.rate.per_minute.is_some() {
+                super::schedule::estimate_seconds(
+                    queued,
+                    &campaign.campaign.rate,
+                    source.window.as_ref(),
+                )
+                .map(|planned| planned.max((queued as f64 / rate * 60.0) as u64))
+            } else {
+                super::schedule::estimate_seconds(
+                    queued,
+                    &campaign.campaign.rate,
+                    source.window.as_ref(),
+                )
+            };
+            self.pipeline
+                .db
+                .exec(
+                    "UPDATE type::record('campaign', $id) SET progress = { rate_per_minute: $rate, \
+                     eta_seconds: $eta, updated_at: time::now() }",
+                    json!({ "id": batch, "rate": rate, "eta": eta }),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Why the dispatcher stops or pauses.
+enum Stop {
+    Broken(String),
+    Store(ApiError),
+}
+
+impl From<ApiError> for Stop {
+    fn from(e: ApiError) -> Self {
+        Stop::Store(e)
+    }
+}
+
+impl From<crate::db::DbError> for Stop {
+    fn from(e: crate::db::DbError) -> Self {
+        Stop::Store(e.into())
+    }
+}
+
+/// The pause before the next attempt after `attempts` failures: exponential with jitter.
+fn backoff(attempts: u32) -> Duration {
+    backon::ExponentialBuilder::default()
+        .with_min_delay(Duration::from_secs(2))
+        .with_max_delay(Duration::from_secs(15 * 60))
+        .with_factor(3.0)
+        .with_jitter()
+        .without_max_times()
+        .build()
+        .nth(attempts.saturating_sub(1) as usize)
+        .unwrap_or(Duration::from_secs(15 * 60))
+}
+
+/// Sends one message and says what happened.
+async fn send_one(
+    transport: &dyn Transport,
+    blobs: &crate::media::blobs::Blobs,
+    batch: &str,
+    message: &Claimed,
+) -> Outcome {
+    let outbound = OutboundMessage {
+        idempotency_key: message_id(batch, &message.key),
+        to: message.address.clone(),
+        text: message.text.clone(),
+        subject: message.subject.clone(),
+        html: message.html,
+        attachments: message
+            .attachments
+            .iter()
+            .map(|a| Attachment {
+                media_id: a.media_id.clone(),
+                kind: a.kind,
+                mime: a.mime.clone(),
+                file_name: a.file_name.clone(),
+                size: a.size,
+                sha256: a.sha256.clone(),
+                path: blobs.path(&a.sha256),
+            })
+            .collect(),
+        approved: message.approved.clone(),
+    };
+    let result = match tokio::time::timeout(SEND_TIMEOUT, transport.send(&outbound)).await {
+        Ok(result) => result,
+        Err(_) => Err(SendError::transient(format!(
+            "no answer within {} s",
+            SEND_TIMEOUT.as_secs()
+        ))),
+    };
+    let now = Utc::now();
+    match result {
+        Ok(receipt) => Outcome::Sent {
+            provider_id: receipt.provider_id,
+        },
+        Err(SendError::Permanent { code, reason }) => Outcome::Failed {
+            reason,
+            code: Some(code),
+        },
+        Err(SendError::Transient {
+            reason,
+            retry_after,
+        }) => {
+            let wait = retry_after.unwrap_or_else(|| backoff(message.attempts + 1));
+            Outcome::Retry {
+                reason,
+                at: now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::minutes(1)),
+                counts_attempt: true,
+            }
+        }
+        Err(SendError::RecipientRateLimited {
+            reason,
+            retry_after,
+        }) => {
+            let wait = retry_after
+                .unwrap_or_else(|| backoff(message.attempts + 1))
+                .max(Duration::from_secs(60));
+            Outcome::Retry {
+                reason,
+                at: now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::minutes(5)),
+                counts_attempt: true,
+            }
+        }
+        Err(SendError::ChannelBroken { reason }) => Outcome::Broken { reason },
+    }
+}
