@@ -65,14 +65,30 @@ pip "schemathesis==4.32.5"
 # Revoking the run's own token or deleting its workspace would turn the rest of the run into 401s:
 # those two operations get a run of their own afterwards, with a workspace and token to spare.
 DESTRUCTIVE=(--include-name 'DELETE /api/v1/tokens/{id}' --include-name 'DELETE /api/v1/workspaces/{workspace}')
-ULAK_WS="$WS" ULAK_TOKEN="$TOKEN" st --config-file openapi/clients/schemathesis.toml run "$BASE/api/openapi.json" \
-  --exclude-name 'DELETE /api/v1/tokens/{id}' --exclude-name 'DELETE /api/v1/workspaces/{workspace}' \
-  --no-color | tee "$WORK/st.out"
+# One schemathesis run, appended to st.out. CPython 3.11.7 (this machine's) can raise "AST constructor
+# recursion depth mismatch" when two threads build ASTs at once (python/cpython#106905, fixed in later
+# releases); hypothesis does so while describing strategies under schemathesis's workers. That error
+# is the interpreter's, not a finding: such a run is repeated once. Any other failure stands.
+st_run() {
+  local out="$WORK/st.run"
+  if ULAK_WS="$WS" ULAK_TOKEN="$TOKEN" st --config-file openapi/clients/schemathesis.toml run "$BASE/api/openapi.json" \
+      "$@" --no-color > "$out" 2>&1; then
+    tee -a "$WORK/st.out" < "$out"; return 0
+  fi
+  cat "$out"
+  if grep -q "AST constructor recursion depth mismatch" "$out"; then
+    echo "schemathesis hit CPython's AST recursion-depth race (python/cpython#106905); running it again"
+    ULAK_WS="$WS" ULAK_TOKEN="$TOKEN" st --config-file openapi/clients/schemathesis.toml run "$BASE/api/openapi.json" \
+      "$@" --no-color | tee -a "$WORK/st.out"
+  else
+    return 1
+  fi
+}
+st_run --exclude-name 'DELETE /api/v1/tokens/{id}' --exclude-name 'DELETE /api/v1/workspaces/{workspace}'
 read -r WS TOKEN <<< "$(workspace_and_token schemathesis-destructive)"
-ULAK_WS="$WS" ULAK_TOKEN="$TOKEN" st --config-file openapi/clients/schemathesis.toml run "$BASE/api/openapi.json" \
-  "${DESTRUCTIVE[@]}" --no-color | tee -a "$WORK/st.out"
-# Each generated test case is one request (stateful links send more); at least 2,000 are required.
+st_run "${DESTRUCTIVE[@]}"
+# Each generated test case is one request (stateful links send more); at least 5,500 are required (about 7,000 with the messaging routes).
 cases=$(python3 -c 'import re, sys; print(sum(int(n) for n in re.findall(r"^\s*(\d+) generated", open(sys.argv[1]).read(), re.M)))' "$WORK/st.out")
 echo "schemathesis: ${cases:-0} test cases over both runs"
-[ "${cases:-0}" -ge 2000 ] || { echo "fewer than 2,000 generated requests: raise generation.max-examples"; exit 1; }
+[ "${cases:-0}" -ge 5500 ] || { echo "fewer than 5,500 generated requests: raise generation.max-examples"; exit 1; }
 echo "== integrator suites passed"

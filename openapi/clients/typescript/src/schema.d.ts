@@ -128,6 +128,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hooks/channels/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify a provider's webhook subscription
+         * @description For `whatsapp_cloud` channels: Meta's verification request when the webhook is set up in the
+         *     app's dashboard. Echoes `hub.challenge` when `hub.mode` is `subscribe` and `hub.verify_token`
+         *     is the channel's verify token; 403 otherwise.
+         */
+        get: operations["verify_channel_hook"];
+        put?: never;
+        /**
+         * Receive a provider's webhook
+         * @description For `plugin` channels: the channel's transport plugin checks the request (for `http-webhook`,
+         *     `X-Ulak-Timestamp` and `X-Ulak-Signature`) and reads its inbound messages and delivery reports.
+         *     For `whatsapp_cloud` channels: `X-Hub-Signature-256` must be the HMAC-SHA256 of the raw body
+         *     with the app secret; then Meta's `messages` changes for the channel's number are read. No
+         *     credentials: the verification is the authentication.
+         */
+        post: operations["receive_channel_hook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations": {
         parameters: {
             query?: never;
@@ -227,7 +257,9 @@ export interface paths {
         /**
          * Install or upgrade a plugin
          * @description Multipart with parts `manifest` (plugin.toml) and `component` (the .wasm). A plugin of the same
-         *     name is replaced without a restart: calls under way finish on the old version. Superadmin only.
+         *     name is replaced by a higher version without a restart: calls under way finish on the old
+         *     version. A lower version, or the same version with other bytes, needs `force=true`. A resolver
+         *     may not take a built-in placeholder's name or one another plugin provides. Superadmin only.
          */
         post: operations["install"];
         delete?: never;
@@ -359,6 +391,344 @@ export interface paths {
          *     salutations, or the time zone.
          */
         patch: operations["rename"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List campaigns
+         * @description The workspace's campaigns with their state and counts, optionally only those in some states.
+         */
+        get: operations["campaigns_list"];
+        put?: never;
+        /**
+         * Create a campaign
+         * @description A draft: template, channel, audience, schedule and rate. Checked now (the template compiles, the
+         *     channel delivers its attachments, the schedule reads), so starting it later fails only on what
+         *     changed meanwhile.
+         */
+        post: operations["campaigns_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a campaign
+         * @description With its counts per status, the current rate and the estimated time left.
+         */
+        get: operations["campaigns_get_one"];
+        /**
+         * Change a draft
+         * @description Replaces a draft's settings. A campaign that has started cannot be changed (409).
+         */
+        put: operations["campaigns_update"];
+        post?: never;
+        /**
+         * Delete a campaign
+         * @description Drafts and finished campaigns (their message log stays); a scheduled, running or paused one
+         *     must be cancelled first (409).
+         */
+        delete: operations["campaigns_delete_one"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a campaign
+         * @description Sending stops within a second; every message still queued is cancelled. Cannot be undone.
+         */
+        post: operations["cancel_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/campaigns/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dry-run a campaign
+         * @description Counts the audience and the skips by reason, renders the first messages, and estimates the
+         *     duration under the rate, daily cap and window. Sends and stores nothing.
+         */
+        post: operations["dry_run_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/campaigns/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a campaign (server-sent events)
+         * @description A `progress` event carrying the campaign at once and whenever its counts, state or rate change
+         *     (checked twice a second); the stream ends after the event of a completed, cancelled or failed
+         *     campaign.
+         */
+        get: operations["campaign_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/campaigns/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's recipients
+         * @description Each recipient's message with its status and history, by contact, filterable by status.
+         */
+        get: operations["campaign_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/campaigns/{id}/messages.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a campaign's recipients as CSV
+         * @description One line per recipient: contact, address, status, reason, attempts and the times of each
+         *     status. Streamed, whatever the size.
+         */
+        get: operations["campaign_results_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a campaign
+         * @description Sending stops within a second; messages in flight finish. Resume continues where it stopped.
+         */
+        post: operations["pause_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a campaign
+         * @description A paused campaign sends again (or waits for its start time).
+         */
+        post: operations["resume_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/campaigns/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a campaign
+         * @description Checks it once more and starts it: at once, or at `schedule.start_at`. Its recipients are
+         *     rendered into the outbox in the background (watch `enqueued`), and sending follows the rate.
+         */
+        post: operations["start_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List channels
+         * @description The workspace's channels with their state and health.
+         */
+        get: operations["channels_list"];
+        put?: never;
+        /**
+         * Add a channel
+         * @description A sandbox, SMTP or plugin channel. It starts `active`; the server's runner picks it up within
+         *     seconds.
+         */
+        post: operations["channels_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a channel
+         * @description One channel with its settings (secrets masked), state and health.
+         */
+        get: operations["channels_get_one"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a channel
+         * @description Refused (409) while a campaign on it is scheduled, running or paused. Its message log stays.
+         */
+        delete: operations["channels_delete_one"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a channel
+         * @description Rename it, replace its settings (which puts an `error` channel back to `active`), or pause and
+         *     resume it.
+         */
+        patch: operations["channels_update"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/channels/{id}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a channel's approved templates
+         * @description The WhatsApp message templates of a Cloud API channel's business account, as last refreshed:
+         *     name, language, review status, and the placeholders of header and body that a Ulak template's
+         *     mapping (`channel_hints.whatsapp_cloud`) fills.
+         */
+        get: operations["list_channel_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/channels/{id}/templates/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh a channel's approved templates
+         * @description Reads every message template of the channel's WhatsApp Business Account from the Graph API
+         *     (`GET /{business-account-id}/message_templates`, every page, at most 5,000) and replaces the
+         *     stored ones. Needs the channel's `business_account_id`.
+         */
+        post: operations["refresh_channel_templates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test message
+         * @description Sends one message through the channel now, outside any campaign, to check its settings.
+         */
+        post: operations["test_channel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/workspaces/{workspace}/contacts": {
@@ -542,6 +912,70 @@ export interface paths {
         patch: operations["contacts_update"];
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace}/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List conversations
+         * @description The latest message per contact, newest first, with the number of unread inbound messages.
+         */
+        get: operations["list_conversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/conversations/{contact}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A conversation's messages
+         * @description A contact's messages, inbound and outbound (campaigns included), newest first.
+         */
+        get: operations["conversation_thread"];
+        put?: never;
+        /**
+         * Reply in a conversation
+         * @description Sends a message to the contact on the conversation's channel (or the one given).
+         */
+        post: operations["reply_in_conversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/conversations/{contact}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a conversation read
+         * @description Its unread count goes to zero.
+         */
+        post: operations["mark_conversation_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace}/invitations": {
         parameters: {
             query?: never;
@@ -722,6 +1156,103 @@ export interface paths {
          * @description Applies from the member's next request. The last owner cannot be demoted.
          */
         patch: operations["change_role"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List messages
+         * @description The message log, filtered by contact, campaign, channel, status and direction, in pages; each
+         *     message with its status history.
+         */
+        get: operations["messages_list"];
+        put?: never;
+        /**
+         * Send a message
+         * @description One message now, through the channel's outbox ahead of campaign traffic: to a contact (by id or
+         *     phone; an unknown phone becomes a contact) or an e-mail address, from a template with variable
+         *     overrides or plain text. With an `Idempotency-Key` header, repeating the request returns the
+         *     first message (200) instead of sending a second.
+         */
+        post: operations["messages_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/messages/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Message statistics
+         * @description Messages per day by status (sent, delivered, read, failed, skipped, received) in the workspace's
+         *     time zone, today's and the last seven days' totals, and the delivery and read rates: what the
+         *     dashboard charts. Counts are of events: a message sent on Monday and read on Tuesday counts as
+         *     sent on Monday and read on Tuesday.
+         */
+        get: operations["message_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a message
+         * @description One message with its status history.
+         */
+        get: operations["messages_get_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/opt-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the opt-out words
+         * @description The whole replies that opt a contact out (default `STOP`, `İPTAL`, `DUR`) and back in (`BAŞLA`,
+         *     `START`).
+         */
+        get: operations["get_opt_out_words"];
+        /**
+         * Set the opt-out words
+         * @description Replies matching one of them as the whole message (ignoring case by Turkish rules, surrounding
+         *     spaces and punctuation) opt the contact out, or back in.
+         */
+        put: operations["set_opt_out_words"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/workspaces/{workspace}/permissions/me": {
@@ -1075,6 +1606,86 @@ export interface components {
             role: string;
             workspace: string;
         };
+        /** @description A template of the business account, as the Graph API lists it and Ulak stores it. */
+        ApprovedTemplate: {
+            /** @example {{1}}, Aralık'a özel %20 indirim {{2}} tarihine kadar geçerli. */
+            body: string;
+            /**
+             * @description The body's placeholders in order.
+             * @example [
+             *       "1",
+             *       "2"
+             *     ]
+             */
+            body_params?: string[];
+            /**
+             * @description `MARKETING`, `UTILITY` or `AUTHENTICATION`.
+             * @example MARKETING
+             */
+            category?: string | null;
+            footer?: string | null;
+            /**
+             * @description The header's kind: `TEXT`, `IMAGE`, `VIDEO`, `DOCUMENT` or `LOCATION` (none without a header).
+             * @example TEXT
+             */
+            header_format?: string | null;
+            /** @description The header's placeholders in order (`1`, or a name for named parameters). */
+            header_params?: string[];
+            /** @example Merhaba {{1}} */
+            header_text?: string | null;
+            /** @example tr */
+            language: string;
+            /** @example kampanya_duyurusu */
+            name: string;
+            /** @description Whether the placeholders are names (`{{first_name}}`) rather than numbers. */
+            named_params?: boolean;
+            /**
+             * @description Meta's review state: `APPROVED` (only these are sent), `PENDING`, `REJECTED`, `PAUSED`,
+             *     `DISABLED` …
+             * @example APPROVED
+             */
+            status: string;
+        };
+        /** @description A channel's templates at Meta. */
+        ApprovedTemplates: {
+            /**
+             * Format: date-time
+             * @description When they were last read from the Graph API (none: never).
+             */
+            refreshed_at?: string | null;
+            /** @description By name, then language. Only `APPROVED` ones are sent. */
+            templates: components["schemas"]["ApprovedTemplate"][];
+        };
+        /** @description A filter over contacts; every criterion given must hold. */
+        Audience: {
+            /** @description Every contact of the workspace (needed when no other criterion is given). */
+            all?: boolean;
+            /** @description These contacts (ids are the E.164 digits). */
+            contact_ids?: string[];
+            /** @description Custom field name → value it must equal. */
+            custom?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Contacts with none of these tags.
+             * @example [
+             *       "test"
+             *     ]
+             */
+            exclude_tags?: string[];
+            /** @description Matches names, email and phone (Turkish letters and case fold). */
+            search?: string | null;
+            /** @description Contacts with all of these tags. */
+            tags_all?: string[];
+            /**
+             * @description Contacts with at least one of these tags.
+             * @example [
+             *       "vip",
+             *       "istanbul"
+             *     ]
+             */
+            tags_any?: string[];
+        };
         /**
          * Format: binary
          * @description Raw bytes in a response (media content, thumbnails): `type: string, format: binary`, which client
@@ -1108,6 +1719,64 @@ export interface components {
              */
             affected: number;
         };
+        /** @description A campaign as the API shows it. */
+        Campaign: {
+            audience: components["schemas"]["Audience"];
+            /** @description The channel's id. */
+            channel: string;
+            counts?: components["schemas"]["Counts"];
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description Recipients rendered into the outbox so far.
+             */
+            enqueued?: number;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** @example k3j2h4g5f6d7s8a9q0w1 */
+            id: string;
+            /** @example Kasım kampanyası */
+            name: string;
+            progress?: components["schemas"]["Progress"];
+            rate?: components["schemas"]["Rate"];
+            schedule?: components["schemas"]["Schedule"];
+            /** Format: date-time */
+            started_at?: string | null;
+            state: components["schemas"]["CampaignState"];
+            state_reason?: string | null;
+            /** @description The template's id. */
+            template: string;
+            /**
+             * Format: int64
+             * @description Recipients in the outbox so far: the audience's size once `enqueued` stops growing (every
+             *     recipient is rendered into the outbox in the background after the start).
+             */
+            total?: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A progress event: the campaign as `GET …/campaigns/{id}` answers. */
+        CampaignEvent: components["schemas"]["Campaign"];
+        CampaignInput: {
+            audience: components["schemas"]["Audience"];
+            /**
+             * @description The channel's id.
+             * @example c0k2m4n6p8r0t2v4x6z8
+             */
+            channel: string;
+            /** @example Kasım kampanyası */
+            name: string;
+            rate?: components["schemas"]["Rate"];
+            schedule?: components["schemas"]["Schedule"];
+            /**
+             * @description The template's id.
+             * @example t0k2m4n6p8r0t2v4x6z8
+             */
+            template: string;
+        };
+        /** @enum {string} */
+        CampaignState: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled" | "failed";
         Catalogue: {
             /** @description The built-in roles and what they grant. */
             builtin_roles: components["schemas"]["Role"][];
@@ -1140,11 +1809,61 @@ export interface components {
             /** @example admin */
             role: string;
         };
+        /** @description A channel as the API shows it. */
+        Channel: {
+            /** @description The kind's settings; secrets read back as `********`. */
+            config: Record<string, never>;
+            /** Format: date-time */
+            created_at: string;
+            health?: components["schemas"]["ChannelHealth"];
+            /** @example c0k2m4n6p8r0t2v4x6z8 */
+            id: string;
+            kind: components["schemas"]["ChannelKind"];
+            /** @example Prova */
+            name: string;
+            state: components["schemas"]["ChannelState"];
+            /** @description Why the channel is in its state (for `error`, `disconnected`, `logged_out`). */
+            state_reason?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Where the provider posts inbound messages and delivery reports (plugin channels). */
+            webhook_path?: string | null;
+        };
+        /** @description How a channel has been doing. */
+        ChannelHealth: {
+            /** Format: int64 */
+            failed?: number;
+            last_error?: string | null;
+            /** Format: date-time */
+            last_error_at?: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00Z
+             */
+            last_success_at?: string | null;
+            /** Format: int64 */
+            received?: number;
+            /** Format: int64 */
+            sent?: number;
+        };
+        /** @enum {string} */
+        ChannelKind: "sandbox" | "smtp" | "plugin" | "whatsapp_cloud";
+        /** @enum {string} */
+        ChannelState: "active" | "paused" | "pairing" | "disconnected" | "logged_out" | "error";
+        ChannelUpdate: {
+            /** @description Replaces the settings; secrets sent as `********` keep their value. */
+            config?: Record<string, never> | null;
+            /** @example Prova */
+            name?: string | null;
+            state?: components["schemas"]["ChannelState"] | null;
+        };
         /** @description One configuration key a plugin accepts. */
         ConfigField: {
             /** @description Any JSON value of the setting's type. */
             default?: unknown;
             description?: string;
+            /** @description For strings: the fewest characters accepted (a signing secret's strength). */
+            min_length?: number | null;
             required?: boolean;
             /** @description Never shown again once set (API tokens, signing secrets). */
             secret?: boolean;
@@ -1227,6 +1946,23 @@ export interface components {
             phone?: string | null;
             tags?: string[] | null;
         };
+        /** @description How many of a campaign's messages are in each status now. */
+        Counts: {
+            /** Format: int64 */
+            cancelled?: number;
+            /** Format: int64 */
+            delivered?: number;
+            /** Format: int64 */
+            failed?: number;
+            /** Format: int64 */
+            queued?: number;
+            /** Format: int64 */
+            read?: number;
+            /** Format: int64 */
+            sent?: number;
+            /** Format: int64 */
+            skipped?: number;
+        };
         CreateRole: {
             /** @example Runs campaigns, cannot touch channels */
             description?: string;
@@ -1278,6 +2014,87 @@ export interface components {
              */
             secret: string;
         };
+        Day: components["schemas"]["DayCounts"] & {
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
+            day: string;
+        };
+        /** @description Messages by status: events of one day, or of several added up. */
+        DayCounts: {
+            /** Format: int64 */
+            delivered: number;
+            /**
+             * Format: int64
+             * @description Given up after the retries, or reported failed by the provider.
+             */
+            failed: number;
+            /** Format: int64 */
+            read: number;
+            /**
+             * Format: int64
+             * @description Inbound messages.
+             */
+            received: number;
+            /**
+             * Format: int64
+             * @description Accepted by the provider (or the SMTP server).
+             */
+            sent: number;
+            /**
+             * Format: int64
+             * @description Not sent: opted out, no address for the channel …
+             */
+            skipped: number;
+        };
+        /** @enum {string} */
+        Direction: "out" | "in";
+        DryRun: {
+            /**
+             * @description The approved template those recipients get (`name (language)`), if the template maps
+             *     onto one.
+             * @example kampanya_duyurusu (tr)
+             */
+            approved_template?: string | null;
+            /**
+             * Format: int64
+             * @description Contacts the audience matches.
+             */
+            audience: number;
+            /** Format: date-time */
+            estimated_finish?: string | null;
+            /**
+             * Format: int64
+             * @description How long sending would take under the rate, cap and window (none: the window never opens).
+             */
+            estimated_seconds?: number | null;
+            /**
+             * Format: int64
+             * @description WhatsApp Cloud API channels: of the messages that would be sent, how many go to contacts
+             *     who have not written within 24 hours (as of now). They get the approved template the
+             *     template maps onto, or are refused without one.
+             * @example 120
+             */
+            outside_window?: number | null;
+            /** @description The first messages as their recipients would get them. */
+            samples: components["schemas"]["Sample"][];
+            /**
+             * @description Contacts left out, by reason (`opted_out`, `no_address`).
+             * @example {
+             *       "no_address": 0,
+             *       "opted_out": 3
+             *     }
+             */
+            skipped: {
+                [key: string]: number;
+            };
+            /**
+             * Format: int64
+             * @description Messages that would be sent.
+             */
+            would_send: number;
+        };
         /**
          * @description The body of every error response.
          * @example {
@@ -1301,6 +2118,15 @@ export interface components {
         Health: {
             /** @example ok */
             status: string;
+        };
+        HookResult: {
+            /**
+             * @description Inbound messages stored (a message delivered again is stored once).
+             * @example 1
+             */
+            messages: number;
+            /** @description Delivery reports taken. */
+            statuses: number;
         };
         ImportCounts: {
             /**
@@ -1346,13 +2172,34 @@ export interface components {
             importer?: string | null;
             /**
              * @description JSON object: `mapping` (column → `phone`, `first_name`, `last_name`, `full_name`, `email`,
-             *     `tags`, `custom.<name>` or `ignore`), `delimiter`, `encoding`, `has_header`, `sheet`,
-             *     `default_region` (e.g. `TR`), `tags` (added to every contact), `update_existing` (default true).
+             *     `tags`, `gender`, `honorific`, `language`, `notes`, `opted_out`, `consent`,
+             *     `opt_out_reason`, `custom.<name>` or `ignore`; headers such as `Cinsiyet`, `Hitap`, `Dil`,
+             *     `İzin` are recognised without it), `delimiter`, `encoding`, `has_header`, `sheet`,
+             *     `default_region` (e.g. `TR`), `tags` (added to every contact), `update_existing` (`true`, the
+             *     default: names and e-mail replace, tags and custom fields add, gender, honorific, language
+             *     and notes only fill what a contact lacks, an opt-out is taken and a consent never undoes
+             *     one; `"overwrite"`: everything the file gives replaces; `false`: existing contacts are
+             *     skipped).
              * @example {"mapping": {"GSM": "phone", "Şehir": "custom.şehir"}, "tags": ["fuar-2026"]}
              */
             options?: string | null;
         };
         ImportJob: {
+            /**
+             * @description What the columns the importer passed on became, by the `mapping` option or by their
+             *     header: a contact field (`gender`, `honorific`, `language`, `email`, `notes`, `opted_out`,
+             *     `consent`, `opt_out_reason`) or a custom field (`custom.<key>`). Filled as the file is read,
+             *     so a dry run shows it before anything is written. Phone, names, e-mail and tags columns
+             *     that the importer reads itself are not listed.
+             * @example {
+             *       "Cinsiyet": "gender",
+             *       "Hitap": "honorific",
+             *       "Şehir": "custom.şehir"
+             *     }
+             */
+            columns?: {
+                [key: string]: string;
+            };
             counts: components["schemas"]["ImportCounts"];
             /** Format: date-time */
             created_at: string;
@@ -1402,7 +2249,8 @@ export interface components {
         };
         Installed: {
             /**
-             * @description `installed`, `upgraded` or `unchanged` (the same component was already installed).
+             * @description `installed`, `upgraded`, `replaced` (the same version, other bytes, forced), `downgraded`
+             *     (forced) or `unchanged` (the same component was already installed).
              * @example installed
              */
             outcome: string;
@@ -1506,10 +2354,119 @@ export interface components {
             /** @example u0k2m4n6p8r0t2v4x6z8 */
             user_id: string;
         };
+        /** @description A message as the API shows it. */
+        Message: {
+            /**
+             * @description The recipient (outbound) or sender (inbound): an E.164 phone or an e-mail address.
+             * @example +905321234567
+             */
+            address: string;
+            attachments?: components["schemas"]["MessageAttachment"][];
+            /** Format: int32 */
+            attempts?: number;
+            /** @description The campaign it belongs to, if any. */
+            campaign?: string | null;
+            channel: string;
+            /** @description The contact id, when the address belongs to a contact. */
+            contact?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            direction: components["schemas"]["Direction"];
+            /** @description The provider's error code, when it gave one. */
+            error_code?: string | null;
+            history?: components["schemas"]["StatusChange"][];
+            /**
+             * @description `<batch>.<key>`; also the idempotency key transports receive.
+             * @example k3j2h4g5f6d7s8a9q0w1.905321234567
+             */
+            id: string;
+            provider_id?: string | null;
+            /** Format: date-time */
+            read_at?: string | null;
+            /** @description Why it failed or was skipped. */
+            reason?: string | null;
+            /**
+             * Format: date-time
+             * @description When the provider accepted, delivered and read it (from the history).
+             */
+            sent_at?: string | null;
+            status: components["schemas"]["Status"];
+            subject?: string | null;
+            /** @example Sayın Ayşe Hanım, siparişiniz yolda. */
+            text: string;
+        };
+        /** @description An attachment as a message carries it (frozen when the message was queued). */
+        MessageAttachment: {
+            file_name: string;
+            kind: components["schemas"]["MediaKind"];
+            media_id: string;
+            mime: string;
+            sha256?: string;
+            /** Format: int64 */
+            size: number;
+        };
+        MessageStats: {
+            /** @description One entry per day of the window, oldest first; days without messages have zeros. */
+            days: components["schemas"]["Day"][];
+            /**
+             * Format: double
+             * @description Delivered (or read) per sent over the last 7 days, 0 to 1; null when nothing was sent. A
+             *     channel that reports no deliveries (SMTP) counts none.
+             * @example 0.94
+             */
+            delivery_rate?: number | null;
+            /** @description Today and the six days before it. */
+            last_7_days: components["schemas"]["DayCounts"];
+            /**
+             * Format: double
+             * @description Read per sent over the last 7 days, 0 to 1; null when nothing was sent.
+             * @example 0.61
+             */
+            read_rate?: number | null;
+            /**
+             * @description The workspace's time zone, in which days begin and end.
+             * @example Europe/Istanbul
+             */
+            time_zone: string;
+            today: components["schemas"]["DayCounts"];
+        };
         MyPermissions: {
             permissions: components["schemas"]["Permission"][];
             /** @example editor */
             role?: string | null;
+        };
+        NewChannel: {
+            /**
+             * @description The kind's settings: `sandbox` {delivered_rate, read_rate, failed_rate, delay_ms,
+             *     media_kinds, address}; `smtp` {host, port, security, username, password, from_address,
+             *     from_name, subject, max_attachment_bytes}; `plugin` {plugin}; `whatsapp_cloud` {base_url,
+             *     api_version, phone_number_id, business_account_id, access_token, app_secret, verify_token,
+             *     preview_links} (checked with one read of the phone number; Meta's answer is kept as
+             *     `phone`).
+             */
+            config?: Record<string, never>;
+            kind: components["schemas"]["ChannelKind"];
+            /** @example Prova */
+            name: string;
+        };
+        OptOutWords: {
+            /**
+             * @example [
+             *       "BAŞLA",
+             *       "START"
+             *     ]
+             */
+            opt_in: string[];
+            /**
+             * @example [
+             *       "STOP",
+             *       "İPTAL",
+             *       "DUR"
+             *     ]
+             */
+            opt_out: string[];
         };
         Page_ApiToken: {
             items: {
@@ -1527,6 +2484,69 @@ export interface components {
                 /** @example editor */
                 role: string;
                 workspace: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Campaign: {
+            items: {
+                audience: components["schemas"]["Audience"];
+                /** @description The channel's id. */
+                channel: string;
+                counts?: components["schemas"]["Counts"];
+                /** Format: date-time */
+                created_at: string;
+                /**
+                 * Format: int64
+                 * @description Recipients rendered into the outbox so far.
+                 */
+                enqueued?: number;
+                /** Format: date-time */
+                finished_at?: string | null;
+                /** @example k3j2h4g5f6d7s8a9q0w1 */
+                id: string;
+                /** @example Kasım kampanyası */
+                name: string;
+                progress?: components["schemas"]["Progress"];
+                rate?: components["schemas"]["Rate"];
+                schedule?: components["schemas"]["Schedule"];
+                /** Format: date-time */
+                started_at?: string | null;
+                state: components["schemas"]["CampaignState"];
+                state_reason?: string | null;
+                /** @description The template's id. */
+                template: string;
+                /**
+                 * Format: int64
+                 * @description Recipients in the outbox so far: the audience's size once `enqueued` stops growing (every
+                 *     recipient is rendered into the outbox in the background after the start).
+                 */
+                total?: number;
+                /** Format: date-time */
+                updated_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Channel: {
+            items: {
+                /** @description The kind's settings; secrets read back as `********`. */
+                config: Record<string, never>;
+                /** Format: date-time */
+                created_at: string;
+                health?: components["schemas"]["ChannelHealth"];
+                /** @example c0k2m4n6p8r0t2v4x6z8 */
+                id: string;
+                kind: components["schemas"]["ChannelKind"];
+                /** @example Prova */
+                name: string;
+                state: components["schemas"]["ChannelState"];
+                /** @description Why the channel is in its state (for `error`, `disconnected`, `logged_out`). */
+                state_reason?: string | null;
+                /** Format: date-time */
+                updated_at: string;
+                /** @description Where the provider posts inbound messages and delivery reports (plugin channels). */
+                webhook_path?: string | null;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -1584,6 +2604,29 @@ export interface components {
                 tags: string[];
                 /** Format: date-time */
                 updated_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Conversation: {
+            items: {
+                /** @description The channel of the latest message. */
+                channel: string;
+                /**
+                 * @description The contact's id.
+                 * @example 905321234567
+                 */
+                contact: string;
+                contact_name?: string | null;
+                /** Format: date-time */
+                last_at: string;
+                last_direction: components["schemas"]["Direction"];
+                /** @example İPTAL */
+                last_text: string;
+                opted_out?: boolean;
+                phone?: string | null;
+                /** Format: int64 */
+                unread: number;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -1648,6 +2691,52 @@ export interface components {
                 role: string;
                 /** @example u0k2m4n6p8r0t2v4x6z8 */
                 user_id: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Message: {
+            items: {
+                /**
+                 * @description The recipient (outbound) or sender (inbound): an E.164 phone or an e-mail address.
+                 * @example +905321234567
+                 */
+                address: string;
+                attachments?: components["schemas"]["MessageAttachment"][];
+                /** Format: int32 */
+                attempts?: number;
+                /** @description The campaign it belongs to, if any. */
+                campaign?: string | null;
+                channel: string;
+                /** @description The contact id, when the address belongs to a contact. */
+                contact?: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                delivered_at?: string | null;
+                direction: components["schemas"]["Direction"];
+                /** @description The provider's error code, when it gave one. */
+                error_code?: string | null;
+                history?: components["schemas"]["StatusChange"][];
+                /**
+                 * @description `<batch>.<key>`; also the idempotency key transports receive.
+                 * @example k3j2h4g5f6d7s8a9q0w1.905321234567
+                 */
+                id: string;
+                provider_id?: string | null;
+                /** Format: date-time */
+                read_at?: string | null;
+                /** @description Why it failed or was skipped. */
+                reason?: string | null;
+                /**
+                 * Format: date-time
+                 * @description When the provider accepted, delivered and read it (from the history).
+                 */
+                sent_at?: string | null;
+                status: components["schemas"]["Status"];
+                subject?: string | null;
+                /** @example Sayın Ayşe Hanım, siparişiniz yolda. */
+                text: string;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -1809,12 +2898,61 @@ export interface components {
              */
             contact_id?: string | null;
         };
+        /** @description What the dispatcher observes while sending. */
+        Progress: {
+            /**
+             * Format: int64
+             * @description Seconds until the last queued message should go, at the current rate and schedule.
+             */
+            eta_seconds?: number | null;
+            /**
+             * Format: double
+             * @description Messages sent in the last minute.
+             */
+            rate_per_minute?: number;
+            /** Format: date-time */
+            updated_at?: string | null;
+        };
         /** @description One server-sent event as a client parser sees it: `event: progress` and the job as JSON in `data`. */
         ProgressEvent: {
             /** @description The job (as `GET …/imports/{id}` answers), JSON-encoded. */
             data: string;
             /** @example progress */
             event: string;
+        };
+        /** @description How fast a campaign sends. Defaults are what senders who care about bans use. */
+        Rate: {
+            /**
+             * Format: int32
+             * @description Messages the channel may send per day (in the workspace's time zone), all its campaigns and
+             *     single sends together; `null` for no cap.
+             * @example 1000
+             */
+            daily_cap?: number | null;
+            /**
+             * Format: int32
+             * @description …and at most this long.
+             * @example 4000
+             */
+            jitter_max_ms?: number;
+            /**
+             * Format: int32
+             * @description A random pause between two sends, at least this long (milliseconds)…
+             * @example 1000
+             */
+            jitter_min_ms?: number;
+            /**
+             * Format: int32
+             * @description Seconds that must pass between two messages to the same recipient on the channel.
+             * @example 3600
+             */
+            min_gap_per_recipient_secs?: number | null;
+            /**
+             * Format: int32
+             * @description Messages per minute; `null` for no limit (rehearsals on a sandbox channel).
+             * @example 20
+             */
+            per_minute?: number | null;
         };
         RegisterRequest: {
             /** @example ayse@example.com */
@@ -1838,9 +2976,43 @@ export interface components {
             contact_id?: string | null;
             media?: string[];
         };
+        /**
+         * @description Asks each plugin the template needs for its values, one batch per plugin for all the contacts.
+         *     Returns, per contact, the values by slot; an item the plugin could not resolve is `None` (the
+         *     placeholder's fallback applies). A plugin that fails as a whole fails the render.
+         *     A plugin resolver that gave no value for a contact: shown with previews, and the reason a
+         *     message fails when the placeholder has no fallback.
+         */
+        RenderWarning: {
+            /** @description Whether the placeholder's fallback stood in (otherwise it rendered empty). */
+            fallback_used: boolean;
+            /**
+             * @description The plugin's reason.
+             * @example contact 905321234567 has no 'doğum_tarihi'
+             */
+            message: string;
+            /** @example %burç% */
+            placeholder: string;
+            /** @example zodiac */
+            plugin: string;
+        };
         Rendered: {
             attachments: components["schemas"]["MediaRef"][];
             /** @example Sayın Ayşe Hanım, KASIM50 kodu ile %50 indirim! */
+            text: string;
+            /**
+             * @description Plugin resolvers that gave no value for this contact, with their reason. A campaign or a
+             *     send does not send a message whose placeholder has no fallback (`fallback_used` false):
+             *     that message fails with the reason.
+             */
+            warnings: components["schemas"]["RenderWarning"][];
+        };
+        Reply: {
+            /** @description Media ids to attach. */
+            attachments?: string[];
+            /** @description The channel to answer on; by default the conversation's. */
+            channel?: string | null;
+            /** @example Merhaba, siparişiniz yarın kargoda. */
             text: string;
         };
         Role: {
@@ -1856,6 +3028,68 @@ export interface components {
             message: string;
             /** Format: int32 */
             row: number;
+        };
+        Sample: {
+            address: string;
+            contact: string;
+            /** @example Sayın Ayşe Hanım, Kasım'a özel %20 indirim! */
+            text: string;
+            /**
+             * @description Plugin resolvers that gave no value for this contact; without a fallback
+             *     (`fallback_used` false) this message would fail with the reason.
+             */
+            warnings: components["schemas"]["RenderWarning"][];
+        };
+        Schedule: {
+            /**
+             * Format: date-time
+             * @description Start then (when absent, at once).
+             */
+            start_at?: string | null;
+            window?: components["schemas"]["Window"] | null;
+        };
+        SendRequest: {
+            /** @description Media ids; with a template, in addition to the template's own. */
+            attachments?: string[];
+            /**
+             * @description The channel's id.
+             * @example c0k2m4n6p8r0t2v4x6z8
+             */
+            channel: string;
+            /** @description A contact's id (its E.164 digits)… */
+            contact_id?: string | null;
+            /** @description …or an e-mail address (for e-mail channels). */
+            email?: string | null;
+            /**
+             * @description …or a phone number (any common form; a contact is created for an unknown one)…
+             * @example 0532 123 45 67
+             */
+            phone?: string | null;
+            /** @description A template's id, rendered for the recipient… */
+            template_id?: string | null;
+            /**
+             * @description …or plain text, sent as it is.
+             * @example Siparişiniz yola çıktı.
+             */
+            text?: string | null;
+            /**
+             * @description …with these values overriding contact fields and workspace variables of the same name.
+             * @example {
+             *       "siparis_no": "A-1042"
+             *     }
+             */
+            variables?: {
+                [key: string]: string;
+            };
+        };
+        /** @enum {string} */
+        Status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "skipped" | "cancelled" | "received";
+        /** @description One change of a message's status. */
+        StatusChange: {
+            /** Format: date-time */
+            at: string;
+            reason?: string | null;
+            status: components["schemas"]["Status"];
         };
         Template: {
             /** @example %sayın%, %kampanya_kodu% kodu ile %50 indirim! {{#if (has_tag "vip")}}VIP hediyeniz hazır.{{/if}} */
@@ -1889,6 +3123,15 @@ export interface components {
             name: string;
             tags?: string[];
         };
+        TestSend: {
+            /** @example Ulak'tan deneme mesajı */
+            text?: string | null;
+            /**
+             * @description A phone (E.164 or national) or an e-mail address, as the channel addresses people.
+             * @example +905321234567
+             */
+            to: string;
+        };
         TestSendInput: {
             /** @example Merhaba! Bu bir deneme mesajıdır. */
             text: string;
@@ -1905,6 +3148,10 @@ export interface components {
              * @description The provider's id for the message.
              * @example provider-42
              */
+            provider_message_id: string;
+        };
+        TestSent: {
+            /** @example sandbox-7f3a */
             provider_message_id: string;
         };
         UpdateRole: {
@@ -1962,6 +3209,30 @@ export interface components {
             /** @example KASIM50 */
             value?: string | null;
         };
+        /** @description Hours of the days a campaign may send in, in the workspace's time zone. */
+        Window: {
+            /**
+             * @description Days it may send on: `mon` … `sun` (all days when empty).
+             * @example [
+             *       "mon",
+             *       "tue",
+             *       "wed",
+             *       "thu",
+             *       "fri"
+             *     ]
+             */
+            days?: string[];
+            /**
+             * @description From this time of day (`HH:MM`).
+             * @example 09:00
+             */
+            from: string;
+            /**
+             * @description Until this time of day (`HH:MM`, exclusive); before `from` means the window spans midnight.
+             * @example 18:00
+             */
+            to: string;
+        };
         Workspace: {
             /** Format: date-time */
             created_at: string;
@@ -2000,6 +3271,19 @@ export interface components {
             config: Record<string, never>;
             /** @description Whether every required setting is present. */
             configured: boolean;
+            /**
+             * @description The keys of `effective_config` that come from the manifest's defaults.
+             * @example [
+             *       "morning_until",
+             *       "evening_from"
+             *     ]
+             */
+            defaulted: string[];
+            /**
+             * @description What the plugin sees: the workspace's settings over the manifest's defaults (secrets
+             *     `********`).
+             */
+            effective_config: Record<string, never>;
             enabled: boolean;
             plugin: components["schemas"]["PluginInfo"];
         };
@@ -2353,6 +3637,182 @@ export interface operations {
             };
         };
     };
+    verify_channel_hook: {
+        parameters: {
+            query?: {
+                /** @description `subscribe`. */
+                "hub.mode"?: string;
+                /** @description The channel's `verify_token`. */
+                "hub.verify_token"?: string;
+                /** @description Echoed back when the token is right. */
+                "hub.challenge"?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Channel id */
+                channel: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenge, echoed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The challenge is not printable text of at most 256 characters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not `subscribe`, or a wrong verify token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such Cloud API channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests for this channel */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    receive_channel_hook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Channel id */
+                channel: string;
+            };
+            cookie?: never;
+        };
+        /** @description The provider's payload, as the plugin expects it */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "messages": [
+                 *         {
+                 *           "at_ms": 1764633600000,
+                 *           "from": "+905551112233",
+                 *           "id": "in-1",
+                 *           "text": "İPTAL"
+                 *         }
+                 *       ],
+                 *       "statuses": [
+                 *         {
+                 *           "at_ms": 1764633601000,
+                 *           "id": "provider-42",
+                 *           "status": "delivered"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Taken */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HookResult"];
+                };
+            };
+            /** @description A Cloud API webhook whose body is not Meta's JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The plugin refused the request (signature, timestamp, format), or a Cloud API webhook's X-Hub-Signature-256 is missing or wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such plugin or Cloud API channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Larger than 1 MiB, or more than 100 messages or 100 reports (Cloud API channels: 3 MiB, 1,000 of each) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The channel's plugin is not usable now */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests for this channel, or the server is busy: try again after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     mine: {
         parameters: {
             query?: {
@@ -2634,7 +4094,13 @@ export interface operations {
     };
     install: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description Replace the installed plugin even with a lower version, or the same version with other
+                 *     bytes (for development).
+                 */
+                force?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2645,7 +4111,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Upgraded, or the same component was already installed */
+            /** @description Upgraded, replaced or downgraded (forced), or the same component was already installed */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2690,7 +4156,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A plugin of that name but another kind is installed */
+            /** @description A plugin of that name but another kind is installed (`plugin_kind_changed`); a lower or the same version without force (`plugin_downgrade`, `plugin_version_unchanged`); a variable name that is built in or another plugin's (`variable_name_taken`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2815,7 +4281,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Workspace variables still use it */
+            /** @description Workspace variables or templates still use it (`plugin_in_use`, listing them in `details`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3286,6 +4752,1532 @@ export interface operations {
             };
             /** @description The body is not Content-Type: application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaigns_list: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /**
+                 * @description Only campaigns in these states, comma-separated: `running,paused,scheduled`.
+                 * @example running,paused,scheduled
+                 */
+                state?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Campaigns, by id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Campaign"];
+                };
+            };
+            /** @description An unknown state */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read campaigns */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaigns_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "audience": {
+                 *         "exclude_tags": [
+                 *           "test"
+                 *         ],
+                 *         "tags_any": [
+                 *           "vip"
+                 *         ]
+                 *       },
+                 *       "channel": "c0k2m4n6p8r0t2v4x6z8",
+                 *       "name": "Kasım kampanyası",
+                 *       "rate": {
+                 *         "daily_cap": 1000,
+                 *         "jitter_max_ms": 4000,
+                 *         "jitter_min_ms": 1000,
+                 *         "per_minute": 20
+                 *       },
+                 *       "schedule": {
+                 *         "window": {
+                 *           "days": [
+                 *             "mon",
+                 *             "tue",
+                 *             "wed",
+                 *             "thu",
+                 *             "fri"
+                 *           ],
+                 *           "from": "09:00",
+                 *           "to": "18:00"
+                 *         }
+                 *       },
+                 *       "template": "t0k2m4n6p8r0t2v4x6z8"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CampaignInput"];
+            };
+        };
+        responses: {
+            /** @description Created as a draft */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Invalid name, audience, schedule or rate (named in details.field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not write campaigns */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown template or channel, a template that does not compile, or attachments the channel cannot deliver */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaigns_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read campaigns */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaigns_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignInput"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Invalid name, audience, schedule or rate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not write campaigns */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The campaign has started */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown template or channel, or attachments the channel cannot deliver */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaigns_delete_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not write campaigns */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The campaign is under way */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not run campaigns */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already over */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    dry_run_campaign: {
+        parameters: {
+            query?: {
+                /** @description How many rendered messages to show (default 5, at most 50). */
+                samples?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the campaign would do */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRun"];
+                };
+            };
+            /** @description A query parameter is unknown or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not write campaigns or read contacts */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The template no longer compiles, the channel cannot deliver it, or the approved WhatsApp template it maps onto is not approved (`template_not_approved`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Other dry runs are under way: try again after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `text/event-stream` of `progress` events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["CampaignEvent"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read campaigns */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_results: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). JSON only. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. JSON only. */
+                cursor?: string;
+                /** @description Only recipients whose message is in this status. */
+                status?: components["schemas"]["Status"];
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Message"];
+                };
+            };
+            /** @description A query parameter is unknown or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read campaigns or messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    campaign_results_csv: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). JSON only. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. JSON only. */
+                cursor?: string;
+                /** @description Only recipients whose message is in this status. */
+                status?: components["schemas"]["Status"];
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description A query parameter is unknown or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read campaigns or messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    pause_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Paused */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not run campaigns */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not running or scheduled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resume_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Running (or scheduled) again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not run campaigns */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not paused */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Campaign id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Started (or scheduled) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not run campaigns */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or campaign */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a draft */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The audience is empty, the template does not compile, the channel cannot deliver it, or the approved WhatsApp template it maps onto is not approved (`template_not_approved`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channels_list: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Channels, by id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Channel"];
+                };
+            };
+            /** @description A query parameter is unknown or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channels_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewChannel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            /** @description Invalid name or settings (named in details.field) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The workspace has as many channels as its quota allows */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The plugin is not a usable transport here */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channels_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The channel */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channels_delete_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Campaigns still use it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channels_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelUpdate"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            /** @description Invalid name, settings or state */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The plugin is not a usable transport here */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_channel_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovedTemplates"];
+                };
+            };
+            /** @description Not a WhatsApp Cloud API channel */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    refresh_channel_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates as Meta lists them now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovedTemplates"];
+                };
+            };
+            /** @description Not a WhatsApp Cloud API channel */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The channel has no business account id, or the Graph API refused or could not be reached (the reason says which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Other refreshes are under way: try again after `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_channel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestSend"];
+            };
+        };
+        responses: {
+            /** @description The provider accepted it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestSent"];
+                };
+            };
+            /** @description Not an address this channel sends to */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The channel could not send it (the reason is given) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4101,6 +7093,280 @@ export interface operations {
             };
         };
     };
+    list_conversations: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only conversations with unread messages. */
+                unread?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Conversations, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Conversation"];
+                };
+            };
+            /** @description A malformed cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read conversations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    conversation_thread: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page (older messages). */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Contact id */
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Message"];
+                };
+            };
+            /** @description A malformed cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read conversations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reply_in_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Contact id */
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Reply"];
+            };
+        };
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid text or attachments */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not answer conversations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace, contact or conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The channel cannot deliver it, or the contact opted out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    mark_conversation_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Contact id */
+                contact: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not answer conversations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or conversation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_for_workspace: {
         parameters: {
             query?: never;
@@ -4830,6 +8096,428 @@ export interface operations {
             };
             /** @description Would leave the workspace without an owner */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    messages_list: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only this contact's messages. */
+                contact?: string;
+                /** @description Only this campaign's messages. */
+                campaign?: string;
+                /** @description Only this channel's messages. */
+                channel?: string;
+                /** @description Only messages in this status. */
+                status?: components["schemas"]["Status"];
+                /** @description `out` or `in`. */
+                direction?: components["schemas"]["Direction"];
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Message"];
+                };
+            };
+            /** @description A query parameter is unknown or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    messages_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried request return the first message (1–200 characters) */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channel": "c0k2m4n6p8r0t2v4x6z8",
+                 *       "phone": "0532 123 45 67",
+                 *       "template_id": "t0k2m4n6p8r0t2v4x6z8",
+                 *       "variables": {
+                 *         "siparis_no": "A-1042"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["SendRequest"];
+            };
+        };
+        responses: {
+            /** @description Sent before with this Idempotency-Key: the first message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Invalid recipient, text, variables or attachments */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not send messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace, channel, contact or template */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The template does not compile, the channel cannot deliver it, or the contact opted out */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    message_stats: {
+        parameters: {
+            query?: {
+                /** @description Days in `days`, 1 to 90 (default 14), ending today. */
+                days?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageStats"];
+                };
+            };
+            /** @description `days` out of range */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    messages_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Message id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read messages */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace or message */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_opt_out_words: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The words */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptOutWords"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_opt_out_words: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OptOutWords"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptOutWords"];
+                };
+            };
+            /** @description Too many or malformed words, or a word in both lists */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not change the workspace */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,31 +2,54 @@
 
 from .accept_invitation import AcceptInvitation
 from .api_token import ApiToken
+from .approved_template import ApprovedTemplate
+from .approved_templates import ApprovedTemplates
+from .audience import Audience
+from .audience_custom import AudienceCustom
 from .bulk_filter import BulkFilter
 from .bulk_filter_custom import BulkFilterCustom
 from .bulk_kind import BulkKind
 from .bulk_request import BulkRequest
 from .bulk_result import BulkResult
+from .campaign import Campaign
+from .campaign_event import CampaignEvent
+from .campaign_input import CampaignInput
+from .campaign_state import CampaignState
 from .catalogue import Catalogue
 from .catalogue_entry import CatalogueEntry
 from .change_password_request import ChangePasswordRequest
 from .change_role import ChangeRole
+from .channel import Channel
+from .channel_config import ChannelConfig
+from .channel_health import ChannelHealth
+from .channel_kind import ChannelKind
+from .channel_state import ChannelState
+from .channel_update import ChannelUpdate
+from .channel_update_config_type_0 import ChannelUpdateConfigType0
 from .config_field import ConfigField
 from .config_type import ConfigType
 from .contact import Contact
 from .contact_custom_fields import ContactCustomFields
 from .contact_input import ContactInput
 from .contact_input_custom_fields_type_0 import ContactInputCustomFieldsType0
+from .counts import Counts
 from .create_role import CreateRole
 from .create_token import CreateToken
 from .created_invitation import CreatedInvitation
 from .created_token import CreatedToken
+from .day import Day
+from .day_counts import DayCounts
+from .direction import Direction
+from .dry_run import DryRun
+from .dry_run_skipped import DryRunSkipped
 from .error_body import ErrorBody
 from .gender import Gender
 from .health import Health
+from .hook_result import HookResult
 from .import_counts import ImportCounts
 from .import_form import ImportForm
 from .import_job import ImportJob
+from .import_job_columns import ImportJobColumns
 from .import_status import ImportStatus
 from .install_form import InstallForm
 from .installed import Installed
@@ -40,18 +63,33 @@ from .media import Media
 from .media_kind import MediaKind
 from .media_ref import MediaRef
 from .member import Member
+from .message import Message
+from .message_attachment import MessageAttachment
+from .message_stats import MessageStats
 from .my_permissions import MyPermissions
+from .new_channel import NewChannel
+from .new_channel_config import NewChannelConfig
+from .opt_out_words import OptOutWords
 from .page_api_token import PageApiToken
 from .page_api_token_items_item import PageApiTokenItemsItem
+from .page_campaign import PageCampaign
+from .page_campaign_items_item import PageCampaignItemsItem
+from .page_channel import PageChannel
+from .page_channel_items_item import PageChannelItemsItem
+from .page_channel_items_item_config import PageChannelItemsItemConfig
 from .page_contact import PageContact
 from .page_contact_items_item import PageContactItemsItem
 from .page_contact_items_item_custom_fields import PageContactItemsItemCustomFields
+from .page_conversation import PageConversation
+from .page_conversation_items_item import PageConversationItemsItem
 from .page_invitation import PageInvitation
 from .page_invitation_items_item import PageInvitationItemsItem
 from .page_media import PageMedia
 from .page_media_items_item import PageMediaItemsItem
 from .page_member import PageMember
 from .page_member_items_item import PageMemberItemsItem
+from .page_message import PageMessage
+from .page_message_items_item import PageMessageItemsItem
 from .page_role import PageRole
 from .page_role_items_item import PageRoleItemsItem
 from .page_template import PageTemplate
@@ -71,58 +109,96 @@ from .plugin_kind import PluginKind
 from .plugin_setting_input import PluginSettingInput
 from .plugin_setting_input_config_type_0 import PluginSettingInputConfigType0
 from .preview_request import PreviewRequest
+from .progress import Progress
 from .progress_event import ProgressEvent
+from .rate import Rate
+from .receive_channel_hook_body import ReceiveChannelHookBody
 from .register_request import RegisterRequest
 from .register_response import RegisterResponse
 from .render_request import RenderRequest
+from .render_warning import RenderWarning
 from .rendered import Rendered
+from .reply import Reply
 from .role import Role
 from .row_issue import RowIssue
+from .sample import Sample
+from .schedule import Schedule
+from .send_request import SendRequest
+from .send_request_variables import SendRequestVariables
+from .status import Status
+from .status_change import StatusChange
 from .template import Template
 from .template_channel_hints import TemplateChannelHints
 from .template_input import TemplateInput
 from .template_input_channel_hints import TemplateInputChannelHints
+from .test_send import TestSend
 from .test_send_input import TestSendInput
 from .test_send_result import TestSendResult
+from .test_sent import TestSent
 from .update_role import UpdateRole
 from .upload_form import UploadForm
 from .user import User
 from .variable import Variable
 from .variable_input import VariableInput
+from .window import Window
 from .workspace import Workspace
 from .workspace_name import WorkspaceName
 from .workspace_plugin import WorkspacePlugin
 from .workspace_plugin_config import WorkspacePluginConfig
+from .workspace_plugin_effective_config import WorkspacePluginEffectiveConfig
 from .workspace_update import WorkspaceUpdate
 
 __all__ = (
     "AcceptInvitation",
     "ApiToken",
+    "ApprovedTemplate",
+    "ApprovedTemplates",
+    "Audience",
+    "AudienceCustom",
     "BulkFilter",
     "BulkFilterCustom",
     "BulkKind",
     "BulkRequest",
     "BulkResult",
+    "Campaign",
+    "CampaignEvent",
+    "CampaignInput",
+    "CampaignState",
     "Catalogue",
     "CatalogueEntry",
     "ChangePasswordRequest",
     "ChangeRole",
+    "Channel",
+    "ChannelConfig",
+    "ChannelHealth",
+    "ChannelKind",
+    "ChannelState",
+    "ChannelUpdate",
+    "ChannelUpdateConfigType0",
     "ConfigField",
     "ConfigType",
     "Contact",
     "ContactCustomFields",
     "ContactInput",
     "ContactInputCustomFieldsType0",
+    "Counts",
     "CreatedInvitation",
     "CreatedToken",
     "CreateRole",
     "CreateToken",
+    "Day",
+    "DayCounts",
+    "Direction",
+    "DryRun",
+    "DryRunSkipped",
     "ErrorBody",
     "Gender",
     "Health",
+    "HookResult",
     "ImportCounts",
     "ImportForm",
     "ImportJob",
+    "ImportJobColumns",
     "ImportStatus",
     "Installed",
     "InstallForm",
@@ -136,18 +212,33 @@ __all__ = (
     "MediaRef",
     "Member",
     "MeResponse",
+    "Message",
+    "MessageAttachment",
+    "MessageStats",
     "MyPermissions",
+    "NewChannel",
+    "NewChannelConfig",
+    "OptOutWords",
     "PageApiToken",
     "PageApiTokenItemsItem",
+    "PageCampaign",
+    "PageCampaignItemsItem",
+    "PageChannel",
+    "PageChannelItemsItem",
+    "PageChannelItemsItemConfig",
     "PageContact",
     "PageContactItemsItem",
     "PageContactItemsItemCustomFields",
+    "PageConversation",
+    "PageConversationItemsItem",
     "PageInvitation",
     "PageInvitationItemsItem",
     "PageMedia",
     "PageMediaItemsItem",
     "PageMember",
     "PageMemberItemsItem",
+    "PageMessage",
+    "PageMessageItemsItem",
     "PageRole",
     "PageRoleItemsItem",
     "PageTemplate",
@@ -167,27 +258,42 @@ __all__ = (
     "PluginSettingInput",
     "PluginSettingInputConfigType0",
     "PreviewRequest",
+    "Progress",
     "ProgressEvent",
+    "Rate",
+    "ReceiveChannelHookBody",
     "RegisterRequest",
     "RegisterResponse",
     "Rendered",
     "RenderRequest",
+    "RenderWarning",
+    "Reply",
     "Role",
     "RowIssue",
+    "Sample",
+    "Schedule",
+    "SendRequest",
+    "SendRequestVariables",
+    "Status",
+    "StatusChange",
     "Template",
     "TemplateChannelHints",
     "TemplateInput",
     "TemplateInputChannelHints",
+    "TestSend",
     "TestSendInput",
     "TestSendResult",
+    "TestSent",
     "UpdateRole",
     "UploadForm",
     "User",
     "Variable",
     "VariableInput",
+    "Window",
     "Workspace",
     "WorkspaceName",
     "WorkspacePlugin",
     "WorkspacePluginConfig",
+    "WorkspacePluginEffectiveConfig",
     "WorkspaceUpdate",
 )

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 from ..models.config_type import ConfigType
 from ..types import UNSET, Unset
+from typing import cast
 
 
 
@@ -28,6 +29,7 @@ class ConfigField:
             type_ (ConfigType):
             default (Any | Unset): Any JSON value of the setting's type.
             description (str | Unset):
+            min_length (int | None | Unset): For strings: the fewest characters accepted (a signing secret's strength).
             required (bool | Unset):
             secret (bool | Unset): Never shown again once set (API tokens, signing secrets).
      """
@@ -35,6 +37,7 @@ class ConfigField:
     type_: ConfigType
     default: Any | Unset = UNSET
     description: str | Unset = UNSET
+    min_length: int | None | Unset = UNSET
     required: bool | Unset = UNSET
     secret: bool | Unset = UNSET
 
@@ -48,6 +51,12 @@ class ConfigField:
         default = self.default
 
         description = self.description
+
+        min_length: int | None | Unset
+        if isinstance(self.min_length, Unset):
+            min_length = UNSET
+        else:
+            min_length = self.min_length
 
         required = self.required
 
@@ -63,6 +72,8 @@ class ConfigField:
             field_dict["default"] = default
         if description is not UNSET:
             field_dict["description"] = description
+        if min_length is not UNSET:
+            field_dict["min_length"] = min_length
         if required is not UNSET:
             field_dict["required"] = required
         if secret is not UNSET:
@@ -84,6 +95,16 @@ class ConfigField:
 
         description = d.pop("description", UNSET)
 
+        def _parse_min_length(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        min_length = _parse_min_length(d.pop("min_length", UNSET))
+
+
         required = d.pop("required", UNSET)
 
         secret = d.pop("secret", UNSET)
@@ -92,6 +113,7 @@ class ConfigField:
             type_=type_,
             default=default,
             description=description,
+            min_length=min_length,
             required=required,
             secret=secret,
         )

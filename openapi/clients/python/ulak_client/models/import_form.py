@@ -35,9 +35,14 @@ class ImportForm:
                 extension. Example: csv-importer.
             options (None | str | Unset): JSON object: `mapping` (column → `phone`, `first_name`, `last_name`, `full_name`,
                 `email`,
-                `tags`, `custom.<name>` or `ignore`), `delimiter`, `encoding`, `has_header`, `sheet`,
-                `default_region` (e.g. `TR`), `tags` (added to every contact), `update_existing` (default true). Example:
-                {"mapping": {"GSM": "phone", "Şehir": "custom.şehir"}, "tags": ["fuar-2026"]}.
+                `tags`, `gender`, `honorific`, `language`, `notes`, `opted_out`, `consent`,
+                `opt_out_reason`, `custom.<name>` or `ignore`; headers such as `Cinsiyet`, `Hitap`, `Dil`,
+                `İzin` are recognised without it), `delimiter`, `encoding`, `has_header`, `sheet`,
+                `default_region` (e.g. `TR`), `tags` (added to every contact), `update_existing` (`true`, the
+                default: names and e-mail replace, tags and custom fields add, gender, honorific, language
+                and notes only fill what a contact lacks, an opt-out is taken and a consent never undoes
+                one; `"overwrite"`: everything the file gives replaces; `false`: existing contacts are
+                skipped). Example: {"mapping": {"GSM": "phone", "Şehir": "custom.şehir"}, "tags": ["fuar-2026"]}.
      """
 
     file: File

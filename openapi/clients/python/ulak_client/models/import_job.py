@@ -15,6 +15,7 @@ import datetime
 
 if TYPE_CHECKING:
   from ..models.import_counts import ImportCounts
+  from ..models.import_job_columns import ImportJobColumns
   from ..models.row_issue import RowIssue
 
 
@@ -39,6 +40,13 @@ class ImportJob:
             importer (str):  Example: csv-importer.
             size (int): Bytes uploaded.
             status (ImportStatus):
+            columns (ImportJobColumns | Unset): What the columns the importer passed on became, by the `mapping` option or
+                by their
+                header: a contact field (`gender`, `honorific`, `language`, `email`, `notes`, `opted_out`,
+                `consent`, `opt_out_reason`) or a custom field (`custom.<key>`). Filled as the file is read,
+                so a dry run shows it before anything is written. Phone, names, e-mail and tags columns
+                that the importer reads itself are not listed. Example: {'Cinsiyet': 'gender', 'Hitap': 'honorific', 'Şehir':
+                'custom.şehir'}.
             failure (None | str | Unset): Why the whole import failed (the file could not be read, the plugin failed …).
             finished_at (datetime.datetime | None | Unset):
             started_at (datetime.datetime | None | Unset):
@@ -54,6 +62,7 @@ class ImportJob:
     importer: str
     size: int
     status: ImportStatus
+    columns: ImportJobColumns | Unset = UNSET
     failure: None | str | Unset = UNSET
     finished_at: datetime.datetime | None | Unset = UNSET
     started_at: datetime.datetime | None | Unset = UNSET
@@ -65,6 +74,7 @@ class ImportJob:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.import_counts import ImportCounts # noqa: PLC0415
+        from ..models.import_job_columns import ImportJobColumns # noqa: PLC0415
         from ..models.row_issue import RowIssue # noqa: PLC0415
         counts = self.counts.to_dict()
 
@@ -90,6 +100,10 @@ class ImportJob:
         size = self.size
 
         status = self.status.value
+
+        columns: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.columns, Unset):
+            columns = self.columns.to_dict()
 
         failure: None | str | Unset
         if isinstance(self.failure, Unset):
@@ -128,6 +142,8 @@ class ImportJob:
             "size": size,
             "status": status,
         })
+        if columns is not UNSET:
+            field_dict["columns"] = columns
         if failure is not UNSET:
             field_dict["failure"] = failure
         if finished_at is not UNSET:
@@ -142,6 +158,7 @@ class ImportJob:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.import_counts import ImportCounts # noqa: PLC0415
+        from ..models.import_job_columns import ImportJobColumns # noqa: PLC0415
         from ..models.row_issue import RowIssue # noqa: PLC0415
         d = dict(src_dict)
         counts = ImportCounts.from_dict(d.pop("counts"))
@@ -177,6 +194,16 @@ class ImportJob:
         size = d.pop("size")
 
         status = ImportStatus(d.pop("status"))
+
+
+
+
+        _columns = d.pop("columns", UNSET)
+        columns: ImportJobColumns | Unset
+        if isinstance(_columns,  Unset):
+            columns = UNSET
+        else:
+            columns = ImportJobColumns.from_dict(_columns)
 
 
 
@@ -242,6 +269,7 @@ class ImportJob:
             importer=importer,
             size=size,
             status=status,
+            columns=columns,
             failure=failure,
             finished_at=finished_at,
             started_at=started_at,

@@ -25,8 +25,8 @@ T = TypeVar("T", bound="Installed")
 class Installed:
     """ 
         Attributes:
-            outcome (str): `installed`, `upgraded` or `unchanged` (the same component was already installed). Example:
-                installed.
+            outcome (str): `installed`, `upgraded`, `replaced` (the same version, other bytes, forced), `downgraded`
+                (forced) or `unchanged` (the same component was already installed). Example: installed.
             plugin (PluginInfo): An installed plugin.
      """
 

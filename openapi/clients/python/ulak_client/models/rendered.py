@@ -12,6 +12,7 @@ from typing import cast
 
 if TYPE_CHECKING:
   from ..models.media_ref import MediaRef
+  from ..models.render_warning import RenderWarning
 
 
 
@@ -27,10 +28,15 @@ class Rendered:
         Attributes:
             attachments (list[MediaRef]):
             text (str):  Example: Sayın Ayşe Hanım, KASIM50 kodu ile %50 indirim!.
+            warnings (list[RenderWarning]): Plugin resolvers that gave no value for this contact, with their reason. A
+                campaign or a
+                send does not send a message whose placeholder has no fallback (`fallback_used` false):
+                that message fails with the reason.
      """
 
     attachments: list[MediaRef]
     text: str
+    warnings: list[RenderWarning]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -39,6 +45,7 @@ class Rendered:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.media_ref import MediaRef # noqa: PLC0415
+        from ..models.render_warning import RenderWarning # noqa: PLC0415
         attachments = []
         for attachments_item_data in self.attachments:
             attachments_item = attachments_item_data.to_dict()
@@ -48,12 +55,20 @@ class Rendered:
 
         text = self.text
 
+        warnings = []
+        for warnings_item_data in self.warnings:
+            warnings_item = warnings_item_data.to_dict()
+            warnings.append(warnings_item)
+
+
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
             "attachments": attachments,
             "text": text,
+            "warnings": warnings,
         })
 
         return field_dict
@@ -63,6 +78,7 @@ class Rendered:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.media_ref import MediaRef # noqa: PLC0415
+        from ..models.render_warning import RenderWarning # noqa: PLC0415
         d = dict(src_dict)
         attachments = []
         _attachments = d.pop("attachments")
@@ -76,9 +92,20 @@ class Rendered:
 
         text = d.pop("text")
 
+        warnings = []
+        _warnings = d.pop("warnings")
+        for warnings_item_data in (_warnings):
+            warnings_item = RenderWarning.from_dict(warnings_item_data)
+
+
+
+            warnings.append(warnings_item)
+
+
         rendered = cls(
             attachments=attachments,
             text=text,
+            warnings=warnings,
         )
 
 

@@ -13,6 +13,7 @@ from typing import cast
 if TYPE_CHECKING:
   from ..models.plugin_info import PluginInfo
   from ..models.workspace_plugin_config import WorkspacePluginConfig
+  from ..models.workspace_plugin_effective_config import WorkspacePluginEffectiveConfig
 
 
 
@@ -29,12 +30,19 @@ class WorkspacePlugin:
         Attributes:
             config (WorkspacePluginConfig): The workspace's settings; secrets read `********`.
             configured (bool): Whether every required setting is present.
+            defaulted (list[str]): The keys of `effective_config` that come from the manifest's defaults. Example:
+                ['morning_until', 'evening_from'].
+            effective_config (WorkspacePluginEffectiveConfig): What the plugin sees: the workspace's settings over the
+                manifest's defaults (secrets
+                `********`).
             enabled (bool):
             plugin (PluginInfo): An installed plugin.
      """
 
     config: WorkspacePluginConfig
     configured: bool
+    defaulted: list[str]
+    effective_config: WorkspacePluginEffectiveConfig
     enabled: bool
     plugin: PluginInfo
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -46,9 +54,16 @@ class WorkspacePlugin:
     def to_dict(self) -> dict[str, Any]:
         from ..models.plugin_info import PluginInfo # noqa: PLC0415
         from ..models.workspace_plugin_config import WorkspacePluginConfig # noqa: PLC0415
+        from ..models.workspace_plugin_effective_config import WorkspacePluginEffectiveConfig # noqa: PLC0415
         config = self.config.to_dict()
 
         configured = self.configured
+
+        defaulted = self.defaulted
+
+
+
+        effective_config = self.effective_config.to_dict()
 
         enabled = self.enabled
 
@@ -60,6 +75,8 @@ class WorkspacePlugin:
         field_dict.update({
             "config": config,
             "configured": configured,
+            "defaulted": defaulted,
+            "effective_config": effective_config,
             "enabled": enabled,
             "plugin": plugin,
         })
@@ -72,6 +89,7 @@ class WorkspacePlugin:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.plugin_info import PluginInfo # noqa: PLC0415
         from ..models.workspace_plugin_config import WorkspacePluginConfig # noqa: PLC0415
+        from ..models.workspace_plugin_effective_config import WorkspacePluginEffectiveConfig # noqa: PLC0415
         d = dict(src_dict)
         config = WorkspacePluginConfig.from_dict(d.pop("config"))
 
@@ -79,6 +97,14 @@ class WorkspacePlugin:
 
 
         configured = d.pop("configured")
+
+        defaulted = cast(list[str], d.pop("defaulted"))
+
+
+        effective_config = WorkspacePluginEffectiveConfig.from_dict(d.pop("effective_config"))
+
+
+
 
         enabled = d.pop("enabled")
 
@@ -90,6 +116,8 @@ class WorkspacePlugin:
         workspace_plugin = cls(
             config=config,
             configured=configured,
+            defaulted=defaulted,
+            effective_config=effective_config,
             enabled=enabled,
             plugin=plugin,
         )

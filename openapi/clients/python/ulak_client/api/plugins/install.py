@@ -11,6 +11,7 @@ from ... import errors
 from ...models.error_body import ErrorBody
 from ...models.install_form import InstallForm
 from ...models.installed import Installed
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -18,6 +19,7 @@ from typing import cast
 def _get_kwargs(
     *,
     body: InstallForm,
+    force: bool | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -25,11 +27,18 @@ def _get_kwargs(
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    params["force"] = force
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/plugins",
+        "params": params,
     }
 
     _kwargs["files"] = body.to_multipart()
@@ -124,14 +133,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: InstallForm,
+    force: bool | Unset = UNSET,
 
 ) -> Response[ErrorBody | Installed]:
     """ Install or upgrade a plugin
 
      Multipart with parts `manifest` (plugin.toml) and `component` (the .wasm). A plugin of the same
-    name is replaced without a restart: calls under way finish on the old version. Superadmin only.
+    name is replaced by a higher version without a restart: calls under way finish on the old
+    version. A lower version, or the same version with other bytes, needs `force=true`. A resolver
+    may not take a built-in placeholder's name or one another plugin provides. Superadmin only.
 
     Args:
+        force (bool | Unset):
         body (InstallForm): The multipart body of an install (for the OpenAPI document).
 
     Raises:
@@ -145,6 +158,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+force=force,
 
     )
 
@@ -158,14 +172,18 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: InstallForm,
+    force: bool | Unset = UNSET,
 
 ) -> ErrorBody | Installed | None:
     """ Install or upgrade a plugin
 
      Multipart with parts `manifest` (plugin.toml) and `component` (the .wasm). A plugin of the same
-    name is replaced without a restart: calls under way finish on the old version. Superadmin only.
+    name is replaced by a higher version without a restart: calls under way finish on the old
+    version. A lower version, or the same version with other bytes, needs `force=true`. A resolver
+    may not take a built-in placeholder's name or one another plugin provides. Superadmin only.
 
     Args:
+        force (bool | Unset):
         body (InstallForm): The multipart body of an install (for the OpenAPI document).
 
     Raises:
@@ -180,6 +198,7 @@ def sync(
     return sync_detailed(
         client=client,
 body=body,
+force=force,
 
     ).parsed
 
@@ -187,14 +206,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: InstallForm,
+    force: bool | Unset = UNSET,
 
 ) -> Response[ErrorBody | Installed]:
     """ Install or upgrade a plugin
 
      Multipart with parts `manifest` (plugin.toml) and `component` (the .wasm). A plugin of the same
-    name is replaced without a restart: calls under way finish on the old version. Superadmin only.
+    name is replaced by a higher version without a restart: calls under way finish on the old
+    version. A lower version, or the same version with other bytes, needs `force=true`. A resolver
+    may not take a built-in placeholder's name or one another plugin provides. Superadmin only.
 
     Args:
+        force (bool | Unset):
         body (InstallForm): The multipart body of an install (for the OpenAPI document).
 
     Raises:
@@ -208,6 +231,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+force=force,
 
     )
 
@@ -221,14 +245,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: InstallForm,
+    force: bool | Unset = UNSET,
 
 ) -> ErrorBody | Installed | None:
     """ Install or upgrade a plugin
 
      Multipart with parts `manifest` (plugin.toml) and `component` (the .wasm). A plugin of the same
-    name is replaced without a restart: calls under way finish on the old version. Superadmin only.
+    name is replaced by a higher version without a restart: calls under way finish on the old
+    version. A lower version, or the same version with other bytes, needs `force=true`. A resolver
+    may not take a built-in placeholder's name or one another plugin provides. Superadmin only.
 
     Args:
+        force (bool | Unset):
         body (InstallForm): The multipart body of an install (for the OpenAPI document).
 
     Raises:
@@ -243,5 +271,6 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 body=body,
+force=force,
 
     )).parsed
