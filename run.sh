@@ -10,6 +10,13 @@ command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)"; e
 echo "==> building ulak and the bundled plugins (release; the first build takes a while, later ones are quick)"
 started=$(date +%s)
 ./plugins/build.sh
+if command -v npm >/dev/null; then
+  # The web console, embedded in the binary at /app (without npm the server still builds and /app
+  # says how to build the console).
+  (cd web/console && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)
+else
+  echo "npm not found: building without the web console (/app will say how to add it)"
+fi
 cargo build --release -p ulak
 echo "==> built in $(( $(date +%s) - started )) s"
 

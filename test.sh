@@ -23,13 +23,31 @@ step "plugins (wasm32-wasip2 components, bundled and test ones)"
 cargo clippy --locked --manifest-path plugins/Cargo.toml --target wasm32-wasip2 --release -- -D warnings
 cargo test --locked --manifest-path plugins/Cargo.toml
 
+step "test tools (aiosmtpd: a real SMTP server on loopback for the e-mail channel's tests)"
+python3 -m pip install -q --disable-pip-version-check "aiosmtpd==1.4.6" 2>&1 | grep -v "Running pip as the 'root' user" || true
+python3 -c 'import aiosmtpd' || { echo "aiosmtpd did not install"; exit 1; }
+
+step "web console (npm ci, type check against the spec, Vite build)"
+(cd web/console && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)
+
 step "lints (cargo clippy, warnings are errors)"
 cargo clippy --all-targets --locked -- -D warnings
 
 step "tests (unit tests and the black-box API suite)"
 cargo test --workspace --locked
 
-step "integrator suites (generated TypeScript and Python clients, schemathesis against a live server)"
+step "integrator suites and browser tests (in parallel; each against its own server)"
+# The console in Chromium (installed with apt-get when missing) against the debug server, which
+# serves web/console/dist as built above.
+cargo build --locked -q -p ulak --bin ulak
+( ULAK_BIN="$CARGO_TARGET_DIR/debug/ulak" ULAK_SERVES_APP=1 SKIP_CONSOLE_BUILD=1 \
+    tests/browser/run.sh > "$CARGO_TARGET_DIR/browser-tests.log" 2>&1 ) &
+browser=$!
 ./openapi/clients/check.sh
+if wait "$browser"; then
+  tail -n 12 "$CARGO_TARGET_DIR/browser-tests.log"
+else
+  cat "$CARGO_TARGET_DIR/browser-tests.log"; echo "browser tests failed"; exit 1
+fi
 
 step "all checks passed"
