@@ -38,7 +38,21 @@ impl TestApp {
         let data_dir = settings.storage.data_dir.clone();
         let app = match db {
             Some(db) => Application::build_on(settings, db).await,
-            None => Application::build(settings).await,
+            None => {
+                // A test that restarts on the same data directory may find the previous instance's
+                // store still closing (its last background task lets go of it a moment after the
+                // server stops); a new process never does. Wait for it, up to 20 s.
+                let mut tries = 0;
+                loop {
+                    match Application::build(settings.clone()).await {
+                        Err(e) if tries < 100 && format!("{e:#}").contains("already locked") => {
+                            tries += 1;
+                            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                        }
+                        other => break other,
+                    }
+                }
+            }
         }
         .expect("app builds");
         let base = format!("http://127.0.0.1:{}", app.port());

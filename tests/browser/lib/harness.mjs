@@ -94,8 +94,23 @@ export function check(condition, message) {
 
 /** Chooses an option in a Radix select by the trigger's label and the option's name. */
 export async function choose(page, label, option) {
-  await page.getByLabel(label, { exact: true }).click();
-  await page.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
+  const trigger = page.getByLabel(label, { exact: true });
+  const item = page.getByRole('option', { name: option, exact: typeof option === 'string' });
+  await trigger.click();
+  await page.getByRole('listbox').waitFor();
+  try {
+    await item.click({ timeout: 10_000 });
+  } catch (error) {
+    // Say what the open list looked like, then try once more from a closed list: a list that
+    // cannot be used twice in a row is a finding, not a flake.
+    const listed = await page.getByRole('option').allTextContents().catch(() => []);
+    const box = await item.boundingBox().catch(() => null);
+    console.log(`    choose(${label}, ${option}): first attempt failed (${String(error.message).split('\n')[0]}); options ${JSON.stringify(listed)}, box ${JSON.stringify(box)}`);
+    await page.keyboard.press('Escape');
+    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    await trigger.click();
+    await item.click();
+  }
 }
 
 /** Runs axe-core in the page and returns serious and critical violations. */

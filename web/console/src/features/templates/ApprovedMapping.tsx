@@ -53,6 +53,8 @@ export function ApprovedMapping({ value, onValue, disabled, error }: ApprovedMap
   const options = [{ value: NONE, label: t('templates.approvedNone') }, ...[...known.keys()].sort().map((key) => ({ value: key, label: key.replace('|', ' · ') }))];
   if (value && !known.has(selected)) options.push({ value: selected, label: `${value.template} · ${value.language}` });
   const chosen = value ? known.get(selected) : undefined;
+  // The list opens once every channel's templates are read: options arriving while it is open would move under the pointer.
+  const reading = lists.some((list) => list.isPending);
 
   function choose(key: string) {
     if (key === NONE) return onValue(null);
@@ -74,7 +76,7 @@ export function ApprovedMapping({ value, onValue, disabled, error }: ApprovedMap
     <fieldset className="fieldset stack" data-testid="approved-mapping">
       <legend>{t('templates.approvedTitle')}</legend>
       <p className="hint">{t('templates.approvedHelp')}</p>
-      <SelectField label={t('templates.approvedTemplate')} value={selected} options={options} onValue={choose} disabled={disabled} error={fieldError(error, `${MAPPING_FIELD}.template`) ?? fieldError(error, `${MAPPING_FIELD}.language`) ?? fieldError(error, MAPPING_FIELD)} />
+      <SelectField label={t('templates.approvedTemplate')} value={selected} options={options} onValue={choose} disabled={disabled || reading} error={fieldError(error, `${MAPPING_FIELD}.template`) ?? fieldError(error, `${MAPPING_FIELD}.language`) ?? fieldError(error, MAPPING_FIELD)} />
       {chosen ? (
         <p className="small muted" data-testid="approved-body">
           {chosen.header_text ? <strong>{chosen.header_text} </strong> : null}
