@@ -112,6 +112,6 @@ assert (counts.read, counts.created, counts.skipped, counts.failed) == (6, 3, 1,
 
 plugins = list_in_workspace.sync_detailed(WS, client=client)
 assert plugins.status_code == 200
-assert any(p.plugin.name == "csv-importer" for p in plugins.parsed)
+assert any(p.plugin.name == "csv-importer" for p in plugins.parsed.items)
 
 print("python client scenario: ok")

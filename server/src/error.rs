@@ -243,9 +243,21 @@ pub async fn no_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
             .insert_header((header::ALLOW, methods.join(", ")))
             .json(body));
     }
+    let path = req.path();
+    let trimmed = path.trim_end_matches('/');
+    let without_slash = req
+        .app_data::<actix_web::web::Data<crate::openapi::RouteTable>>()
+        .filter(|_| trimmed.len() < path.len() && !trimmed.is_empty())
+        .and_then(|routes| routes.allowed(trimmed))
+        .is_some();
+    let hint = if without_slash {
+        format!(" (routes have no trailing slash: {trimmed})")
+    } else {
+        String::new()
+    };
     Err(ApiError::new(
         StatusCode::NOT_FOUND,
         "not_found",
-        format!("no route for {} {}", req.method(), req.path()),
+        format!("no route for {} {path}{hint}", req.method()),
     ))
 }

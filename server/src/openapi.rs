@@ -266,9 +266,10 @@ impl RouteTable {
     }
 
     /// The methods a path accepts, when some documented route matches it. Literal segments win over
-    /// placeholders (`/contacts/bulk` is not `/contacts/{id}`), as they do in the router.
+    /// placeholders (`/contacts/bulk` is not `/contacts/{id}`), as they do in the router. A trailing
+    /// slash is an empty last segment, as it is to the router: `/contacts/imports/` matches nothing.
     pub fn allowed(&self, path: &str) -> Option<Vec<&'static str>> {
-        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let is_placeholder = |p: &String| p.starts_with('{') && p.ends_with('}');
         let matching = self.routes.iter().filter(|(pattern, _)| {
             pattern.len() == segments.len()

@@ -104,6 +104,6 @@ assert.deepEqual(
 
 const plugins = await api.GET("/api/v1/workspaces/{workspace}/plugins", { params: ws });
 assert.equal(plugins.response.status, 200);
-assert.ok(plugins.data!.some((p) => p.plugin.name === "csv-importer"));
+assert.ok(plugins.data!.items.some((p) => p.plugin.name === "csv-importer"));
 
 console.log("typescript client scenario: ok");

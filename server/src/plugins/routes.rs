@@ -17,6 +17,7 @@ use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
 use crate::media::routes::{multipart_error, too_large};
+use crate::pagination::{Page, PageQuery};
 
 /// An installed plugin.
 #[derive(Serialize, ToSchema)]
@@ -156,7 +157,8 @@ fn plugin_or_404(state: &AppState, name: &str) -> Result<std::sync::Arc<LoadedPl
 /// Every plugin installed on this server, with its manifest: kind, variables, file extensions, permissions and configuration schema.
 #[utoipa::path(
     tag = "plugins",
-    responses((status = 200, description = "Every installed plugin", body = [PluginInfo])),
+    params(PageQuery),
+    responses((status = 200, description = "Installed plugins, by name", body = Page<PluginInfo>)),
     security(("session" = []), ("bearer" = []))
 )]
 #[get("/plugins")]
@@ -164,7 +166,8 @@ fn plugin_or_404(state: &AppState, name: &str) -> Result<std::sync::Arc<LoadedPl
 pub async fn list_installed(
     state: web::Data<AppState>,
     _principal: Principal,
-) -> Result<HttpResponse, ApiError> {
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<PluginInfo>>, ApiError> {
     state.plugins.loaded().await;
     let all: Vec<PluginInfo> = state
         .plugins
@@ -172,7 +175,9 @@ pub async fn list_installed(
         .iter()
         .map(|p| p.as_ref().into())
         .collect();
-    Ok(HttpResponse::Ok().json(all))
+    Ok(web::Json(Page::from_sorted(all, &query, |p| {
+        p.name.clone()
+    })))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -312,9 +317,9 @@ pub async fn uninstall(
 /// Every installed plugin with its state in this workspace: enabled, configured, and its settings (secrets masked).
 #[utoipa::path(
     tag = "plugins",
-    params(("workspace" = String, Path, description = "Workspace id")),
+    params(("workspace" = String, Path, description = "Workspace id"), PageQuery),
     responses(
-        (status = 200, description = "Every installed plugin with its state here", body = [WorkspacePlugin]),
+        (status = 200, description = "Installed plugins with their state here, by name", body = Page<WorkspacePlugin>),
         (status = 404, description = "No such workspace of yours", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = []))
@@ -325,7 +330,8 @@ pub async fn list_in_workspace(
     state: web::Data<AppState>,
     principal: Principal,
     path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<WorkspacePlugin>>, ApiError> {
     state.plugins.loaded().await;
     let workspace = path.into_inner();
     state
@@ -339,7 +345,9 @@ pub async fn list_in_workspace(
         .iter()
         .filter_map(|p| settings.get(p.name()).map(|s| workspace_view(p, s)))
         .collect();
-    Ok(HttpResponse::Ok().json(views))
+    Ok(web::Json(Page::from_sorted(views, &query, |p| {
+        p.plugin.name.clone()
+    })))
 }
 
 /// A plugin in a workspace

@@ -104,6 +104,22 @@ async fn unknown_routes_and_bad_queries_answer_in_the_same_shape() {
         .get("/api/v1/workspaces/%E2%9C%93%00'%22;DROP/roles")
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // A trailing slash (an empty id) is no route, not "GET is not allowed here; use GET, POST".
+    let (status, body) = owner
+        .get("/api/v1/workspaces/some-id/contacts/imports/")
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found")),
+        "{body}"
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("no trailing slash: /api/v1/workspaces/some-id/contacts/imports"),
+        "{body}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

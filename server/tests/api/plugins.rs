@@ -106,12 +106,23 @@ async fn bundled_plugins_are_installed_at_start_and_listed() {
     let (owner, _) = app.signed_up("owner@example.com").await;
     let (status, body) = owner.get("/api/v1/plugins").await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let names: Vec<&str> = body
+    // A page like every other list, by name.
+    let names: Vec<&str> = body["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
+    assert!(names.is_sorted(), "{names:?}");
+    assert_eq!(body["next_cursor"], json!(null));
+    let (_, first) = owner.get("/api/v1/plugins?limit=2").await;
+    assert_eq!(first["items"].as_array().unwrap().len(), 2, "{first}");
+    let cursor = first["next_cursor"].as_str().unwrap();
+    assert_eq!(cursor, names[1]);
+    let (_, rest) = owner
+        .get(&format!("/api/v1/plugins?limit=500&cursor={cursor}"))
+        .await;
+    assert_eq!(rest["items"][0]["name"], names[2], "{rest}");
     for bundled in [
         "csv-importer",
         "greeting",
@@ -514,17 +525,17 @@ async fn plugins_are_installed_upgraded_and_removed_by_the_superadmin_only() {
         .get(&format!("/api/v1/workspaces/{ws}/plugins"))
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body[0]["plugin"]["name"], "greeting");
-    assert_eq!(body[0]["enabled"], true);
+    assert_eq!(body["items"][0]["plugin"]["name"], "greeting");
+    assert_eq!(body["items"][0]["enabled"], true);
     // Nothing set: the settings are empty, and what the plugin sees are the manifest's defaults.
-    assert_eq!(body[0]["config"], json!({}));
+    assert_eq!(body["items"][0]["config"], json!({}));
     assert_eq!(
-        body[0]["effective_config"],
+        body["items"][0]["effective_config"],
         json!({ "morning_until": 12, "evening_from": 18 }),
         "{body}"
     );
     assert_eq!(
-        body[0]["defaulted"],
+        body["items"][0]["defaulted"],
         json!(["evening_from", "morning_until"])
     );
     let (status, _) = app
@@ -579,7 +590,7 @@ async fn plugins_are_installed_upgraded_and_removed_by_the_superadmin_only() {
     let (status, _) = render(&owner, &ws, "%selamlama%").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, body) = owner.get("/api/v1/plugins").await;
-    assert_eq!(body, json!([]));
+    assert_eq!(body, json!({ "items": [], "next_cursor": null }));
     app.stop().await;
 }
 

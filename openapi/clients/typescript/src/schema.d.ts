@@ -2741,6 +2741,32 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
+        Page_PluginInfo: {
+            items: {
+                /** @description The settings a workspace may give it. */
+                config_schema: {
+                    [key: string]: components["schemas"]["ConfigField"];
+                };
+                description: string;
+                /** @description File extensions an importer reads. */
+                file_extensions: string[];
+                /** Format: date-time */
+                installed_at: string;
+                kind: components["schemas"]["PluginKind"];
+                /** @example greeting */
+                name: string;
+                permissions: components["schemas"]["Permissions"];
+                sha256: string;
+                /** @description `directory` (bundled or dropped in the plugins folder) or `upload`. */
+                source: string;
+                /** @description Variable names a resolver provides. */
+                variables: string[];
+                /** @example 0.1.0 */
+                version: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
         Page_Role: {
             items: {
                 /** @description Built-in roles (owner, admin, editor, viewer) cannot be changed or deleted. */
@@ -2843,6 +2869,31 @@ export interface components {
                  * @example Europe/Istanbul
                  */
                 time_zone?: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_WorkspacePlugin: {
+            items: {
+                /** @description The workspace's settings; secrets read `********`. */
+                config: Record<string, never>;
+                /** @description Whether every required setting is present. */
+                configured: boolean;
+                /**
+                 * @description The keys of `effective_config` that come from the manifest's defaults.
+                 * @example [
+                 *       "morning_until",
+                 *       "evening_from"
+                 *     ]
+                 */
+                defaulted: string[];
+                /**
+                 * @description What the plugin sees: the workspace's settings over the manifest's defaults (secrets
+                 *     `********`).
+                 */
+                effective_config: Record<string, never>;
+                enabled: boolean;
+                plugin: components["schemas"]["PluginInfo"];
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -4065,20 +4116,34 @@ export interface operations {
     };
     list_installed: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Every installed plugin */
+            /** @description Installed plugins, by name */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PluginInfo"][];
+                    "application/json": components["schemas"]["Page_PluginInfo"];
+                };
+            };
+            /** @description A query parameter is unknown or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in, or the API token is invalid or revoked */
@@ -8588,7 +8653,12 @@ export interface operations {
     };
     list_in_workspace: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 /** @description Workspace id */
@@ -8598,13 +8668,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every installed plugin with its state here */
+            /** @description Installed plugins with their state here, by name */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WorkspacePlugin"][];
+                    "application/json": components["schemas"]["Page_WorkspacePlugin"];
+                };
+            };
+            /** @description A query parameter is unknown or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not signed in, or the API token is invalid or revoked */

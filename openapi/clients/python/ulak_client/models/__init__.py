@@ -90,6 +90,9 @@ from .page_member import PageMember
 from .page_member_items_item import PageMemberItemsItem
 from .page_message import PageMessage
 from .page_message_items_item import PageMessageItemsItem
+from .page_plugin_info import PagePluginInfo
+from .page_plugin_info_items_item import PagePluginInfoItemsItem
+from .page_plugin_info_items_item_config_schema import PagePluginInfoItemsItemConfigSchema
 from .page_role import PageRole
 from .page_role_items_item import PageRoleItemsItem
 from .page_template import PageTemplate
@@ -101,6 +104,10 @@ from .page_variable import PageVariable
 from .page_variable_items_item import PageVariableItemsItem
 from .page_workspace import PageWorkspace
 from .page_workspace_items_item import PageWorkspaceItemsItem
+from .page_workspace_plugin import PageWorkspacePlugin
+from .page_workspace_plugin_items_item import PageWorkspacePluginItemsItem
+from .page_workspace_plugin_items_item_config import PageWorkspacePluginItemsItemConfig
+from .page_workspace_plugin_items_item_effective_config import PageWorkspacePluginItemsItemEffectiveConfig
 from .permission import Permission
 from .permissions import Permissions
 from .plugin_info import PluginInfo
@@ -239,6 +246,9 @@ __all__ = (
     "PageMemberItemsItem",
     "PageMessage",
     "PageMessageItemsItem",
+    "PagePluginInfo",
+    "PagePluginInfoItemsItem",
+    "PagePluginInfoItemsItemConfigSchema",
     "PageRole",
     "PageRoleItemsItem",
     "PageTemplate",
@@ -250,6 +260,10 @@ __all__ = (
     "PageVariableItemsItem",
     "PageWorkspace",
     "PageWorkspaceItemsItem",
+    "PageWorkspacePlugin",
+    "PageWorkspacePluginItemsItem",
+    "PageWorkspacePluginItemsItemConfig",
+    "PageWorkspacePluginItemsItemEffectiveConfig",
     "Permission",
     "Permissions",
     "PluginInfo",

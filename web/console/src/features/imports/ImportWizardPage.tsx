@@ -1,10 +1,9 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { api } from '../../api/client';
-import { unwrap } from '../../api/errors';
 import { useT } from '../../i18n/I18nProvider';
 import { PageHeader } from '../../ui/Layout';
+import { useWorkspacePlugins } from '../templates/templatesApi';
 import { useWorkspace } from '../workspace/workspace';
 import { FileStep } from './FileStep';
 import { defaultOptions, type ImportOptions } from './importOptions';
@@ -31,10 +30,7 @@ export default function ImportWizardPage() {
   const [startError, setStartError] = useState<unknown>(null);
   const [starting, setStarting] = useState(false);
 
-  const plugins = useQuery({
-    queryKey: ['plugins', workspace.id],
-    queryFn: () => unwrap(api.GET('/api/v1/workspaces/{workspace}/plugins', { params: { path: { workspace: workspace.id } } })),
-  });
+  const plugins = useWorkspacePlugins();
   const importers = (plugins.data ?? []).filter((entry) => entry.plugin.kind === 'contact-importer');
 
   useEffect(() => {

@@ -42,12 +42,22 @@ export function useVariables(enabled = true) {
   });
 }
 
+/** Every plugin installed, with its state in this workspace (all pages: plugins are few). */
 export function useWorkspacePlugins(enabled = true) {
   const { workspace } = useWorkspace();
   return useQuery({
     queryKey: ['plugins', workspace.id],
     enabled,
-    queryFn: () => unwrap(api.GET('/api/v1/workspaces/{workspace}/plugins', { params: { path: { workspace: workspace.id } } })),
+    queryFn: async () => {
+      const all: Schemas['WorkspacePlugin'][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await unwrap(api.GET('/api/v1/workspaces/{workspace}/plugins', { params: { path: { workspace: workspace.id }, query: { limit: 500, cursor } } }));
+        all.push(...page.items);
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      return all;
+    },
   });
 }
 

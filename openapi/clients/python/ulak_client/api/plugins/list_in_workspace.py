@@ -9,24 +9,37 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_body import ErrorBody
-from ...models.workspace_plugin import WorkspacePlugin
+from ...models.page_workspace_plugin import PageWorkspacePlugin
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     workspace: str,
+    *,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/workspaces/{workspace}/plugins".format(workspace=quote(str(workspace), safe=""),),
+        "params": params,
     }
 
 
@@ -34,18 +47,20 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | list[WorkspacePlugin] | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | PageWorkspacePlugin | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in (_response_200):
-            response_200_item = WorkspacePlugin.from_dict(response_200_item_data)
+        response_200 = PageWorkspacePlugin.from_dict(response.json())
 
 
-
-            response_200.append(response_200_item)
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -67,7 +82,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | list[WorkspacePlugin]]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | PageWorkspacePlugin]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -80,8 +95,10 @@ def sync_detailed(
     workspace: str,
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 
-) -> Response[ErrorBody | list[WorkspacePlugin]]:
+) -> Response[ErrorBody | PageWorkspacePlugin]:
     """ Plugins in a workspace
 
      Every installed plugin with its state in this workspace: enabled, configured, and its settings
@@ -89,18 +106,22 @@ def sync_detailed(
 
     Args:
         workspace (str):
+        limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[WorkspacePlugin]]
+        Response[ErrorBody | PageWorkspacePlugin]
      """
 
 
     kwargs = _get_kwargs(
         workspace=workspace,
+limit=limit,
+cursor=cursor,
 
     )
 
@@ -114,8 +135,10 @@ def sync(
     workspace: str,
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 
-) -> ErrorBody | list[WorkspacePlugin] | None:
+) -> ErrorBody | PageWorkspacePlugin | None:
     """ Plugins in a workspace
 
      Every installed plugin with its state in this workspace: enabled, configured, and its settings
@@ -123,19 +146,23 @@ def sync(
 
     Args:
         workspace (str):
+        limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[WorkspacePlugin]
+        ErrorBody | PageWorkspacePlugin
      """
 
 
     return sync_detailed(
         workspace=workspace,
 client=client,
+limit=limit,
+cursor=cursor,
 
     ).parsed
 
@@ -143,8 +170,10 @@ async def asyncio_detailed(
     workspace: str,
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 
-) -> Response[ErrorBody | list[WorkspacePlugin]]:
+) -> Response[ErrorBody | PageWorkspacePlugin]:
     """ Plugins in a workspace
 
      Every installed plugin with its state in this workspace: enabled, configured, and its settings
@@ -152,18 +181,22 @@ async def asyncio_detailed(
 
     Args:
         workspace (str):
+        limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[WorkspacePlugin]]
+        Response[ErrorBody | PageWorkspacePlugin]
      """
 
 
     kwargs = _get_kwargs(
         workspace=workspace,
+limit=limit,
+cursor=cursor,
 
     )
 
@@ -177,8 +210,10 @@ async def asyncio(
     workspace: str,
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 
-) -> ErrorBody | list[WorkspacePlugin] | None:
+) -> ErrorBody | PageWorkspacePlugin | None:
     """ Plugins in a workspace
 
      Every installed plugin with its state in this workspace: enabled, configured, and its settings
@@ -186,18 +221,22 @@ async def asyncio(
 
     Args:
         workspace (str):
+        limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[WorkspacePlugin]
+        ErrorBody | PageWorkspacePlugin
      """
 
 
     return (await asyncio_detailed(
         workspace=workspace,
 client=client,
+limit=limit,
+cursor=cursor,
 
     )).parsed

@@ -9,23 +9,36 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_body import ErrorBody
-from ...models.plugin_info import PluginInfo
+from ...models.page_plugin_info import PagePluginInfo
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
-    
+    *,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+
 ) -> dict[str, Any]:
     
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/plugins",
+        "params": params,
     }
 
 
@@ -33,18 +46,20 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | list[PluginInfo] | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | PagePluginInfo | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.json()
-        for response_200_item_data in (_response_200):
-            response_200_item = PluginInfo.from_dict(response_200_item_data)
+        response_200 = PagePluginInfo.from_dict(response.json())
 
 
-
-            response_200.append(response_200_item)
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -59,7 +74,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | list[PluginInfo]]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | PagePluginInfo]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -71,24 +86,32 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 
-) -> Response[ErrorBody | list[PluginInfo]]:
+) -> Response[ErrorBody | PagePluginInfo]:
     """ List installed plugins
 
      Every plugin installed on this server, with its manifest: kind, variables, file extensions,
     permissions and configuration schema.
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[PluginInfo]]
+        Response[ErrorBody | PagePluginInfo]
      """
 
 
     kwargs = _get_kwargs(
-        
+        limit=limit,
+cursor=cursor,
+
     )
 
     response = client.get_httpx_client().request(
@@ -100,48 +123,64 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 
-) -> ErrorBody | list[PluginInfo] | None:
+) -> ErrorBody | PagePluginInfo | None:
     """ List installed plugins
 
      Every plugin installed on this server, with its manifest: kind, variables, file extensions,
     permissions and configuration schema.
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[PluginInfo]
+        ErrorBody | PagePluginInfo
      """
 
 
     return sync_detailed(
         client=client,
+limit=limit,
+cursor=cursor,
 
     ).parsed
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 
-) -> Response[ErrorBody | list[PluginInfo]]:
+) -> Response[ErrorBody | PagePluginInfo]:
     """ List installed plugins
 
      Every plugin installed on this server, with its manifest: kind, variables, file extensions,
     permissions and configuration schema.
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | list[PluginInfo]]
+        Response[ErrorBody | PagePluginInfo]
      """
 
 
     kwargs = _get_kwargs(
-        
+        limit=limit,
+cursor=cursor,
+
     )
 
     response = await client.get_async_httpx_client().request(
@@ -153,23 +192,31 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 
-) -> ErrorBody | list[PluginInfo] | None:
+) -> ErrorBody | PagePluginInfo | None:
     """ List installed plugins
 
      Every plugin installed on this server, with its manifest: kind, variables, file extensions,
     permissions and configuration schema.
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | list[PluginInfo]
+        ErrorBody | PagePluginInfo
      """
 
 
     return (await asyncio_detailed(
         client=client,
+limit=limit,
+cursor=cursor,
 
     )).parsed
