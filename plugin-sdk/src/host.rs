@@ -1,10 +1,26 @@
 //! What the host offers a plugin: logging, configuration, a key-value store and HTTP. Each call goes
 //! through the host, which checks it against the plugin's manifest and limits.
+//!
+//! In a native build (your plugin's `cargo test`) these calls go to the [test host](crate::testing)
+//! instead, so plugin code can be tested without the server.
 
 use serde::de::DeserializeOwned;
 
-use crate::resolver_world::ulak::plugin::host as raw;
-pub use raw::Level;
+pub use crate::resolver_world::ulak::plugin::host::Level;
+
+/// The server, in the WebAssembly build.
+#[cfg(target_family = "wasm")]
+mod raw {
+    pub use crate::resolver_world::ulak::plugin::host::{
+        config, http_fetch, kv_delete, kv_get, kv_set, log,
+    };
+}
+
+/// The test host, in a native build.
+#[cfg(not(target_family = "wasm"))]
+mod raw {
+    pub(super) use crate::testing::{config, http_fetch, kv_delete, kv_get, kv_set, log};
+}
 
 /// Writes a line to the server log, tagged with this plugin's name and the workspace.
 pub fn log(level: Level, message: &str) {
@@ -57,7 +73,29 @@ pub mod kv {
 pub mod http {
     use super::raw;
     use crate::Header;
-    pub use raw::{HttpRequest as Request, HttpResponse as Response};
+    pub use crate::resolver_world::ulak::plugin::host::{
+        HttpRequest as Request, HttpResponse as Response,
+    };
+
+    impl Response {
+        /// A response with a status and a body and no headers (for stubs in tests).
+        pub fn new(status: u16, body: Vec<u8>) -> Self {
+            Response {
+                status,
+                headers: Vec::new(),
+                body,
+            }
+        }
+
+        /// Adds a header.
+        pub fn with_header(mut self, name: &str, value: &str) -> Self {
+            self.headers.push(Header {
+                name: name.into(),
+                value: value.into(),
+            });
+            self
+        }
+    }
 
     /// Any request.
     pub fn fetch(request: &Request) -> Result<Response, String> {

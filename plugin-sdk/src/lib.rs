@@ -241,6 +241,8 @@ macro_rules! export_transport {
 }
 
 pub mod host;
+#[cfg(not(target_family = "wasm"))]
+pub mod testing;
 mod time;
 
 pub use time::LocalTime;

@@ -79,4 +79,41 @@ mod tests {
         assert_eq!(greeting(part_of_day(9, 10, 18), "en"), "Good morning");
         assert_eq!(greeting(part_of_day(11, 10, 18), "en"), "Good afternoon");
     }
+
+    /// The whole resolver, natively, against the SDK's test host (configuration included).
+    #[test]
+    fn resolve_runs_natively_on_the_test_host() {
+        use ulak_plugin_sdk::testing;
+        testing::reset();
+        // 09:30 in Istanbul: morning with the defaults.
+        let request = |arguments: Vec<String>, language: Option<&str>| {
+            let mut contact = testing::contact("+905321234567");
+            contact.language = language.map(str::to_owned);
+            VariableRequest {
+                variable: "selamlama".into(),
+                arguments,
+                contact,
+            }
+        };
+        let answers = Greeting::resolve(
+            testing::context(),
+            vec![
+                request(vec![], None),
+                request(vec![], Some("en-GB")),
+                request(vec!["en".into()], Some("tr")),
+            ],
+        );
+        assert_eq!(
+            answers,
+            vec![
+                Ok("Günaydın".to_string()),
+                Ok("Good morning".to_string()),
+                Ok("Good morning".to_string())
+            ]
+        );
+        // A workspace whose morning ends at 09:00.
+        testing::set_config(serde_json::json!({ "morning_until": 9 }));
+        let answers = Greeting::resolve(testing::context(), vec![request(vec![], None)]);
+        assert_eq!(answers, vec![Ok("İyi günler".to_string())]);
+    }
 }
