@@ -36,6 +36,9 @@ cargo clippy --all-targets --locked -- -D warnings
 step "tests (unit tests and the black-box API suite)"
 cargo test --workspace --locked
 
+step "plugin authors: ulak plugin new → cargo test → wasm build → ulak plugin run → install → preview"
+ULAK_BIN="$CARGO_TARGET_DIR/debug/ulak" tests/plugin-author/walkthrough.sh
+
 step "integrator suites and browser tests (in parallel; each against its own server)"
 # The console in Chromium (installed with apt-get when missing) against the debug server, which
 # serves web/console/dist as built above.

@@ -44,6 +44,21 @@ pub enum Command {
     Config(ConfigCommand),
     /// Print the OpenAPI document (regenerates openapi/openapi.json).
     Openapi,
+    /// For plugin authors: call a built plugin outside the server.
+    #[command(subcommand)]
+    Plugin(PluginCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginCommand {
+    /// Call a component in the server's sandbox and limits, with a store in memory; prints the
+    /// answer as JSON (standard output) and the plugin's log (standard error). Exits with 1 when
+    /// the plugin answers with an error.
+    Run(crate::plugins::run::RunArgs),
+    /// Create a plugin crate that builds, tests and runs as it is.
+    New(crate::plugins::scaffold::NewArgs),
+    /// Upload a built plugin to a running server (as a superadmin).
+    Install(crate::plugins::install_cli::InstallArgs),
 }
 
 #[derive(Debug, Subcommand)]

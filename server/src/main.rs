@@ -1,7 +1,7 @@
 #![forbid(unsafe_code)]
 
 use clap::Parser;
-use ulak::cli::{Cli, Command, ConfigCommand, UserCommand};
+use ulak::cli::{Cli, Command, ConfigCommand, PluginCommand, UserCommand};
 use ulak::startup::{Application, openapi_json};
 
 #[global_allocator]
@@ -19,6 +19,26 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Openapi) => {
             println!("{}", openapi_json());
             Ok(())
+        }
+        Some(Command::Plugin(PluginCommand::Run(args))) => {
+            // The plugin's own log lines, and warnings; not the server's start-up lines.
+            ulak::telemetry::init(&ulak::config::LogSettings {
+                level: "warn,ulak::plugins::capabilities=trace".into(),
+                ..settings.log.clone()
+            });
+            if ulak::plugins::run::run(&settings, args).await? {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
+        Some(Command::Plugin(PluginCommand::New(args))) => {
+            let dir = ulak::plugins::scaffold::create(&args)?;
+            print!("{}", ulak::plugins::scaffold::next_steps(&args, &dir));
+            Ok(())
+        }
+        Some(Command::Plugin(PluginCommand::Install(args))) => {
+            ulak::plugins::install_cli::install(args).await
         }
         Some(Command::User(UserCommand::Create(args))) => {
             ulak::telemetry::init(&settings.log);

@@ -476,20 +476,10 @@ impl Run {
         let mut session = Some(session);
         let mut pending: Option<ImportBatch> = None;
         loop {
-            let mut chunk = vec![0u8; chunk_bytes];
-            let mut filled = 0;
-            while filled < chunk_bytes {
-                let n = file
-                    .read(&mut chunk[filled..])
-                    .await
-                    .map_err(|e| format!("cannot read the uploaded file: {e}"))?;
-                if n == 0 {
-                    break;
-                }
-                filled += n;
-            }
-            chunk.truncate(filled);
-            let last = filled == 0;
+            let chunk = read_chunk(&mut file, chunk_bytes)
+                .await
+                .map_err(|e| format!("cannot read the uploaded file: {e}"))?;
+            let last = chunk.is_empty();
             let current = session.take().ok_or("the importer session was lost")?;
             let plugin_call = async move {
                 let started = std::time::Instant::now();
@@ -1020,6 +1010,24 @@ impl Run {
         }
         self.tx.send_replace(self.job.clone());
     }
+}
+
+/// Up to `chunk_bytes` of a file: fewer only at its end, none once it is read.
+pub async fn read_chunk(
+    file: &mut (impl tokio::io::AsyncRead + Unpin),
+    chunk_bytes: usize,
+) -> std::io::Result<Vec<u8>> {
+    let mut chunk = vec![0u8; chunk_bytes];
+    let mut filled = 0;
+    while filled < chunk_bytes {
+        let n = file.read(&mut chunk[filled..]).await?;
+        if n == 0 {
+            break;
+        }
+        filled += n;
+    }
+    chunk.truncate(filled);
+    Ok(chunk)
 }
 
 /// A column header as a custom field name usable in templates: `Doğum Tarihi` → `doğum_tarihi`

@@ -4,9 +4,12 @@
 //! picked up from `plugins.dir` at start.
 
 pub mod capabilities;
+pub mod install_cli;
 pub mod manifest;
 pub mod routes;
+pub mod run;
 pub mod runtime;
+pub mod scaffold;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -13,6 +13,7 @@ mod media;
 mod openapi;
 mod persistence;
 mod pipeline;
+mod plugin_run;
 mod plugins;
 mod roles;
 mod templates;

@@ -1,7 +1,7 @@
 //! Each variable misbehaves in one way, so the server's tests can check that the sandbox holds:
 //! `spin` never returns, `hog` allocates without end, `boom` panics, `flood` returns 8 MiB,
 //! `fetch` calls the URL in its argument, `files` and `env` look for what a sandbox must hide.
-//! `echo`, `counter` and `config` behave, to show the plugin still works after the others.
+//! `echo`, `counter`, `config` and `log` behave, to show the plugin still works after the others.
 
 use ulak_plugin_sdk::{Context, VariableRequest, VariableResolver, export_variable_resolver, host};
 
@@ -48,6 +48,10 @@ fn answer(request: &VariableRequest) -> Result<String, String> {
             Ok(n.to_string())
         }
         "config" => Ok(host::config_json()),
+        "log" => {
+            host::warn(&format!("logged for {}", request.contact.phone));
+            Ok("logged".into())
+        }
         "files" => Ok(match std::fs::read_dir("/") {
             Ok(entries) => format!("saw {} entries", entries.count()),
             Err(e) => format!("no file system: {e}"),

@@ -1,0 +1,124 @@
+//! `ulak plugin new`: a plugin crate that builds, tests and runs as it is, for each kind.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+
+use super::manifest::valid_plugin_name;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Kind {
+    /// Values for template placeholders.
+    Resolver,
+    /// Files (or address books) into contacts.
+    Importer,
+    /// Sends messages through a provider.
+    Transport,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The plugin's name: lower-case letters, digits and dashes, starting with a letter.
+    pub name: String,
+    #[arg(long, value_enum, default_value = "resolver")]
+    pub kind: Kind,
+    /// Where to create the crate (default: ./<name>; must not exist or be empty).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The Ulak plugin SDK (`plugin-sdk` in Ulak's source); default: the one this binary was
+    /// built from, when it is still there.
+    #[arg(long, value_name = "DIR")]
+    pub sdk: Option<PathBuf>,
+}
+
+const CARGO_TOML: &str = include_str!("scaffold/Cargo.toml.txt");
+const GITIGNORE: &str = include_str!("scaffold/gitignore.txt");
+
+fn sources(kind: Kind) -> (&'static str, &'static str) {
+    match kind {
+        Kind::Resolver => (
+            include_str!("scaffold/resolver.toml.txt"),
+            include_str!("scaffold/resolver.rs.txt"),
+        ),
+        Kind::Importer => (
+            include_str!("scaffold/importer.toml.txt"),
+            include_str!("scaffold/importer.rs.txt"),
+        ),
+        Kind::Transport => (
+            include_str!("scaffold/transport.toml.txt"),
+            include_str!("scaffold/transport.rs.txt"),
+        ),
+    }
+}
+
+/// The SDK this binary was built from, when its source is still where it was.
+fn built_in_sdk() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugin-sdk");
+    dir.join("Cargo.toml")
+        .is_file()
+        .then(|| dir.canonicalize().ok())
+        .flatten()
+}
+
+/// Writes the crate and returns its directory.
+pub fn create(args: &NewArgs) -> anyhow::Result<PathBuf> {
+    if !valid_plugin_name(&args.name) {
+        anyhow::bail!(
+            "`{}` is not a plugin name: use lower-case letters, digits and dashes, starting with a letter (at most 64)",
+            args.name
+        );
+    }
+    let sdk = match &args.sdk {
+        Some(dir) => dir.canonicalize().map_err(|e| {
+            anyhow::anyhow!("--sdk {}: {e}", dir.display())
+        })?,
+        None => built_in_sdk().ok_or_else(|| {
+            anyhow::anyhow!(
+                "the plugin SDK this binary was built from is not there any more; pass --sdk <path to Ulak's plugin-sdk>"
+            )
+        })?,
+    };
+    if !sdk.join("Cargo.toml").is_file() {
+        anyhow::bail!("--sdk {}: no Cargo.toml there", sdk.display());
+    }
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&args.name));
+    if dir.exists() && std::fs::read_dir(&dir)?.next().is_some() {
+        anyhow::bail!("{} exists and is not empty", dir.display());
+    }
+    let crate_name = args.name.replace('-', "_");
+    let fill = |text: &str| {
+        text.replace("{{name}}", &args.name)
+            .replace("{{variable}}", &crate_name)
+            .replace("{{sdk}}", &sdk.to_string_lossy().replace('\\', "/"))
+    };
+    let (manifest, source) = sources(args.kind);
+    std::fs::create_dir_all(dir.join("src"))?;
+    std::fs::write(dir.join("Cargo.toml"), fill(CARGO_TOML))?;
+    std::fs::write(dir.join(".gitignore"), GITIGNORE)?;
+    std::fs::write(dir.join("plugin.toml"), fill(manifest))?;
+    std::fs::write(dir.join("src/lib.rs"), fill(source))?;
+    Ok(dir)
+}
+
+/// What to do next, printed after the crate is written.
+pub fn next_steps(args: &NewArgs, dir: &Path) -> String {
+    let wasm = format!(
+        "target/wasm32-wasip2/release/{}.wasm",
+        args.name.replace('-', "_")
+    );
+    let call = match args.kind {
+        Kind::Resolver => r#"resolve --contact '{"first_name": "Ayşe"}'"#.to_owned(),
+        Kind::Importer => "import contacts.txt".to_owned(),
+        Kind::Transport => {
+            r#"--plugin-config '{"url": "https://example.com/in"}' send --to +905321234567 --text Merhaba"#
+                .to_owned()
+        }
+    };
+    format!(
+        "created {dir}\n\nnext:\n  cd {dir}\n  cargo test                                   # natively, against the SDK's test host\n  cargo build --target wasm32-wasip2 --release\n  ulak plugin run {wasm} {call}\n  ulak plugin install . --url http://localhost:8080   # to a running server\n",
+        dir = dir.display()
+    )
+}

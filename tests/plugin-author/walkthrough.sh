@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Plays a plugin author, with the commands of plugin-sdk/README.md: `ulak plugin new` for each kind
+# → `cargo test` (natively, against the SDK's test host) → `cargo build --target wasm32-wasip2`
+# → `ulak plugin run` → `ulak plugin install` to a running server → a template preview using it.
+# Called by test.sh after the server is built; ULAK_BIN names the binary.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ulak-target}"
+ulak="${ULAK_BIN:-$CARGO_TARGET_DIR/debug/ulak}"
+work=$(mktemp -d)
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "plugin author walkthrough: $*"; [ -f "$work/server.log" ] && tail -n 30 "$work/server.log"; exit 1; }
+expect() { # expect <what> <needle> <haystack>
+  case "$3" in *"$2"*) echo "  ✓ $1" ;; *) fail "$1: expected '$2' in: $3" ;; esac
+}
+
+# The new crates build into a target directory of their own (beside the project's), seeded with the
+# project's lock file so they use the dependency versions CI already has.
+export CARGO_TARGET_DIR="$CARGO_TARGET_DIR/plugin-author"
+cd "$work"
+for kind in resolver importer transport; do
+  name="my-$kind"
+  "$ulak" plugin new "$name" --kind "$kind" > "new-$kind.out"
+  expect "plugin new $kind" "cargo build --target wasm32-wasip2 --release" "$(cat "new-$kind.out")"
+  cp "$root/Cargo.lock" "$name/Cargo.lock"
+  (cd "$name" && cargo test --quiet > ../test-$kind.out 2>&1) || { cat "test-$kind.out"; fail "cargo test of the new $kind failed"; }
+  expect "cargo test ($kind, native, test host)" "test result: ok. 1 passed" "$(cat "test-$kind.out")"
+  (cd "$name" && cargo build --quiet --target wasm32-wasip2 --release) || fail "the new $kind does not build for wasm32-wasip2"
+done
+wasm="$CARGO_TARGET_DIR/wasm32-wasip2/release"
+
+out=$("$ulak" plugin run "$wasm/my_resolver.wasm" --manifest my-resolver/plugin.toml \
+  --plugin-config '{"suffix": "!"}' resolve --contact '{"first_name": "Ayşe"}')
+expect "plugin run: resolve" '"value": "AYŞE!"' "$out"
+printf '+905321234567,Ayşe\n,nobody\n+905331112233\n' > contacts.txt
+out=$("$ulak" plugin run "$wasm/my_importer.wasm" --manifest my-importer/plugin.toml import contacts.txt || true)
+expect "plugin run: import" '"first_name": "Ayşe"' "$out"
+expect "plugin run: import errors" '"message": "row 2 has no phone number"' "$out"
+out=$("$ulak" plugin run "$wasm/my_transport.wasm" --manifest my-transport/plugin.toml \
+  --plugin-config '{"url": "https://example.com/in"}' capabilities)
+expect "plugin run: capabilities" '"max_text_length": 4096' "$out"
+
+# A server of its own, a superadmin, and the resolver installed from its crate folder.
+mkdir -p my-resolver/target/wasm32-wasip2/release
+cp "$wasm/my_resolver.wasm" my-resolver/target/wasm32-wasip2/release/
+echo 'a long enough password' | "$ulak" --data "$work/data" user create --email author@example.com --password-stdin --superadmin > "$work/user.log" 2>&1
+ULAK__LOG__FORMAT=json "$ulak" serve --data "$work/data" --listen 127.0.0.1:0 > "$work/server.log" 2>&1 &
+server=$!
+port=""
+for _ in $(seq 1 300); do
+  port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/server.log" | head -1)
+  [ -n "$port" ] && break
+  kill -0 "$server" 2>/dev/null || fail "the server exited"
+  sleep 0.1
+done
+[ -n "$port" ] || fail "the server did not start"
+base="http://127.0.0.1:$port"
+out=$(ULAK_PASSWORD='a long enough password' "$ulak" plugin install my-resolver --url "$base" --email author@example.com)
+expect "plugin install" "installed my-resolver 0.1.0" "$out"
+
+jar="$work/cookies"
+csrf=$(curl -sf -c "$jar" -H 'content-type: application/json' \
+  -d '{"email": "author@example.com", "password": "a long enough password"}' "$base/api/v1/auth/login" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
+ws=$(curl -sf -b "$jar" "$base/api/v1/workspaces" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+curl -sf -b "$jar" -H "X-CSRF-Token: $csrf" -H 'content-type: application/json' -X PATCH \
+  -d '{"enabled": true, "config": {"suffix": "!"}}' "$base/api/v1/workspaces/$ws/plugins/my-resolver" > /dev/null \
+  || fail "enabling the plugin failed"
+out=$(curl -s -b "$jar" -H "X-CSRF-Token: $csrf" -H 'content-type: application/json' \
+  -d '{"body": "Merhaba %my_resolver%", "contact": {"phone": "+905321234567", "first_name": "Ayşe"}}' \
+  "$base/api/v1/workspaces/$ws/templates/render")
+expect "preview with the installed plugin" '"text":"Merhaba AYŞE!"' "$out"
+echo "plugin author walkthrough: passed"
