@@ -23,6 +23,9 @@ pub struct InstallArgs {
     /// Replace even with a lower version, or the same version with other bytes (development).
     #[arg(long)]
     pub force: bool,
+    /// Allow a plain-HTTP address other than this machine (the password would travel unencrypted).
+    #[arg(long)]
+    pub insecure: bool,
 }
 
 /// The manifest and component a path names.
@@ -44,14 +47,21 @@ fn files(path: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
         .ok()
         .and_then(|t| t.get("name").and_then(|n| n.as_str()).map(str::to_owned))
         .ok_or_else(|| anyhow::anyhow!("{} names no plugin", manifest.display()))?;
-    let candidates = [
+    let built = format!("wasm32-wasip2/release/{}.wasm", name.replace('-', "_"));
+    let mut candidates = vec![
         path.join(format!("{name}.wasm")),
-        path.join(format!(
-            "target/wasm32-wasip2/release/{}.wasm",
-            name.replace('-', "_")
-        )),
+        path.join("target").join(&built),
     ];
-    let component = candidates.iter().find(|c| c.is_file()).ok_or_else(|| {
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        candidates.push(PathBuf::from(target).join(&built));
+    }
+    // The newest of them: a component copied into the folder long ago is not a fresh build.
+    let component = candidates
+        .iter()
+        .filter_map(|c| Some((std::fs::metadata(c).ok()?.modified().ok()?, c)))
+        .max()
+        .map(|(_, c)| c)
+        .ok_or_else(|| {
         anyhow::anyhow!(
             "no component: looked for {} (build it with `cargo build --target wasm32-wasip2 --release`)",
             candidates
@@ -78,6 +88,17 @@ pub async fn install(args: InstallArgs) -> anyhow::Result<()> {
         })?
     };
     let base = args.url.trim_end_matches('/');
+    let url = reqwest::Url::parse(base).map_err(|e| anyhow::anyhow!("--url {base}: {e}"))?;
+    let local = matches!(
+        url.host(),
+        Some(url::Host::Domain("localhost"))
+            | Some(url::Host::Ipv4(std::net::Ipv4Addr::LOCALHOST))
+            | Some(url::Host::Ipv6(std::net::Ipv6Addr::LOCALHOST))
+    );
+    anyhow::ensure!(
+        url.scheme() == "https" || local || args.insecure,
+        "--url {base}: the password would travel unencrypted; use https, or --insecure if you must"
+    );
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
@@ -121,11 +142,18 @@ pub async fn install(args: InstallArgs) -> anyhow::Result<()> {
             if args.force { "?force=true" } else { "" }
         ))
         .header(reqwest::header::COOKIE, cookies.join("; "))
-        .header("X-CSRF-Token", csrf)
+        .header("X-CSRF-Token", &csrf)
         .multipart(form)
         .send()
         .await?;
     let (status, body) = answer(response).await;
+    // Sign out whatever happened: no superadmin session is left behind.
+    let _ = client
+        .post(format!("{base}/api/v1/auth/logout"))
+        .header(reqwest::header::COOKIE, cookies.join("; "))
+        .header("X-CSRF-Token", &csrf)
+        .send()
+        .await;
     anyhow::ensure!(
         status.is_success(),
         "the server refused the plugin ({status}): {}",

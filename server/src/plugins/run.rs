@@ -111,10 +111,19 @@ pub async fn run(settings: &Settings, args: RunArgs) -> anyhow::Result<bool> {
         .parse()
         .map_err(|_| anyhow::anyhow!("--time-zone: not an IANA time zone: {}", args.time_zone))?;
 
-    // The server's sandbox and limits, with a store in memory and a scratch compilation cache.
-    let scratch = std::env::temp_dir().join(format!("ulak-plugin-run-{}", std::process::id()));
+    // The server's sandbox and limits, with a store in memory and a compilation cache in a fresh
+    // private directory: a cache entry is loaded as native code, so it must not be one another user
+    // could have prepared.
+    let scratch = std::env::temp_dir().join(format!("ulak-plugin-run-{}", uuid::Uuid::new_v4()));
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(&scratch)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", scratch.display()))?;
     let mut settings = settings.clone();
     settings.storage.data_dir = scratch.clone();
+    settings.plugins.cache_dir = PathBuf::new();
     settings.database.url = "mem://".into();
     let outcome = async {
         let db = Db::connect(&settings).await?;

@@ -68,6 +68,28 @@ pub fn create(args: &NewArgs) -> anyhow::Result<PathBuf> {
             args.name
         );
     }
+    // Names cargo refuses for a package (Rust keywords, and `test`).
+    const RESERVED: &[&str] = &[
+        "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+        "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
+        "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
+        "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final",
+        "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "test",
+    ];
+    let crate_name = args.name.replace('-', "_");
+    if RESERVED.contains(&crate_name.as_str()) {
+        anyhow::bail!(
+            "`{}` is a name cargo refuses for a crate; choose another",
+            args.name
+        );
+    }
+    if matches!(args.kind, Kind::Resolver)
+        && crate::templates::render::BUILTIN_NAMES.contains(&crate_name.as_str())
+    {
+        anyhow::bail!(
+            "`%{crate_name}%` is a built-in placeholder, so a resolver may not provide it; choose another name"
+        );
+    }
     let sdk = match &args.sdk {
         Some(dir) => dir.canonicalize().map_err(|e| {
             anyhow::anyhow!("--sdk {}: {e}", dir.display())
@@ -88,11 +110,12 @@ pub fn create(args: &NewArgs) -> anyhow::Result<PathBuf> {
     if dir.exists() && std::fs::read_dir(&dir)?.next().is_some() {
         anyhow::bail!("{} exists and is not empty", dir.display());
     }
-    let crate_name = args.name.replace('-', "_");
+    // A TOML string, quotes included, whatever the path holds.
+    let sdk_toml = toml::Value::String(sdk.to_string_lossy().into_owned()).to_string();
     let fill = |text: &str| {
         text.replace("{{name}}", &args.name)
             .replace("{{variable}}", &crate_name)
-            .replace("{{sdk}}", &sdk.to_string_lossy().replace('\\', "/"))
+            .replace("\"{{sdk}}\"", &sdk_toml)
     };
     let (manifest, source) = sources(args.kind);
     std::fs::create_dir_all(dir.join("src"))?;
@@ -100,6 +123,12 @@ pub fn create(args: &NewArgs) -> anyhow::Result<PathBuf> {
     std::fs::write(dir.join(".gitignore"), GITIGNORE)?;
     std::fs::write(dir.join("plugin.toml"), fill(manifest))?;
     std::fs::write(dir.join("src/lib.rs"), fill(source))?;
+    if matches!(args.kind, Kind::Importer) {
+        std::fs::write(
+            dir.join("contacts.txt"),
+            "+905321234567,Ayşe\n,nobody\n+905331112233\n",
+        )?;
+    }
     Ok(dir)
 }
 
@@ -113,12 +142,11 @@ pub fn next_steps(args: &NewArgs, dir: &Path) -> String {
         Kind::Resolver => r#"resolve --contact '{"first_name": "Ayşe"}'"#.to_owned(),
         Kind::Importer => "import contacts.txt".to_owned(),
         Kind::Transport => {
-            r#"--plugin-config '{"url": "https://example.com/in"}' send --to +905321234567 --text Merhaba"#
-                .to_owned()
+            r#"--plugin-config '{"url": "https://example.com/in"}' capabilities"#.to_owned()
         }
     };
     format!(
-        "created {dir}\n\nnext:\n  cd {dir}\n  cargo test                                   # natively, against the SDK's test host\n  cargo build --target wasm32-wasip2 --release\n  ulak plugin run {wasm} {call}\n  ulak plugin install . --url http://localhost:8080   # to a running server\n",
+        "created {dir}\n\nnext:\n  cd {dir}\n  cargo test                                   # natively, against the SDK's test host\n  cargo build --target wasm32-wasip2 --release\n  ulak plugin run {wasm} {call}\n  ULAK_PASSWORD=… ulak plugin install . --url http://localhost:8080 --email admin@example.com\n",
         dir = dir.display()
     )
 }

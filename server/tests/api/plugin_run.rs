@@ -136,3 +136,91 @@ fn an_importer_reads_a_file_and_a_missing_manifest_is_named() {
         stderr(&out)
     );
 }
+
+#[test]
+fn plugin_new_and_install_refuse_what_would_not_work() {
+    let dir = std::env::temp_dir().join(format!("ulak-new-{}", ulak::db::new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let new = |args: &[&str]| {
+        Command::new(ULAK)
+            .args(["plugin", "new"])
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    for (args, says) in [
+        (&["Bad_Name"][..], "is not a plugin name"),
+        (&["test"][..], "cargo refuses"),
+        (&["ad", "--kind", "resolver"][..], "built-in placeholder"),
+        (&["x", "--sdk", "/nonexistent"][..], "--sdk /nonexistent"),
+    ] {
+        let out = new(args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    let out = new(&["my-importer", "--kind", "importer"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let crate_dir = dir.join("my-importer");
+    for file in [
+        "Cargo.toml",
+        "plugin.toml",
+        "src/lib.rs",
+        ".gitignore",
+        "contacts.txt",
+    ] {
+        assert!(crate_dir.join(file).is_file(), "{file}");
+    }
+    let cargo = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
+    let parsed: toml::Table = cargo.parse().unwrap();
+    assert!(
+        parsed["dependencies"]["ulak-plugin-sdk"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("plugin-sdk"),
+        "{cargo}"
+    );
+    // Not over a crate that is there.
+    let out = new(&["my-importer"]);
+    assert!(
+        stderr(&out).contains("exists and is not empty"),
+        "{}",
+        stderr(&out)
+    );
+
+    // The password does not go to another machine over plain HTTP.
+    let out = Command::new(ULAK)
+        .args(["plugin", "install"])
+        .arg(&crate_dir)
+        .args([
+            "--url",
+            "http://ulak.example.com",
+            "--email",
+            "a@example.com",
+        ])
+        .env("ULAK_PASSWORD", "x")
+        .env("CARGO_TARGET_DIR", &dir)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("no component") || stderr(&out).contains("unencrypted"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(crate_dir.join("my-importer.wasm"), b"not yet").unwrap();
+    let out = Command::new(ULAK)
+        .args(["plugin", "install"])
+        .arg(&crate_dir)
+        .args([
+            "--url",
+            "http://ulak.example.com",
+            "--email",
+            "a@example.com",
+        ])
+        .env("ULAK_PASSWORD", "x")
+        .output()
+        .unwrap();
+    assert!(stderr(&out).contains("unencrypted"), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -106,8 +106,11 @@ export async function choose(page, label, option) {
     const listed = await page.getByRole('option').allTextContents().catch(() => []);
     const box = await item.boundingBox().catch(() => null);
     console.log(`    choose(${label}, ${option}): first attempt failed (${String(error.message).split('\n')[0]}); options ${JSON.stringify(listed)}, box ${JSON.stringify(box)}`);
-    await page.keyboard.press('Escape');
-    await page.getByRole('listbox').waitFor({ state: 'detached' });
+    // Escape only while the list is open: otherwise it would close a dialog around the select.
+    if (await page.getByRole('listbox').isVisible()) {
+      await page.keyboard.press('Escape');
+      await page.getByRole('listbox').waitFor({ state: 'detached' });
+    }
     await trigger.click();
     await item.click();
   }

@@ -54,7 +54,7 @@ export function ApprovedMapping({ value, onValue, disabled, error }: ApprovedMap
   if (value && !known.has(selected)) options.push({ value: selected, label: `${value.template} · ${value.language}` });
   const chosen = value ? known.get(selected) : undefined;
   // The list opens once every channel's templates are read: options arriving while it is open would move under the pointer.
-  const reading = lists.some((list) => list.isPending);
+  const reading = channels.isPending || lists.some((list) => list.isPending);
 
   function choose(key: string) {
     if (key === NONE) return onValue(null);
