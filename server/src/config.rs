@@ -132,6 +132,7 @@ pub struct OutboundSettings {
 #[serde(deny_unknown_fields)]
 pub struct PluginSettings {
     pub dir: PathBuf,
+    pub watch_interval_ms: u64,
     pub cache_dir: PathBuf,
     pub memory_limit_mib: u64,
     pub call_timeout_ms: u64,

@@ -96,6 +96,7 @@ fn api_routes(cfg: &mut ServiceConfig) {
                 .service(plugins::routes::uninstall)
                 .service(plugins::routes::list_in_workspace)
                 .service(plugins::routes::get_in_workspace)
+                .service(plugins::routes::activity)
                 .service(plugins::routes::configure)
                 .service(plugins::routes::test_send)
                 .service(channels::routes::list)

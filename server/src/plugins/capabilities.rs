@@ -23,6 +23,8 @@ pub struct Services {
     pub http_timeout: Duration,
     pub http_max_response_bytes: u64,
     pub quotas: QuotaSettings,
+    /// Each plugin's recent log lines and errors, per workspace.
+    pub journal: super::journal::Journal,
 }
 
 impl Services {
@@ -44,6 +46,7 @@ impl Services {
             http_timeout: timeout,
             http_max_response_bytes: settings.plugins.http_max_response_bytes,
             quotas: settings.quotas.clone(),
+            journal: super::journal::Journal::default(),
         })
     }
 }
@@ -114,6 +117,16 @@ impl host::Host for HostState {
         let message: String = message.chars().take(MAX_LOG_CHARS).collect();
         let plugin = &*self.plugin;
         let workspace = &self.workspace;
+        let name = match level {
+            host::Level::Trace => "trace",
+            host::Level::Debug => "debug",
+            host::Level::Info => "info",
+            host::Level::Warn => "warn",
+            host::Level::Error => "error",
+        };
+        self.services
+            .journal
+            .line(workspace, plugin, name, &message);
         match level {
             host::Level::Trace => tracing::trace!(plugin, workspace, "{message}"),
             host::Level::Debug => tracing::debug!(plugin, workspace, "{message}"),

@@ -5,6 +5,7 @@
 
 pub mod capabilities;
 pub mod install_cli;
+pub mod journal;
 pub mod manifest;
 pub mod routes;
 pub mod run;
@@ -14,6 +15,7 @@ pub mod scaffold;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
@@ -158,6 +160,7 @@ impl Plugins {
         });
         let loading = plugins.clone();
         let dir = settings.plugins.dir.clone();
+        let watch_interval = Duration::from_millis(settings.plugins.watch_interval_ms);
         tokio::spawn(async move {
             let started = std::time::Instant::now();
             if let Err(e) = loading.load_installed().await {
@@ -172,6 +175,11 @@ impl Plugins {
                 "plugins loaded"
             );
             loading.ready.send_replace(true);
+            if !dir.as_os_str().is_empty() && watch_interval > Duration::ZERO {
+                let watched = Arc::downgrade(&loading);
+                drop(loading);
+                watch_directory(watched, dir, watch_interval).await;
+            }
         });
         Ok(plugins)
     }
@@ -720,4 +728,48 @@ impl Plugins {
             .map(|p| (p.name().to_owned(), p.manifest.variables.clone()))
             .collect())
     }
+}
+
+/// Installs what changes in the plugins directory while the server runs: each interval, the
+/// folders' manifests and components are compared by size and modification time, and when
+/// anything changed the directory is installed again (unchanged components are left as they are).
+/// Holds the plugins only weakly, so it ends when the server does and keeps no store open.
+async fn watch_directory(plugins: std::sync::Weak<Plugins>, dir: PathBuf, every: Duration) {
+    let mut seen = directory_fingerprint(&dir).await;
+    loop {
+        tokio::time::sleep(every).await;
+        let now = directory_fingerprint(&dir).await;
+        if now == seen {
+            continue;
+        }
+        let Some(plugins) = plugins.upgrade() else {
+            return;
+        };
+        tracing::info!(dir = %dir.display(), "the plugins directory changed; installing");
+        plugins.install_directory(&dir).await;
+        seen = now;
+    }
+}
+
+/// Size and modification time of every `plugin.toml` and `.wasm` one level below `dir`.
+async fn directory_fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut files = Vec::new();
+    let Ok(mut folders) = tokio::fs::read_dir(dir).await else {
+        return files;
+    };
+    while let Ok(Some(folder)) = folders.next_entry().await {
+        let Ok(mut entries) = tokio::fs::read_dir(folder.path()).await else {
+            continue;
+        };
+        while let Ok(Some(entry)) = entries.next_entry().await {
+            let path = entry.path();
+            let relevant = path.file_name().is_some_and(|n| n == "plugin.toml")
+                || path.extension().is_some_and(|e| e == "wasm");
+            if let (true, Ok(meta)) = (relevant, entry.metadata().await) {
+                files.push((path, meta.len(), meta.modified().ok()));
+            }
+        }
+    }
+    files.sort();
+    files
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use utoipa::{IntoParams, ToSchema};
 
+use super::journal::PluginLog;
 use super::manifest::{ConfigField, Permissions, PluginKind};
 use super::runtime::{OutboundMessage, SendError};
 use super::{InstallOutcome, LoadedPlugin, WorkspaceSetting};
@@ -381,6 +382,47 @@ pub async fn get_in_workspace(
     let plugin = plugin_or_404(&state, &name)?;
     let setting = state.plugins.setting(&workspace, &plugin).await?;
     Ok(HttpResponse::Ok().json(workspace_view(&plugin, &setting)))
+}
+
+/// A plugin's recent activity in a workspace
+///
+/// Its last 50 `log` lines in this workspace (each at most 500 characters), how many calls
+/// returned and failed, how many contacts a resolver answered with an error, and the last error
+/// with its reason. Kept in memory since this server started (with several servers, each answers
+/// for its own calls).
+#[utoipa::path(
+    tag = "plugins",
+    params(
+        ("workspace" = String, Path, description = "Workspace id"),
+        ("name" = String, Path, description = "Plugin name"),
+    ),
+    responses(
+        (status = 200, description = "Its recent activity here", body = PluginLog),
+        (status = 404, description = "No such workspace of yours, or no such plugin", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[get("/workspaces/{workspace}/plugins/{name}/log")]
+#[tracing::instrument(skip_all)]
+pub async fn activity(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<PluginLog>, ApiError> {
+    state.plugins.loaded().await;
+    let (workspace, name) = path.into_inner();
+    state
+        .authz
+        .check(&principal, &workspace, "plugins", "read")
+        .await?;
+    let plugin = plugin_or_404(&state, &name)?;
+    Ok(web::Json(
+        state
+            .plugins
+            .runtime
+            .journal()
+            .get(&workspace, plugin.name()),
+    ))
 }
 
 /// Enable, disable or configure a plugin in a workspace

@@ -343,6 +343,27 @@ impl Runtime {
         }
     }
 
+    /// A call's outcome in the plugin's journal for the calling workspace.
+    fn journal_call(
+        &self,
+        store: &Store<HostState>,
+        plugin: &str,
+        failure: Option<&(impl AsRef<str> + ?Sized)>,
+    ) {
+        self.services.journal.call(
+            &store.data().workspace,
+            plugin,
+            failure.map(AsRef::as_ref),
+            0,
+            None,
+        );
+    }
+
+    /// What the plugins did lately, per workspace.
+    pub fn journal(&self) -> &super::journal::Journal {
+        &self.services.journal
+    }
+
     fn record(&self, plugin: &str, function: &str, started: Instant, ok: bool) {
         self.metrics
             .plugin_calls
@@ -428,9 +449,26 @@ impl Runtime {
                         )),
                         other => other,
                     })
-                    .collect()
+                    .collect::<Vec<_>>()
             });
         self.record(&plugin.name, "resolve", started, result.is_ok());
+        let journal = &self.services.journal;
+        let workspace = &store.data().workspace;
+        match &result {
+            Ok(answers) => {
+                let mut failed = answers.iter().filter_map(|a| a.as_ref().err());
+                let first = failed.next();
+                let count = u64::from(first.is_some()) + failed.count() as u64;
+                journal.call(
+                    workspace,
+                    &plugin.name,
+                    None,
+                    count,
+                    first.map(String::as_str),
+                );
+            }
+            Err(e) => journal.call(workspace, &plugin.name, Some(&e.message), 0, None),
+        }
         result
     }
 
@@ -459,12 +497,18 @@ impl Runtime {
                 Ok((instance, session))
             });
             runtime.record(&plugin.name, "import-open", started, opened.is_ok());
-            let (instance, session) = opened.map_err(|e| {
+            let opened = opened.map_err(|e| {
                 PluginError::new(
                     &plugin.name,
                     runtime.explain(&e, &stderr, runtime.import_call_timeout),
                 )
-            })?;
+            });
+            runtime.journal_call(
+                &store,
+                &plugin.name,
+                opened.as_ref().err().map(|e| &e.message),
+            );
+            let (instance, session) = opened?;
             Ok(ImportSession {
                 runtime: runtime.clone(),
                 plugin,
@@ -518,12 +562,18 @@ impl Runtime {
                 .instantiate(&mut store)
                 .and_then(|instance| call(&instance, &mut store));
             runtime.record(&plugin.name, function, started, result.is_ok());
-            result.map_err(|e| {
+            let result = result.map_err(|e| {
                 PluginError::new(
                     &plugin.name,
                     runtime.explain(&e, &stderr, runtime.call_timeout),
                 )
-            })
+            });
+            runtime.journal_call(
+                &store,
+                &plugin.name,
+                result.as_ref().err().map(|e| &e.message),
+            );
+            result
         })
         .await
     }
@@ -600,6 +650,11 @@ impl ImportSession {
         };
         self.runtime
             .record(&self.plugin.name, function, started, result.is_ok());
+        self.runtime.journal_call(
+            &self.store,
+            &self.plugin.name,
+            result.as_ref().err().map(|e| &e.message),
+        );
         (self, result)
     }
 

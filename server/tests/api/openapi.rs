@@ -98,6 +98,7 @@ async fn the_spec_lists_every_route() {
         "GET /api/v1/plugins/{name}",
         "DELETE /api/v1/plugins/{name}",
         "GET /api/v1/workspaces/{workspace}/plugins",
+        "GET /api/v1/workspaces/{workspace}/plugins/{name}/log",
         "GET /api/v1/workspaces/{workspace}/plugins/{name}",
         "PATCH /api/v1/workspaces/{workspace}/plugins/{name}",
         "POST /api/v1/workspaces/{workspace}/plugins/{name}/test-send",

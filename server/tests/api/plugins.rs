@@ -852,3 +852,132 @@ async fn a_plugin_folder_may_hold_its_component_as_cargo_names_it() {
     app.stop().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_build_dropped_into_the_plugins_directory_is_installed_without_a_restart() {
+    let dir = std::env::temp_dir().join(format!("ulak-watch-{}", ulak::db::new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.clone();
+    let app = TestApp::spawn_with(move |s| {
+        s.plugins.dir = path;
+        s.plugins.watch_interval_ms = 100;
+    })
+    .await;
+    let (owner, _) = app.signed_up("izle@example.com").await;
+    let (status, _) = owner.get("/api/v1/plugins/selam-izle").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let folder = dir.join("selam-izle");
+    std::fs::create_dir_all(&folder).unwrap();
+    let manifest = std::fs::read_to_string(repo_path("plugins/greeting/plugin.toml"))
+        .unwrap()
+        .replace("name = \"greeting\"", "name = \"selam-izle\"")
+        .replace("[\"selamlama\", \"greeting\"]", "[\"izle_selam\"]");
+    std::fs::write(
+        folder.join("selam_izle.wasm"),
+        read_built("plugins/greeting/greeting.wasm"),
+    )
+    .unwrap();
+    std::fs::write(folder.join("plugin.toml"), &manifest).unwrap();
+    assert!(
+        installed_within_10_s(&owner, "selam-izle", "0.1.0").await,
+        "the dropped plugin was not installed"
+    );
+
+    // A new version dropped over it upgrades in place.
+    std::fs::write(
+        folder.join("plugin.toml"),
+        manifest.replace("version = \"0.1.0\"", "version = \"0.2.0\""),
+    )
+    .unwrap();
+    assert!(
+        installed_within_10_s(&owner, "selam-izle", "0.2.0").await,
+        "the new version was not installed"
+    );
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+async fn installed_within_10_s(owner: &crate::helpers::Caller, name: &str, version: &str) -> bool {
+    for _ in 0..100 {
+        let (_, plugin) = owner.get(&format!("/api/v1/plugins/{name}")).await;
+        if plugin["version"] == version {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plugins_log_lines_and_errors_are_shown_per_workspace() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.signed_up("gunluk@example.com").await;
+    let ws = owner.first_workspace().await;
+    install_hostile(&owner).await;
+    let (status, created) = owner
+        .post("/api/v1/workspaces", json!({ "name": "İkinci" }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let theirs = created["id"].as_str().unwrap().to_owned();
+    let (other, _) = app.signed_up("baska@example.com").await;
+
+    let log_of = |ws: &str| format!("/api/v1/workspaces/{ws}/plugins/hostile/log");
+    let (status, body) = owner.get(&log_of(&ws)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body,
+        json!({ "calls_ok": 0, "calls_failed": 0, "item_errors": 0, "last_error": null, "lines": [] })
+    );
+
+    // A log line, an item the plugin answers with an error, and a call that fails as a whole.
+    let (status, rendered) = render(&owner, &ws, "%log%").await;
+    assert_eq!(status, StatusCode::OK, "{rendered}");
+    let (status, _) = render(&owner, &ws, "%surname|Bey%").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = render(&owner, &ws, "%boom%").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Another workspace's calls stay there.
+    let (status, _) = render(&owner, &theirs, "%log%").await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (_, body) = owner.get(&log_of(&ws)).await;
+    assert_eq!(
+        (
+            &body["calls_ok"],
+            &body["calls_failed"],
+            &body["item_errors"]
+        ),
+        (&json!(2), &json!(1), &json!(1)),
+        "{body}"
+    );
+    assert_eq!(body["lines"].as_array().unwrap().len(), 1, "{body}");
+    assert_eq!(body["lines"][0]["level"], "warn");
+    assert_eq!(body["lines"][0]["message"], "logged for +905321234567");
+    assert_eq!(body["last_error"]["kind"], "call", "{body}");
+    assert!(
+        body["last_error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("hostile plugin panicked on purpose"),
+        "{body}"
+    );
+    let (_, body) = owner.get(&log_of(&theirs)).await;
+    assert_eq!(
+        (&body["calls_ok"], body["lines"].as_array().unwrap().len()),
+        (&json!(1), 1),
+        "{body}"
+    );
+
+    // Workspace scoping and roles: a stranger gets 404, a viewer may read.
+    let (status, _) = other.get(&log_of(&ws)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let viewer = owner.token(&ws, Some("viewer")).await;
+    let (status, _) = app.bearer(&viewer).get(&log_of(&ws)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = owner
+        .get(&format!("/api/v1/workspaces/{ws}/plugins/nope/log"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    app.stop().await;
+}

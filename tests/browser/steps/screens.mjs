@@ -44,7 +44,11 @@ export const screenSteps = [
       const { page } = ctx.owner;
       await navTo(page, 'Plugins');
       await page.getByRole('heading', { name: /greeting/ }).waitFor();
-      await page.getByRole('article', { name: /greeting/ }).getByText('Configuration', { exact: true }).click();
+      const greeting = page.getByRole('article', { name: /greeting/ });
+      await greeting.getByText('Configuration', { exact: true }).click();
+      await greeting.getByText('Recent activity', { exact: true }).click();
+      await greeting.getByText(/calls returned, \d+ failed/).waitFor();
+      await greeting.getByText('No log lines from this plugin in this workspace yet.').waitFor();
       await ctx.gallery.shootBoth(page, 'plugins');
       await navTo(page, 'Settings');
       await ctx.gallery.shootBoth(page, 'settings');

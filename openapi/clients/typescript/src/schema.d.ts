@@ -1320,6 +1320,29 @@ export interface paths {
         patch: operations["configure"];
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace}/plugins/{name}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A plugin's recent activity in a workspace
+         * @description Its last 50 `log` lines in this workspace (each at most 500 characters), how many calls
+         *     returned and failed, how many contacts a resolver answered with an error, and the last error
+         *     with its reason. Kept in memory since this server started (with several servers, each answers
+         *     for its own calls).
+         */
+        get: operations["activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace}/plugins/{name}/test-send": {
         parameters: {
             query?: never;
@@ -2287,6 +2310,29 @@ export interface components {
         };
         /** @enum {string} */
         Kind: "static" | "field" | "datetime" | "plugin";
+        LastError: {
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description `call` (the call failed: a trap, a time or memory limit) or `item` (the plugin answered one
+             *     contact or message with an error).
+             * @example item
+             */
+            kind: string;
+            /** @example contact 01J… has no 'doğum_tarihi' */
+            message: string;
+        };
+        LogLine: {
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description `trace`, `debug`, `info`, `warn` or `error`.
+             * @example warn
+             */
+            level: string;
+            /** @example contact 01J… has no 'doğum_tarihi' */
+            message: string;
+        };
         LoginRequest: {
             /** @example ayse@example.com */
             email: string;
@@ -2936,6 +2982,27 @@ export interface components {
         };
         /** @enum {string} */
         PluginKind: "variable-resolver" | "contact-importer" | "transport";
+        /** @description One plugin's recent activity in one workspace, since this server started. */
+        PluginLog: {
+            /**
+             * Format: int64
+             * @description Calls that failed as a whole (trap, time or memory limit, bad answer).
+             */
+            calls_failed: number;
+            /**
+             * Format: int64
+             * @description Calls that returned.
+             */
+            calls_ok: number;
+            /**
+             * Format: int64
+             * @description Items a resolver answered with an error (one contact's value).
+             */
+            item_errors: number;
+            last_error?: components["schemas"]["LastError"] | null;
+            /** @description The plugin's most recent `log` lines, oldest first (at most 50). */
+            lines: components["schemas"]["LogLine"][];
+        };
         PluginSettingInput: {
             /** @description Replaces the settings; a secret sent back as `********` keeps its stored value. */
             config?: Record<string, never> | null;
@@ -8832,6 +8899,49 @@ export interface operations {
             };
             /** @description The body is not Content-Type: application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    activity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Plugin name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its recent activity here */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginLog"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours, or no such plugin */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

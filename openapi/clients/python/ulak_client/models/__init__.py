@@ -56,6 +56,8 @@ from .installed import Installed
 from .invitation import Invitation
 from .invite_member import InviteMember
 from .kind import Kind
+from .last_error import LastError
+from .log_line import LogLine
 from .login_request import LoginRequest
 from .login_response import LoginResponse
 from .me_response import MeResponse
@@ -113,6 +115,7 @@ from .permissions import Permissions
 from .plugin_info import PluginInfo
 from .plugin_info_config_schema import PluginInfoConfigSchema
 from .plugin_kind import PluginKind
+from .plugin_log import PluginLog
 from .plugin_setting_input import PluginSettingInput
 from .plugin_setting_input_config_type_0 import PluginSettingInputConfigType0
 from .preview_request import PreviewRequest
@@ -212,8 +215,10 @@ __all__ = (
     "Invitation",
     "InviteMember",
     "Kind",
+    "LastError",
     "LoginRequest",
     "LoginResponse",
+    "LogLine",
     "Media",
     "MediaKind",
     "MediaRef",
@@ -269,6 +274,7 @@ __all__ = (
     "PluginInfo",
     "PluginInfoConfigSchema",
     "PluginKind",
+    "PluginLog",
     "PluginSettingInput",
     "PluginSettingInputConfigType0",
     "PreviewRequest",

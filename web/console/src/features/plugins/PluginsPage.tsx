@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, type Schemas } from '../../api/client';
 import { actionError, unwrap } from '../../api/errors';
 import { useT } from '../../i18n/I18nProvider';
@@ -12,6 +13,7 @@ import { useWorkspacePlugins } from '../templates/templatesApi';
 import { useWorkspace } from '../workspace/workspace';
 import { ConfigForm } from './ConfigForm';
 import { InstallPlugin } from './InstallPlugin';
+import { PluginActivity } from './PluginActivity';
 import { TestSend } from './TestSend';
 
 function PluginCard({ entry }: { entry: Schemas['WorkspacePlugin'] }) {
@@ -22,6 +24,7 @@ function PluginCard({ entry }: { entry: Schemas['WorkspacePlugin'] }) {
   const { workspace, can } = useWorkspace();
   const canWrite = can('plugins', 'write');
   const { plugin } = entry;
+  const [activityOpen, setActivityOpen] = useState(false);
   const toggle = useMutation({
     mutationFn: (enabled: boolean) => unwrap(api.PATCH('/api/v1/workspaces/{workspace}/plugins/{name}', { params: { path: { workspace: workspace.id, name: plugin.name } }, body: { enabled } })),
     onSuccess: async (result) => {
@@ -99,6 +102,10 @@ function PluginCard({ entry }: { entry: Schemas['WorkspacePlugin'] }) {
           <TestSend plugin={plugin.name} />
         </details>
       ) : null}
+      <details className="plugin-section" onToggle={(event) => setActivityOpen(event.currentTarget.open)}>
+        <summary>{t('plugins.activity')}</summary>
+        {activityOpen ? <PluginActivity plugin={plugin.name} /> : null}
+      </details>
     </article>
   );
 }
