@@ -1,5 +1,7 @@
-//! Write [Ulak](https://github.com/) plugins in Rust: a plugin is a struct, a trait implementation
-//! and one export macro, built with stock `cargo build --target wasm32-wasip2 --release`.
+//! Write plugins for Ulak, the self-hosted chat automation server, in Rust: a plugin is a struct, a
+//! trait implementation and one export macro, built with stock
+//! `cargo build --target wasm32-wasip2 --release`. `ulak plugin new` creates such a crate, and its
+//! native `cargo test` runs against the [test host](testing).
 //!
 //! Three kinds of plugin exist, one WIT world each (see `wit/since_v0.1.0/` in this crate):
 //!
@@ -189,18 +191,56 @@ pub mod transport_world {
 
 pub use resolver_world::ulak::plugin::types::{Contact, Context, Field, Header};
 
-pub use resolver_world::exports::ulak::plugin::variables::{
-    Guest as VariableResolver, Request as VariableRequest,
-};
+/// A variable resolver: values for the placeholders its manifest's `variables` names.
+///
+/// Implement [`resolve`](VariableResolver::resolve) on a unit struct and export it with
+/// [`export_variable_resolver!`]. Each call gets a batch of requests (one per contact and
+/// placeholder) and answers one `Result` per request, in order; an `Err` fails that item only.
+/// There is no `self`: keep what must outlive a call in [`host::kv`].
+pub use resolver_world::exports::ulak::plugin::variables::Guest as VariableResolver;
 
-pub use importer_world::exports::ulak::plugin::contacts::{
-    Batch as ImportBatch, Guest as ContactImporter, GuestSession as ImportSession, ImportedContact,
-    RowError,
-};
+/// One placeholder for one contact: the variable's name, the arguments after `:` and the contact.
+pub use resolver_world::exports::ulak::plugin::variables::Request as VariableRequest;
+
+/// A contact importer: names the [`ImportSession`] type that reads one file.
+///
+/// `impl ContactImporter for MyImporter { type Session = MySession; }`, then
+/// [`export_contact_importer!`]`(MyImporter)`. All the work is in the session.
+pub use importer_world::exports::ulak::plugin::contacts::Guest as ContactImporter;
+
+/// One import, from [`new`](ImportSession::new) to [`finish`](ImportSession::finish).
+///
+/// The host calls `push` with consecutive chunks of the file (a record may be split between two)
+/// and `finish` once at the end. Methods take `&self`: keep changing state in a `RefCell`.
+/// `options` is the user's JSON object, whole: what your plugin reads from it (delimiter, sheet …)
+/// is yours to define; the host itself applies `mapping`, `default_region`, `tags` and
+/// `update_existing` to what you return (see the README).
+pub use importer_world::exports::ulak::plugin::contacts::GuestSession as ImportSession;
+
+/// What one chunk (or the end of the input) produced: contacts, and errors for rows that could not
+/// be read. Add errors with [`ImportBatch::error`].
+pub use importer_world::exports::ulak::plugin::contacts::Batch as ImportBatch;
+
+/// A contact as the file has it; [`ImportedContact::with_phone`] starts one. Columns with no slot
+/// here go in `fields` under the file's own names; the host turns them into contact fields.
+pub use importer_world::exports::ulak::plugin::contacts::ImportedContact;
+
+/// A row that could not be read, with the reason shown to the user.
+pub use importer_world::exports::ulak::plugin::contacts::RowError;
+
+/// A transport: sends rendered messages through a provider, and reads the provider's webhooks.
+///
+/// Implement [`capabilities`](Transport::capabilities), [`send`](Transport::send) and
+/// [`parse_webhook`](Transport::parse_webhook), and export with [`export_transport!`].
+/// `send` answers the provider's message id, or a [`SendError`] that says whether retrying may help.
+pub use transport_world::exports::ulak::plugin::messages::Guest as Transport;
+
+/// What a transport can deliver: media kinds, the longest text, whether it receives messages.
+pub use transport_world::exports::ulak::plugin::messages::TransportCapabilities as Capabilities;
 
 pub use transport_world::exports::ulak::plugin::messages::{
-    Attachment, DeliveryStatus, Guest as Transport, InboundMessage, OutboundMessage, SendError,
-    StatusUpdate, TransportCapabilities as Capabilities, WebhookEvents,
+    Attachment, DeliveryStatus, InboundMessage, OutboundMessage, SendError, StatusUpdate,
+    WebhookEvents,
 };
 
 #[doc(hidden)]

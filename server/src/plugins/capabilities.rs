@@ -107,6 +107,13 @@ const MAX_REQUEST_BODY_BYTES: usize = 8 << 20;
 impl types::Host for HostState {}
 
 impl HostState {
+    /// `text` with the workspace's secret settings replaced by `********`.
+    pub fn masked(&self, text: &str) -> String {
+        self.secrets.iter().fold(text.to_owned(), |text, secret| {
+            text.replace(secret.as_str(), "********")
+        })
+    }
+
     fn kv_params(&self, key: &str) -> Value {
         json!({ "id": [self.workspace, &*self.plugin, key] })
     }
@@ -114,19 +121,21 @@ impl HostState {
 
 impl host::Host for HostState {
     fn log(&mut self, level: host::Level, message: String) {
-        let message: String = message.chars().take(MAX_LOG_CHARS).collect();
+        let message: String = self.masked(&message).chars().take(MAX_LOG_CHARS).collect();
         let plugin = &*self.plugin;
         let workspace = &self.workspace;
-        let name = match level {
-            host::Level::Trace => "trace",
-            host::Level::Debug => "debug",
-            host::Level::Info => "info",
-            host::Level::Warn => "warn",
-            host::Level::Error => "error",
+        // The journal keeps info and above: trace and debug lines are for the server's own log.
+        let kept = match level {
+            host::Level::Trace | host::Level::Debug => None,
+            host::Level::Info => Some("info"),
+            host::Level::Warn => Some("warn"),
+            host::Level::Error => Some("error"),
         };
-        self.services
-            .journal
-            .line(workspace, plugin, name, &message);
+        if let Some(name) = kept {
+            self.services
+                .journal
+                .line(workspace, plugin, name, &message);
+        }
         match level {
             host::Level::Trace => tracing::trace!(plugin, workspace, "{message}"),
             host::Level::Debug => tracing::debug!(plugin, workspace, "{message}"),

@@ -76,6 +76,9 @@ fn files(path: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
 
 pub async fn install(args: InstallArgs) -> anyhow::Result<()> {
     let (manifest, component) = files(&args.path)?;
+    // Read before signing in, so that nothing can fail between signing in and out.
+    let manifest_bytes = std::fs::read(&manifest)?;
+    let component_bytes = std::fs::read(&component)?;
     let password = if args.password_stdin {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line)?;
@@ -130,11 +133,11 @@ pub async fn install(args: InstallArgs) -> anyhow::Result<()> {
     let form = reqwest::multipart::Form::new()
         .part(
             "manifest",
-            reqwest::multipart::Part::bytes(std::fs::read(&manifest)?).file_name("plugin.toml"),
+            reqwest::multipart::Part::bytes(manifest_bytes).file_name("plugin.toml"),
         )
         .part(
             "component",
-            reqwest::multipart::Part::bytes(std::fs::read(&component)?).file_name("plugin.wasm"),
+            reqwest::multipart::Part::bytes(component_bytes).file_name("plugin.wasm"),
         );
     let response = client
         .post(format!(
@@ -145,8 +148,11 @@ pub async fn install(args: InstallArgs) -> anyhow::Result<()> {
         .header("X-CSRF-Token", &csrf)
         .multipart(form)
         .send()
-        .await?;
-    let (status, body) = answer(response).await;
+        .await;
+    let outcome = match response {
+        Ok(response) => Ok(answer(response).await),
+        Err(e) => Err(e),
+    };
     // Sign out whatever happened: no superadmin session is left behind.
     let _ = client
         .post(format!("{base}/api/v1/auth/logout"))
@@ -154,6 +160,7 @@ pub async fn install(args: InstallArgs) -> anyhow::Result<()> {
         .header("X-CSRF-Token", &csrf)
         .send()
         .await;
+    let (status, body) = outcome?;
     anyhow::ensure!(
         status.is_success(),
         "the server refused the plugin ({status}): {}",

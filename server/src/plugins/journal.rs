@@ -11,10 +11,11 @@ use utoipa::ToSchema;
 
 /// Lines kept per plugin and workspace.
 pub const MAX_LINES: usize = 50;
-/// Characters kept of one line or error.
-pub const MAX_CHARS: usize = 500;
-/// Plugin-and-workspace pairs kept; the one written to longest ago goes first.
-const MAX_JOURNALS: usize = 2000;
+/// Bytes kept of one line or error (cut at a character boundary).
+pub const MAX_BYTES: usize = 500;
+/// Plugin-and-workspace pairs kept; the one written to longest ago goes first. With lines of at
+/// most 500 bytes, the journal holds at most about 25 MB.
+const MAX_JOURNALS: usize = 1000;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LogLine {
@@ -71,7 +72,11 @@ pub struct Journal {
 }
 
 fn clip(text: &str) -> String {
-    text.chars().take(MAX_CHARS).collect()
+    let mut end = text.len().min(MAX_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
 }
 
 impl Journal {
@@ -166,7 +171,7 @@ mod tests {
         for i in 0..(MAX_LINES + 5) {
             journal.line("w1", "p", "info", &format!("line {i}"));
         }
-        journal.line("w2", "p", "warn", &"x".repeat(MAX_CHARS * 2));
+        journal.line("w2", "p", "warn", &"ş".repeat(MAX_BYTES));
         journal.call("w1", "p", None, 2, Some("contact c1 has no birthday"));
         journal.call("w1", "p", Some("plugin `p`: ran out of time"), 0, None);
         let w1 = journal.get("w1", "p");
@@ -175,7 +180,7 @@ mod tests {
         assert_eq!((w1.calls_ok, w1.calls_failed, w1.item_errors), (1, 1, 2));
         assert_eq!(w1.last_error.unwrap().kind, "call");
         let w2 = journal.get("w2", "p");
-        assert_eq!(w2.lines[0].message.chars().count(), MAX_CHARS);
+        assert_eq!(w2.lines[0].message.len(), MAX_BYTES, "250 two-byte letters");
         assert_eq!(w2.calls_ok, 0);
         assert!(journal.get("w3", "p").lines.is_empty());
     }

@@ -386,10 +386,11 @@ pub async fn get_in_workspace(
 
 /// A plugin's recent activity in a workspace
 ///
-/// Its last 50 `log` lines in this workspace (each at most 500 characters), how many calls
+/// Its last 50 `log` lines of level info and above in this workspace (each at most 500 bytes, the
+/// workspace's secret settings shown as `********`), how many calls
 /// returned and failed, how many contacts a resolver answered with an error, and the last error
 /// with its reason. Kept in memory since this server started (with several servers, each answers
-/// for its own calls).
+/// for its own calls). Needs `plugins:write`: lines can hold contact data.
 #[utoipa::path(
     tag = "plugins",
     params(
@@ -398,6 +399,7 @@ pub async fn get_in_workspace(
     ),
     responses(
         (status = 200, description = "Its recent activity here", body = PluginLog),
+        (status = 403, description = "Your role may not manage plugins here (log lines can hold contact data)", body = ErrorBody),
         (status = 404, description = "No such workspace of yours, or no such plugin", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = []))
@@ -413,7 +415,7 @@ pub async fn activity(
     let (workspace, name) = path.into_inner();
     state
         .authz
-        .check(&principal, &workspace, "plugins", "read")
+        .check(&principal, &workspace, "plugins", "write")
         .await?;
     let plugin = plugin_or_404(&state, &name)?;
     Ok(web::Json(

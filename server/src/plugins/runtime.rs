@@ -83,6 +83,8 @@ pub struct HostState {
     pub(super) plugin: Arc<str>,
     pub(super) workspace: String,
     pub(super) config: Map<String, Value>,
+    /// The workspace's secret settings (as the manifest marks them), hidden from the plugin's log.
+    pub(super) secrets: Vec<String>,
     pub(super) rules: Vec<HostRule>,
     pub(super) services: Arc<Services>,
     limits: StoreLimits,
@@ -261,6 +263,14 @@ impl Runtime {
             .allow_ip_name_lookup(false)
             .build();
         let rules = HostRule::compile(&plugin.manifest.permissions.http_hosts, &scope.config);
+        let secrets = plugin
+            .manifest
+            .config
+            .iter()
+            .filter(|(_, field)| field.secret)
+            .filter_map(|(key, _)| scope.config.get(key)?.as_str().map(str::to_owned))
+            .filter(|value| value.len() >= 4)
+            .collect();
         let limits = self.store_limits();
         let mut store = Store::new(
             &self.engine,
@@ -268,6 +278,7 @@ impl Runtime {
                 plugin: plugin.name.clone(),
                 workspace: scope.workspace,
                 config: scope.config,
+                secrets,
                 rules,
                 services: self.services.clone(),
                 limits,
@@ -350,13 +361,11 @@ impl Runtime {
         plugin: &str,
         failure: Option<&(impl AsRef<str> + ?Sized)>,
     ) {
-        self.services.journal.call(
-            &store.data().workspace,
-            plugin,
-            failure.map(AsRef::as_ref),
-            0,
-            None,
-        );
+        let state = store.data();
+        let failure = failure.map(|f| state.masked(f.as_ref()));
+        self.services
+            .journal
+            .call(&state.workspace, plugin, failure.as_deref(), 0, None);
     }
 
     /// What the plugins did lately, per workspace.
@@ -453,21 +462,24 @@ impl Runtime {
             });
         self.record(&plugin.name, "resolve", started, result.is_ok());
         let journal = &self.services.journal;
-        let workspace = &store.data().workspace;
+        let state = store.data();
         match &result {
             Ok(answers) => {
                 let mut failed = answers.iter().filter_map(|a| a.as_ref().err());
-                let first = failed.next();
+                let first = failed.next().map(|e| state.masked(e));
                 let count = u64::from(first.is_some()) + failed.count() as u64;
                 journal.call(
-                    workspace,
+                    &state.workspace,
                     &plugin.name,
                     None,
                     count,
-                    first.map(String::as_str),
+                    first.as_deref(),
                 );
             }
-            Err(e) => journal.call(workspace, &plugin.name, Some(&e.message), 0, None),
+            Err(e) => {
+                let message = state.masked(&e.message);
+                journal.call(&state.workspace, &plugin.name, Some(&message), 0, None);
+            }
         }
         result
     }

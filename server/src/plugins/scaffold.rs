@@ -119,12 +119,22 @@ pub fn create(args: &NewArgs) -> anyhow::Result<PathBuf> {
     };
     let (manifest, source) = sources(args.kind);
     std::fs::create_dir_all(dir.join("src"))?;
-    std::fs::write(dir.join("Cargo.toml"), fill(CARGO_TOML))?;
-    std::fs::write(dir.join(".gitignore"), GITIGNORE)?;
-    std::fs::write(dir.join("plugin.toml"), fill(manifest))?;
-    std::fs::write(dir.join("src/lib.rs"), fill(source))?;
+    // New files only: never through a link someone placed in the folder.
+    let write = |path: PathBuf, text: &str| -> anyhow::Result<()> {
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut file| file.write_all(text.as_bytes()))
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+    };
+    write(dir.join("Cargo.toml"), &fill(CARGO_TOML))?;
+    write(dir.join(".gitignore"), GITIGNORE)?;
+    write(dir.join("plugin.toml"), &fill(manifest))?;
+    write(dir.join("src/lib.rs"), &fill(source))?;
     if matches!(args.kind, Kind::Importer) {
-        std::fs::write(
+        write(
             dir.join("contacts.txt"),
             "+905321234567,Ayşe\n,nobody\n+905331112233\n",
         )?;

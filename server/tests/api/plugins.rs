@@ -930,6 +930,14 @@ async fn a_plugins_log_lines_and_errors_are_shown_per_workspace() {
         json!({ "calls_ok": 0, "calls_failed": 0, "item_errors": 0, "last_error": null, "lines": [] })
     );
 
+    // A secret setting, which the log must not show.
+    let (status, body) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/plugins/hostile"),
+            json!({ "config": { "token": "gizli-anahtar-123" } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     // A log line, an item the plugin answers with an error, and a call that fails as a whole.
     let (status, rendered) = render(&owner, &ws, "%log%").await;
     assert_eq!(status, StatusCode::OK, "{rendered}");
@@ -953,7 +961,10 @@ async fn a_plugins_log_lines_and_errors_are_shown_per_workspace() {
     );
     assert_eq!(body["lines"].as_array().unwrap().len(), 1, "{body}");
     assert_eq!(body["lines"][0]["level"], "warn");
-    assert_eq!(body["lines"][0]["message"], "logged for +905321234567");
+    assert_eq!(
+        body["lines"][0]["message"],
+        r#"logged for +905321234567 with {"token":"********"}"#
+    );
     assert_eq!(body["last_error"]["kind"], "call", "{body}");
     assert!(
         body["last_error"]["message"]
@@ -969,11 +980,15 @@ async fn a_plugins_log_lines_and_errors_are_shown_per_workspace() {
         "{body}"
     );
 
-    // Workspace scoping and roles: a stranger gets 404, a viewer may read.
+    // Workspace scoping and roles: a stranger gets 404; a viewer may not read lines that can hold
+    // contact data, an admin may.
     let (status, _) = other.get(&log_of(&ws)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let viewer = owner.token(&ws, Some("viewer")).await;
     let (status, _) = app.bearer(&viewer).get(&log_of(&ws)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = owner.token(&ws, Some("admin")).await;
+    let (status, _) = app.bearer(&admin).get(&log_of(&ws)).await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = owner
         .get(&format!("/api/v1/workspaces/{ws}/plugins/nope/log"))

@@ -1329,10 +1329,11 @@ export interface paths {
         };
         /**
          * A plugin's recent activity in a workspace
-         * @description Its last 50 `log` lines in this workspace (each at most 500 characters), how many calls
+         * @description Its last 50 `log` lines of level info and above in this workspace (each at most 500 bytes, the
+         *     workspace's secret settings shown as `********`), how many calls
          *     returned and failed, how many contacts a resolver answered with an error, and the last error
          *     with its reason. Kept in memory since this server started (with several servers, each answers
-         *     for its own calls).
+         *     for its own calls). Needs `plugins:write`: lines can hold contact data.
          */
         get: operations["activity"];
         put?: never;
@@ -8933,6 +8934,15 @@ export interface operations {
             };
             /** @description Not signed in, or the API token is invalid or revoked */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage plugins here (log lines can hold contact data) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -49,7 +49,12 @@ fn answer(request: &VariableRequest) -> Result<String, String> {
         }
         "config" => Ok(host::config_json()),
         "log" => {
-            host::warn(&format!("logged for {}", request.contact.phone));
+            // The configuration too, secrets included: the host must hide them.
+            host::warn(&format!(
+                "logged for {} with {}",
+                request.contact.phone,
+                host::config_json()
+            ));
             Ok("logged".into())
         }
         "files" => Ok(match std::fs::read_dir("/") {

@@ -102,10 +102,12 @@ function PluginCard({ entry }: { entry: Schemas['WorkspacePlugin'] }) {
           <TestSend plugin={plugin.name} />
         </details>
       ) : null}
-      <details className="plugin-section" onToggle={(event) => setActivityOpen(event.currentTarget.open)}>
-        <summary>{t('plugins.activity')}</summary>
-        {activityOpen ? <PluginActivity plugin={plugin.name} /> : null}
-      </details>
+      {canWrite ? (
+        <details className="plugin-section" onToggle={(event) => setActivityOpen(event.currentTarget.open)}>
+          <summary>{t('plugins.activity')}</summary>
+          {activityOpen ? <PluginActivity plugin={plugin.name} /> : null}
+        </details>
+      ) : null}
     </article>
   );
 }

@@ -50,6 +50,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorBody.from_dict(response.json())
 
@@ -81,10 +88,11 @@ def sync_detailed(
 ) -> Response[ErrorBody | PluginLog]:
     """ A plugin's recent activity in a workspace
 
-     Its last 50 `log` lines in this workspace (each at most 500 characters), how many calls
+     Its last 50 `log` lines of level info and above in this workspace (each at most 500 bytes, the
+    workspace's secret settings shown as `********`), how many calls
     returned and failed, how many contacts a resolver answered with an error, and the last error
     with its reason. Kept in memory since this server started (with several servers, each answers
-    for its own calls).
+    for its own calls). Needs `plugins:write`: lines can hold contact data.
 
     Args:
         workspace (str):
@@ -120,10 +128,11 @@ def sync(
 ) -> ErrorBody | PluginLog | None:
     """ A plugin's recent activity in a workspace
 
-     Its last 50 `log` lines in this workspace (each at most 500 characters), how many calls
+     Its last 50 `log` lines of level info and above in this workspace (each at most 500 bytes, the
+    workspace's secret settings shown as `********`), how many calls
     returned and failed, how many contacts a resolver answered with an error, and the last error
     with its reason. Kept in memory since this server started (with several servers, each answers
-    for its own calls).
+    for its own calls). Needs `plugins:write`: lines can hold contact data.
 
     Args:
         workspace (str):
@@ -154,10 +163,11 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | PluginLog]:
     """ A plugin's recent activity in a workspace
 
-     Its last 50 `log` lines in this workspace (each at most 500 characters), how many calls
+     Its last 50 `log` lines of level info and above in this workspace (each at most 500 bytes, the
+    workspace's secret settings shown as `********`), how many calls
     returned and failed, how many contacts a resolver answered with an error, and the last error
     with its reason. Kept in memory since this server started (with several servers, each answers
-    for its own calls).
+    for its own calls). Needs `plugins:write`: lines can hold contact data.
 
     Args:
         workspace (str):
@@ -193,10 +203,11 @@ async def asyncio(
 ) -> ErrorBody | PluginLog | None:
     """ A plugin's recent activity in a workspace
 
-     Its last 50 `log` lines in this workspace (each at most 500 characters), how many calls
+     Its last 50 `log` lines of level info and above in this workspace (each at most 500 bytes, the
+    workspace's secret settings shown as `********`), how many calls
     returned and failed, how many contacts a resolver answered with an error, and the last error
     with its reason. Kept in memory since this server started (with several servers, each answers
-    for its own calls).
+    for its own calls). Needs `plugins:write`: lines can hold contact data.
 
     Args:
         workspace (str):
