@@ -59,6 +59,11 @@ pub enum PluginCommand {
     New(crate::plugins::scaffold::NewArgs),
     /// Upload a built plugin to a running server (as a superadmin).
     Install(crate::plugins::install_cli::InstallArgs),
+    /// Write the plugin SDK this binary carries into DIR (to build plugins without Ulak's source).
+    Sdk {
+        /// Where to write it; must not exist or be empty.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

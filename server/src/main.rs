@@ -37,6 +37,15 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", ulak::plugins::scaffold::next_steps(&args, &dir));
             Ok(())
         }
+        Some(Command::Plugin(PluginCommand::Sdk { dir })) => {
+            ulak::plugins::scaffold::write_sdk(&dir)?;
+            println!(
+                "wrote the plugin SDK to {}; use it with `ulak plugin new NAME --sdk {}`",
+                dir.display(),
+                dir.display()
+            );
+            Ok(())
+        }
         Some(Command::Plugin(PluginCommand::Install(args))) => {
             ulak::plugins::install_cli::install(args).await
         }

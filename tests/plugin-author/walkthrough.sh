@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Plays a plugin author, with the commands of plugin-sdk/README.md: `ulak plugin new` for each kind
-# → `cargo test` (natively, against the SDK's test host) → `cargo build --target wasm32-wasip2`
-# → `ulak plugin run` → `ulak plugin install` to a running server → a template preview using it.
+# Plays a plugin author outside Ulak's source, with the commands of plugin-sdk/README.md:
+# `ulak plugin sdk` (the SDK the binary carries) → `ulak plugin new` for each kind → `cargo test`
+# (natively, against the SDK's test host) → `cargo build --target wasm32-wasip2` → `ulak plugin run`
+# → `ulak plugin install` to a running server → a template preview with the resolver and an import
+# with the importer.
 # Called by test.sh after the server is built; ULAK_BIN names the binary.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,9 +26,11 @@ expect() { # expect <what> <needle> <haystack>
 # project's lock file so they use the dependency versions CI already has.
 export CARGO_TARGET_DIR="$CARGO_TARGET_DIR/plugin-author"
 cd "$work"
+"$ulak" plugin sdk "$work/ulak-plugin-sdk" > sdk.out
+expect "plugin sdk" "wrote the plugin SDK" "$(cat sdk.out)"
 for kind in resolver importer transport; do
   name="my-$kind"
-  "$ulak" plugin new "$name" --kind "$kind" > "new-$kind.out"
+  "$ulak" plugin new "$name" --kind "$kind" --sdk "$work/ulak-plugin-sdk" > "new-$kind.out"
   expect "plugin new $kind" "cargo build --target wasm32-wasip2 --release" "$(cat "new-$kind.out")"
   cp "$root/Cargo.lock" "$name/Cargo.lock"
   (cd "$name" && cargo test --quiet > ../test-$kind.out 2>&1) || { cat "test-$kind.out"; fail "cargo test of the new $kind failed"; }
@@ -62,9 +66,11 @@ for _ in $(seq 1 300); do
 done
 [ -n "$port" ] || fail "the server did not start"
 base="http://127.0.0.1:$port"
-out=$(ULAK_PASSWORD='a long enough password' "$ulak" plugin install my-resolver --url "$base" --email author@example.com) \
-  || fail "plugin install failed"
-expect "plugin install" "installed my-resolver 0.1.0" "$out"
+for name in my-resolver my-importer; do
+  out=$(ULAK_PASSWORD='a long enough password' "$ulak" plugin install "$name" --url "$base" --email author@example.com) \
+    || fail "plugin install $name failed"
+  expect "plugin install $name" "installed $name 0.1.0" "$out"
+done
 
 jar="$work/cookies"
 csrf=$(curl -sf -c "$jar" -H 'content-type: application/json' \
@@ -78,4 +84,18 @@ out=$(curl -s -b "$jar" -H "X-CSRF-Token: $csrf" -H 'content-type: application/j
   -d '{"body": "Merhaba %my_resolver%", "contact": {"phone": "+905321234567", "first_name": "Ayşe"}}' \
   "$base/api/v1/workspaces/$ws/templates/render") || fail "the preview request failed"
 expect "preview with the installed plugin" '"text":"Merhaba AYŞE!"' "$out"
+
+curl -sf -b "$jar" -H "X-CSRF-Token: $csrf" -H 'content-type: application/json' -X PATCH \
+  -d '{"enabled": true}' "$base/api/v1/workspaces/$ws/plugins/my-importer" > /dev/null \
+  || fail "enabling the importer failed"
+job=$(curl -s -b "$jar" -H "X-CSRF-Token: $csrf" -F importer=my-importer -F "file=@my-importer/contacts.txt" \
+  "$base/api/v1/workspaces/$ws/contacts/imports" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') \
+  || fail "the import did not start"
+for _ in $(seq 1 100); do
+  out=$(curl -s -b "$jar" "$base/api/v1/workspaces/$ws/contacts/imports/$job")
+  case "$out" in *'"status":"done"'*|*'"status":"failed"'*) break ;; esac
+  sleep 0.1
+done
+expect "import with the installed importer" '"created":2' "$out"
+expect "import: the row without a phone reported" '"failed":1' "$out"
 echo "plugin author walkthrough: passed"

@@ -51,6 +51,76 @@ fn sources(kind: Kind) -> (&'static str, &'static str) {
     }
 }
 
+/// The SDK's files as this binary was built with them, for `ulak plugin sdk`.
+const SDK_FILES: &[(&str, &str)] = &[
+    ("Cargo.toml", include_str!("../../../plugin-sdk/Cargo.toml")),
+    ("README.md", include_str!("../../../plugin-sdk/README.md")),
+    ("src/lib.rs", include_str!("../../../plugin-sdk/src/lib.rs")),
+    (
+        "src/host.rs",
+        include_str!("../../../plugin-sdk/src/host.rs"),
+    ),
+    (
+        "src/testing.rs",
+        include_str!("../../../plugin-sdk/src/testing.rs"),
+    ),
+    (
+        "src/time.rs",
+        include_str!("../../../plugin-sdk/src/time.rs"),
+    ),
+    (
+        "wit/since_v0.1.0/contacts.wit",
+        include_str!("../../../plugin-sdk/wit/since_v0.1.0/contacts.wit"),
+    ),
+    (
+        "wit/since_v0.1.0/host.wit",
+        include_str!("../../../plugin-sdk/wit/since_v0.1.0/host.wit"),
+    ),
+    (
+        "wit/since_v0.1.0/messages.wit",
+        include_str!("../../../plugin-sdk/wit/since_v0.1.0/messages.wit"),
+    ),
+    (
+        "wit/since_v0.1.0/types.wit",
+        include_str!("../../../plugin-sdk/wit/since_v0.1.0/types.wit"),
+    ),
+    (
+        "wit/since_v0.1.0/variables.wit",
+        include_str!("../../../plugin-sdk/wit/since_v0.1.0/variables.wit"),
+    ),
+    (
+        "wit/since_v0.1.0/worlds.wit",
+        include_str!("../../../plugin-sdk/wit/since_v0.1.0/worlds.wit"),
+    ),
+];
+
+/// `ulak plugin sdk DIR`: writes the SDK this binary carries, a crate that builds on its own, so
+/// plugins can be written without Ulak's source.
+pub fn write_sdk(dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        anyhow::bail!("{} exists and is not empty", dir.display());
+    }
+    for (path, text) in SDK_FILES {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        write_new(&path, text)?;
+    }
+    Ok(())
+}
+
+/// Writes a new file: never over one that exists, never through a link someone placed there.
+fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+}
+
 /// The SDK this binary was built from, when its source is still where it was.
 fn built_in_sdk() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugin-sdk");
@@ -96,7 +166,7 @@ pub fn create(args: &NewArgs) -> anyhow::Result<PathBuf> {
         })?,
         None => built_in_sdk().ok_or_else(|| {
             anyhow::anyhow!(
-                "the plugin SDK this binary was built from is not there any more; pass --sdk <path to Ulak's plugin-sdk>"
+                "the plugin SDK this binary was built from is not there any more: write a copy once with `ulak plugin sdk <DIR>` and pass --sdk <DIR>"
             )
         })?,
     };
@@ -119,16 +189,7 @@ pub fn create(args: &NewArgs) -> anyhow::Result<PathBuf> {
     };
     let (manifest, source) = sources(args.kind);
     std::fs::create_dir_all(dir.join("src"))?;
-    // New files only: never through a link someone placed in the folder.
-    let write = |path: PathBuf, text: &str| -> anyhow::Result<()> {
-        use std::io::Write;
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .and_then(|mut file| file.write_all(text.as_bytes()))
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
-    };
+    let write = |path: PathBuf, text: &str| write_new(&path, text);
     write(dir.join("Cargo.toml"), &fill(CARGO_TOML))?;
     write(dir.join(".gitignore"), GITIGNORE)?;
     write(dir.join("plugin.toml"), &fill(manifest))?;
@@ -159,4 +220,32 @@ pub fn next_steps(args: &NewArgs, dir: &Path) -> String {
         "created {dir}\n\nnext:\n  cd {dir}\n  cargo test                                   # natively, against the SDK's test host\n  cargo build --target wasm32-wasip2 --release\n  ulak plugin run {wasm} {call}\n  ULAK_PASSWORD=… ulak plugin install . --url http://localhost:8080 --email admin@example.com\n",
         dir = dir.display()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of plugin-sdk/ is carried, so `ulak plugin sdk` writes a whole crate.
+    #[test]
+    fn the_carried_sdk_is_the_whole_crate() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugin-sdk");
+        let mut on_disk = Vec::new();
+        let mut folders = vec![root.clone()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    let relative = path.strip_prefix(&root).unwrap();
+                    on_disk.push(relative.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        on_disk.sort();
+        let mut carried: Vec<String> = SDK_FILES.iter().map(|(p, _)| (*p).to_owned()).collect();
+        carried.sort();
+        assert_eq!(carried, on_disk);
+    }
 }
