@@ -329,7 +329,17 @@ fn with_overrides(
         updated_at: Utc::now(),
     });
     for (name, value) in overrides {
-        contact.custom_fields.insert(name.clone(), json!(value));
+        // `%ad%` and the other names of a contact field read the field itself, before custom
+        // fields: an override of one sets that field.
+        match crate::templates::render::contact_field(name) {
+            Some("first_name") => contact.first_name = Some(value.clone()),
+            Some("last_name") => contact.last_name = Some(value.clone()),
+            Some("phone") => contact.phone = value.clone(),
+            Some("email") => contact.email = Some(value.clone()),
+            _ => {
+                contact.custom_fields.insert(name.clone(), json!(value));
+            }
+        }
     }
     contact
 }

@@ -111,6 +111,18 @@ fn builtin(name: &str) -> Option<Source> {
     })
 }
 
+/// The contact field a built-in name reads (`ad` → `first_name`), for the names that read one
+/// directly: a single send's `variables` override those on the contact.
+pub fn contact_field(name: &str) -> Option<&'static str> {
+    match builtin(name)? {
+        Source::FirstName => Some("first_name"),
+        Source::LastName => Some("last_name"),
+        Source::Phone => Some("phone"),
+        Source::Email => Some("email"),
+        _ => None,
+    }
+}
+
 /// Every built-in name, for the UI and the docs.
 pub const BUILTIN_NAMES: &[&str] = &[
     "ad",

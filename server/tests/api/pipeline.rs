@@ -524,6 +524,21 @@ async fn a_single_send_with_an_idempotency_key_is_sent_once() {
         ))
         .await;
     assert_eq!(log["items"].as_array().unwrap().len(), 1, "{log}");
+    // `variables` override the contact's own fields too, `%ad%` included (the stored contact is
+    // left as it is).
+    let (status, overridden) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/messages"),
+            json!({ "channel": channel, "phone": "0532 100 00 00", "template_id": template,
+                    "variables": { "ad": "Ayşe Hanım" } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{overridden}");
+    assert_eq!(overridden["text"], "Merhaba Ayşe Hanım", "{overridden}");
+    let (_, contact) = owner
+        .get(&format!("/api/v1/workspaces/{ws}/contacts/905321000000"))
+        .await;
+    assert_eq!(contact["first_name"], "Kişi0", "{contact}");
     // A plain text to a new number makes a contact, and shows in its conversation.
     let (status, plain) = owner
         .post(
