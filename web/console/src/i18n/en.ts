@@ -578,6 +578,7 @@ export const en = {
   'channels.lastActivity': 'Last activity',
   'channels.lastSuccess': 'Last success {when}',
   'channels.lastError': 'Last error {when}:',
+  'channels.lastErrorNoReason': 'Last error {when} (the provider gave no reason)',
   'channels.noActivity': 'Nothing sent yet',
   'channels.sandboxSummary': '{delivered} delivered, {read} read, {failed} failed, after {delay} ms',
   'channels.sandboxSettings': 'Sandbox settings',

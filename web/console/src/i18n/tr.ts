@@ -575,6 +575,7 @@ export const tr: Record<MessageKey, Message> = {
   'channels.lastActivity': 'Son etkinlik',
   'channels.lastSuccess': 'Son başarı {when}',
   'channels.lastError': 'Son hata {when}:',
+  'channels.lastErrorNoReason': 'Son hata {when} (sağlayıcı bir neden bildirmedi)',
   'channels.noActivity': 'Henüz gönderim yok',
   'channels.sandboxSummary': '{delivered} teslim, {read} okundu, {failed} başarısız; {delay} ms sonra',
   'channels.sandboxSettings': 'Deneme kanalı ayarları',

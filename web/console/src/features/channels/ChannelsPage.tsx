@@ -137,7 +137,9 @@ export default function ChannelsPage() {
                       {health.last_success_at ? <div>{t('channels.lastSuccess', { when: format.dateTime(health.last_success_at) })}</div> : null}
                       {health.last_error_at ? (
                         <div className="field-error">
-                          {t('channels.lastError', { when: format.dateTime(health.last_error_at) })} {health.last_error ?? ''}
+                          {health.last_error?.trim()
+                            ? `${t('channels.lastError', { when: format.dateTime(health.last_error_at) })} ${health.last_error}`
+                            : t('channels.lastErrorNoReason', { when: format.dateTime(health.last_error_at) })}
                         </div>
                       ) : null}
                       {!health.last_success_at && !health.last_error_at ? <span className="muted">{t('channels.noActivity')}</span> : null}
