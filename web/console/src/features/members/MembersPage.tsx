@@ -10,6 +10,7 @@ import { ErrorMessage } from '../../ui/ErrorMessage';
 import { TextField } from '../../ui/Field';
 import { EmptyState, Loading, PageHeader, Section, TableWrap } from '../../ui/Layout';
 import { SelectControl, SelectField } from '../../ui/SelectField';
+import { ShownOnce } from '../../ui/ShownOnce';
 import { useNotify } from '../../ui/Toast';
 import { invitationKeys } from '../invitations/keys';
 import { useRoles } from '../roles/rolesApi';
@@ -26,32 +27,8 @@ function useMemberKeys() {
 /** The invitation's link with its one-time code, which the API returns only when inviting. */
 function InvitationLink({ invitation, onDone }: { invitation: Schemas['CreatedInvitation']; onDone: () => void }) {
   const t = useT();
-  const [copied, setCopied] = useState(false);
   const link = new URL(invitation.accept_path, window.location.origin).href;
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(link);
-      setCopied(true);
-    } catch {
-      // Without clipboard access (plain http) the link stays selectable.
-      setCopied(false);
-    }
-  }
-  return (
-    <div className="secret-once" role="status">
-      <p>
-        <strong>{t('members.linkOnce', { email: invitation.email })}</strong>
-      </p>
-      <div className="row">
-        <input readOnly value={link} aria-label={t('members.invitationLink')} className="mono grow" onFocus={(event) => event.target.select()} data-testid="invitation-link" />
-        <Button onClick={() => void copy()}>{copied ? t('tokens.copied') : t('tokens.copy')}</Button>
-      </div>
-      <p className="hint">{t('members.linkHint')}</p>
-      <Button small onClick={onDone}>
-        {t('tokens.done')}
-      </Button>
-    </div>
-  );
+  return <ShownOnce title={t('members.linkOnce', { email: invitation.email })} value={link} label={t('members.invitationLink')} testId="invitation-link" hint={t('members.linkHint')} onDone={onDone} />;
 }
 
 function InviteForm({ roleNames }: { roleNames: string[] }) {

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, type Schemas } from '../../api/client';
 import { actionError, fieldError, unwrap } from '../../api/errors';
 import { useFormat } from '../../i18n/format';
@@ -10,6 +10,7 @@ import { ErrorMessage } from '../../ui/ErrorMessage';
 import { TextField } from '../../ui/Field';
 import { EmptyState, Loading, PageHeader, Section, TableWrap } from '../../ui/Layout';
 import { SelectField } from '../../ui/SelectField';
+import { ShownOnce } from '../../ui/ShownOnce';
 import { useNotify } from '../../ui/Toast';
 import { useRoles } from '../roles/rolesApi';
 import { useWorkspace } from '../workspace/workspace';
@@ -19,33 +20,7 @@ const OWN_ROLE = '__own__';
 
 function SecretOnce({ token, onDone }: { token: Schemas['CreatedToken']; onDone: () => void }) {
   const t = useT();
-  const input = useRef<HTMLInputElement | null>(null);
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    input.current?.select();
-    try {
-      await navigator.clipboard.writeText(token.secret);
-      setCopied(true);
-    } catch {
-      // Without clipboard access (plain http), the secret stays selected for Ctrl+C.
-      setCopied(false);
-    }
-  }
-  return (
-    <div className="secret-once" role="status">
-      <p>
-        <strong>{t('tokens.secretOnce', { name: token.name })}</strong>
-      </p>
-      <div className="row">
-        <input ref={input} readOnly value={token.secret} aria-label={t('tokens.secret')} className="mono grow" onFocus={(event) => event.target.select()} data-testid="token-secret" />
-        <Button onClick={() => void copy()}>{copied ? t('tokens.copied') : t('tokens.copy')}</Button>
-      </div>
-      <p className="hint">{t('tokens.usage')}</p>
-      <Button small onClick={onDone}>
-        {t('tokens.done')}
-      </Button>
-    </div>
-  );
+  return <ShownOnce title={t('tokens.secretOnce', { name: token.name })} value={token.secret} label={t('tokens.secret')} testId="token-secret" hint={t('tokens.usage')} onDone={onDone} />;
 }
 
 export default function TokensPage() {
