@@ -3,8 +3,9 @@
 # field, a few bad rows) uploaded to a release Ulak with the embedded store and imported end to end
 # through the csv-importer plugin. Prints the time from upload to `done`, rows per second, the
 # counts, and the server's peak RSS. Loopback only.
-# Usage: [ULAK_BIN=path] bench/import.sh [rows] [dry|again]   ("dry": a dry run, to see the cost without the store
-#        writes; "again": then imports the same file a second time, which updates every contact)
+# Usage: [ULAK_BIN=path] bench/import.sh [rows] [dry|again|search]   ("dry": a dry run, to see the cost without the
+#        store writes; "again": then imports the same file a second time, which updates every contact; "search":
+#        again, then times search, filters and the CSV export over the workspace: bench/contacts_search.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ulak-target}"
@@ -32,7 +33,9 @@ with open(path, "w", encoding="utf-8", newline="") as f:
     f.write("Ad;Soyad;Telefon;Şehir;Etiketler\r\n")
     for i in range(n):
         phone = "12" if i % 100_000 == 99_999 else f"05{30 + i % 20}{i // 20 % 10_000_000:07d}"
-        f.write(f"{random.choice(first)};{random.choice(last)};{phone};{random.choice(cities)};müşteri\r\n")
+        surname = f"Soyad{i % 5000}" if i % 10 == 0 else random.choice(last)
+        tags = "\"müşteri; vip\"" if i % 100 == 0 else "müşteri"
+        f.write(f"{random.choice(first)};{surname};{phone};{random.choice(cities)};{tags}\r\n")
 PY
 echo "== file: $N rows, $(du -h "$WORK/contacts.csv" | cut -f1)"
 
@@ -75,8 +78,12 @@ PY
 }
 DRY=$([ "${2:-}" = dry ] && echo 1 || true)
 import_once "import into an empty workspace${DRY:+ (dry run)}"
-if [ "${2:-}" = again ]; then
+if [ "${2:-}" = again ] || [ "${2:-}" = search ]; then
   import_once "the same file again: every contact exists and is updated"
+fi
+if [ "${2:-}" = search ]; then
+  echo "== search and filters over the workspace"
+  python3 bench/contacts_search.py "$PORT" "$ULAK_WS" "$ULAK_TOKEN"
 fi
 # The server logs where the time went (plugin, normalising, reading existing contacts, merging, writing).
 grep -h "contact import finished" "$WORK/ulak.log" | sed 's/\x1b\[[0-9;]*m//g' || true
