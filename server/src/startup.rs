@@ -61,6 +61,7 @@ fn api_routes(cfg: &mut ServiceConfig) {
                 .service(workspaces::roles::update)
                 .service(workspaces::roles::delete_one)
                 .service(contacts::routes::list)
+                .service(contacts::routes::count)
                 .service(contacts::routes::create)
                 .service(contacts::routes::bulk)
                 .service(contacts::routes::export_csv)
@@ -178,6 +179,9 @@ impl Application {
         workspaces::roles::upgrade_builtin_roles(&state)
             .await
             .map_err(|e| anyhow::anyhow!("cannot update the built-in roles: {e}"))?;
+        contacts::index::backfill(&state.db)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot index the contacts for search: {e}"))?;
         contacts::imports::fail_interrupted(&state).await;
         tokio::fs::create_dir_all(contacts::imports::imports_dir(
             &state.settings.storage.data_dir,

@@ -48,6 +48,7 @@ fn contacts(n: usize) -> Vec<Contact> {
                 notes: None,
                 created_at: Utc::now(),
                 updated_at: Utc::now(),
+                posted: Default::default(),
             }
         })
         .collect()

@@ -750,6 +750,12 @@ async fn store(
 ) -> Result<Written, String> {
     let mut written = Written::default();
     let now = Utc::now();
+    // The group's contacts are indexed in a chunk of their own, written with them: one posting
+    // record per distinct term (`contacts::index`). Contacts that existed already keep theirs; their
+    // entries in this chunk are taken out again below.
+    let chunk = super::index::new_chunk();
+    let mut postings = super::index::Postings::new(ws);
+    let mut group_terms: HashMap<String, Vec<String>> = HashMap::with_capacity(candidates.len());
     let mut rows = Vec::with_capacity(candidates.len());
     // Per candidate: its contact id, what it came from, and its custom field names.
     let mut sources = Vec::with_capacity(candidates.len());
@@ -763,8 +769,15 @@ async fn store(
             Some(Value::Object(custom)) => custom.keys().cloned().collect(),
             _ => Vec::new(),
         };
+        let terms: Vec<String> = params
+            .get("terms")
+            .and_then(|t| serde_json::from_value(t.clone()).ok())
+            .unwrap_or_default();
+        postings.put(&chunk, &id, &terms);
+        group_terms.insert(id.clone(), terms);
         params.insert("id".into(), json!([ws, id]));
         params.insert("workspace".into(), json!(ws));
+        params.insert("chunk".into(), json!(chunk));
         let mut datetimes = vec![("created_at", now), ("updated_at", now)];
         if let Some(at) = params.remove("opted_out_at") {
             let at = at
@@ -778,11 +791,24 @@ async fn store(
     let inserted = if rows.is_empty() {
         0
     } else {
+        let mut index_vars = Map::new();
+        postings.vars(&mut index_vars);
         state
             .db
-            .rows_native::<Value>(
-                "INSERT IGNORE INTO contact $rows RETURN BEFORE",
-                crate::db::vars([("rows", rows.into_value())]),
+            .rows_native_at::<Value>(
+                "BEGIN; INSERT IGNORE INTO contact $rows RETURN BEFORE; \
+                 INSERT INTO contact_posting $post_add RETURN NONE; COMMIT;",
+                crate::db::vars([
+                    ("rows", rows.into_value()),
+                    (
+                        "post_add",
+                        index_vars
+                            .remove("post_add")
+                            .unwrap_or_default()
+                            .into_value(),
+                    ),
+                ]),
+                1,
             )
             .await
             .map_err(|e| format!("cannot store contacts: {e}"))?
@@ -814,8 +840,28 @@ async fn store(
         }
         written.existing = started.elapsed();
     }
+    // The contacts that existed keep their own index entries: this group's are taken out again.
+    let mut postings = super::index::Postings::new(ws);
+    for (_, current) in &others {
+        let in_group = super::index::Posted {
+            chunk: Some(chunk.clone()),
+            terms: group_terms.remove(&current.id).unwrap_or_default(),
+        };
+        postings.take(&current.id, &in_group);
+    }
     if existing == Existing::Skip {
         written.skipped = others.len() as u64;
+        if !postings.is_empty() {
+            let mut vars = Map::new();
+            vars.insert("ws".into(), json!(ws));
+            postings.vars(&mut vars);
+            let sql = format!("BEGIN; {} COMMIT;", super::index::Postings::SQL);
+            state
+                .db
+                .retrying(|| state.db.exec(&sql, Value::Object(vars.clone())))
+                .await
+                .map_err(|e| format!("cannot update the contact index: {e}"))?;
+        }
     } else if !others.is_empty() {
         let started = std::time::Instant::now();
         let mut updated = Vec::with_capacity(others.len());
@@ -838,17 +884,30 @@ async fn store(
                     }
                     params.insert("fill".into(), json!(existing != Existing::Replace));
                     params.insert("set_opt".into(), json!(set_opt));
+                    if !set_opt && unchanged(&params, current) {
+                        // The contact is as the file says already: nothing to write.
+                        written.updated += 1;
+                        continue;
+                    }
+                    let terms: Vec<String> = params
+                        .get("terms")
+                        .and_then(|t| serde_json::from_value(t.clone()).ok())
+                        .unwrap_or_default();
+                    let kept = postings.change(&current.id, &current.posted, &current.id, &terms);
+                    params.insert("chunk".into(), json!(kept));
                     updated.push(Value::Object(params));
                 }
                 Err(e) => written.failed.push((prepared.row, e.message().to_owned())),
             }
         }
         if !updated.is_empty() {
-            state
-                .db
-                .exec(
-                    // Filled fields keep a value set since the contact was read.
-                    "FOR $c IN $rows { UPDATE type::record('contact', [$ws, $c.id]) SET \
+            let mut vars = Map::new();
+            vars.insert("ws".into(), json!(ws));
+            vars.insert("rows".into(), json!(updated));
+            postings.vars(&mut vars);
+            // Filled fields keep a value set since the contact was read.
+            let sql = [
+                "BEGIN; FOR $c IN $rows { UPDATE type::record('contact', [$ws, $c.id]) SET \
                      first_name = $c.first_name, last_name = $c.last_name, email = $c.email, \
                      gender = IF $c.fill { gender ?? $c.gender } ELSE { $c.gender }, \
                      honorific = IF $c.fill { honorific ?? $c.honorific } ELSE { $c.honorific }, \
@@ -857,14 +916,20 @@ async fn store(
                      opted_out = IF $c.set_opt { $c.opted_out } ELSE { opted_out }, \
                      opted_out_at = IF $c.set_opt { <option<datetime>>$c.opted_out_at } ELSE { opted_out_at }, \
                      opt_out_reason = IF $c.set_opt { $c.opt_out_reason } ELSE { opt_out_reason }, \
+                     terms = $c.terms, chunk = $c.chunk, \
                      tags = $c.tags, tag_keys = $c.tag_keys, custom_fields = $c.custom_fields, \
-                     search = $c.search, updated_at = time::now(); }",
-                    json!({ "ws": ws, "rows": updated }),
-                )
+                     search = $c.search, updated_at = time::now(); }; ",
+                super::index::Postings::SQL,
+                " COMMIT;",
+            ]
+            .concat();
+            state
+                .db
+                .retrying(|| state.db.exec(&sql, Value::Object(vars.clone())))
                 .await
                 .map_err(|e| format!("cannot update contacts: {e}"))?;
         }
-        written.updated = updated.len() as u64;
+        written.updated += updated.len() as u64;
         written.existing += started.elapsed();
     }
     let names: Vec<&String> = field_names.iter().collect();
@@ -872,6 +937,24 @@ async fn store(
         .await
         .map_err(|e| format!("cannot record custom field names: {e}"))?;
     Ok(written)
+}
+
+/// Whether writing these contact `params` (from `validate_with`) would change nothing the contact
+/// has, its index entries included.
+fn unchanged(params: &Map<String, Value>, current: &Contact) -> bool {
+    let same = |key: &str, now: Value| params.get(key).cloned().unwrap_or(Value::Null) == now;
+    same("first_name", json!(current.first_name))
+        && same("last_name", json!(current.last_name))
+        && same("email", json!(current.email))
+        && same("gender", json!(current.gender))
+        && same("honorific", json!(current.honorific))
+        && same("language", json!(current.language))
+        && same("notes", json!(current.notes))
+        && same("tags", json!(current.tags))
+        && same("custom_fields", json!(current.custom_fields))
+        && same("opted_out", json!(current.opted_out))
+        && current.posted.chunk.is_some()
+        && same("terms", json!(current.posted.terms))
 }
 
 /// An imported row over an existing contact: tags and custom fields add to what the contact has;

@@ -5,6 +5,7 @@
 pub mod columns;
 pub mod import_routes;
 pub mod imports;
+pub mod index;
 pub mod model;
 pub mod routes;
 
@@ -20,13 +21,13 @@ use crate::error::ApiError;
 use model::{Contact, ContactInput, Gender, Phone};
 
 const FIELDS: &str = "phone, first_name, last_name, gender, honorific, language, email, tags, custom_fields, \
-                      opted_out, opted_out_at, opt_out_reason, notes, created_at, updated_at";
+                      opted_out, opted_out_at, opt_out_reason, notes, created_at, updated_at, chunk, terms";
 
 const SET_FIELDS: &str = "workspace = $ws, phone = $phone, first_name = $first_name, last_name = $last_name, \
      gender = $gender, honorific = $honorific, language = $language, email = $email, tags = $tags, \
      tag_keys = $tag_keys, custom_fields = $custom_fields, opted_out = $opted_out, \
      opted_out_at = <option<datetime>>$opted_out_at, opt_out_reason = $opt_out_reason, notes = $notes, \
-     search = $search, updated_at = time::now()";
+     search = $search, terms = $terms, chunk = $chunk, updated_at = time::now()";
 
 #[derive(Deserialize)]
 struct StoredContact {
@@ -48,6 +49,8 @@ struct StoredContact {
     notes: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    #[serde(flatten)]
+    posted: index::Posted,
 }
 
 impl From<StoredContact> for Contact {
@@ -69,6 +72,7 @@ impl From<StoredContact> for Contact {
             notes: s.notes,
             created_at: s.created_at,
             updated_at: s.updated_at,
+            posted: s.posted,
         }
     }
 }
@@ -201,6 +205,14 @@ fn validate_with(
         phone.national_digits(),
     ));
     let tag_keys: Vec<String> = tags.iter().map(|t| model::search_key(t)).collect();
+    let terms = index::terms(
+        first_name.as_deref(),
+        last_name.as_deref(),
+        email.as_deref(),
+        &tag_keys,
+        &custom_fields,
+        opted_out,
+    );
     let mut params = Map::new();
     params.insert("id".into(), json!(phone.id()));
     params.insert("phone".into(), json!(phone.as_str()));
@@ -221,6 +233,7 @@ fn validate_with(
     params.insert("opt_out_reason".into(), text(&opt_out_reason));
     params.insert("notes".into(), text(&notes));
     params.insert("search".into(), json!(search));
+    params.insert("terms".into(), json!(terms));
     // An absent parameter reads as NONE in SurrealQL, which is what `option<…>` fields take; null is not.
     params.retain(|_, v| !v.is_null());
     Ok(Validated { phone, params })
@@ -232,6 +245,33 @@ fn exists_conflict(phone: &Phone) -> ApiError {
         format!("a contact with phone {} already exists", phone.as_str()),
     )
     .with_details(json!({ "field": "phone", "id": phone.id() }))
+}
+
+/// Indexes one contact being written (`params` from [`validate`], with its `terms`): where it was
+/// (`before`: its id then and its postings) or, when new, in a new chunk; adds `chunk` and the
+/// variables [`index::Postings::SQL`] needs.
+fn index_one(
+    params: &mut Map<String, Value>,
+    workspace: &str,
+    id: &str,
+    before: Option<(&str, &index::Posted)>,
+) {
+    let terms: Vec<String> = params
+        .get("terms")
+        .and_then(|t| serde_json::from_value(t.clone()).ok())
+        .unwrap_or_default();
+    let mut postings = index::Postings::new(workspace);
+    let nowhere = index::Posted::default();
+    let (old_id, posted) = before.unwrap_or((id, &nowhere));
+    let chunk = postings.change(old_id, posted, id, &terms);
+    params.insert("chunk".into(), json!(chunk));
+    postings.vars(params);
+}
+
+/// A contact write and its index changes in one transaction: `BEGIN; <write>; postings; COMMIT;`
+/// (the write's rows are statement 1).
+fn indexed(write: &str) -> String {
+    format!("BEGIN; {write}; {} COMMIT;", index::Postings::SQL)
 }
 
 pub async fn find(
@@ -249,20 +289,29 @@ pub async fn find_in(db: &Db, workspace: &str, id: &str) -> Result<Option<Contac
     Ok(row.map(Contact::from))
 }
 
-/// The workspace's contact with this (normalised) e-mail address, if any. Contacts have no index
-/// on e-mail yet: this reads the workspace's contacts until it finds one.
+/// The workspace's contact with this (normalised) e-mail address, if any: found through the
+/// contact index by the address's words, then compared whole.
 pub async fn find_by_email(
     db: &Db,
     workspace: &str,
     email: &str,
 ) -> Result<Option<Contact>, ApiError> {
-    let sql = format!(
-        "SELECT {FIELDS} FROM array::first([contact:[$ws, NONE]..[$ws, {{}}]]) WHERE email = $email LIMIT 1"
-    );
-    let row: Option<StoredContact> = db
-        .row(&sql, json!({ "ws": workspace, "email": email }))
-        .await?;
-    Ok(row.map(Contact::from))
+    let filter = ContactFilter {
+        search: Some(email.to_owned()),
+        ..ContactFilter::default()
+    };
+    let plan = index::Plan::new(&filter, &index::Region::new(""));
+    let mut cursor = String::new();
+    loop {
+        let (page, next) = index::page(db, workspace, &plan, &cursor, WORK_PAGE).await?;
+        if let Some(found) = page.into_iter().find(|c| c.email.as_deref() == Some(email)) {
+            return Ok(Some(found));
+        }
+        match next {
+            Some(next) => cursor = next,
+            None => return Ok(None),
+        }
+    }
 }
 
 /// Records the custom field names in use, so templates can tell `%şehir%` from a typo. Names already
@@ -343,13 +392,15 @@ pub async fn create(
     let region = default_region(state, workspace).await?;
     let Validated { phone, mut params } = validate(input, None, &region)?;
     params.insert("ws".into(), json!(workspace));
-    let sql = format!(
+    index_one(&mut params, workspace, &phone.id(), None);
+    let sql = indexed(&format!(
         "CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS}, created_at = time::now() RETURN {FIELDS}"
-    );
+    ));
     match state
         .db
-        .row::<StoredContact>(&sql, Value::Object(params))
+        .rows_at::<StoredContact>(&sql, Value::Object(params), 1)
         .await
+        .map(|rows| rows.into_iter().next())
     {
         Ok(Some(row)) => {
             let contact = Contact::from(row);
@@ -395,10 +446,15 @@ pub async fn for_inbound(
     };
     let Validated { mut params, .. } = validate_with(phone.clone(), input, None)?;
     params.insert("ws".into(), json!(workspace));
-    let sql = format!(
+    index_one(&mut params, workspace, &phone.id(), None);
+    let sql = indexed(&format!(
         "CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS}, created_at = time::now() RETURN {FIELDS}"
-    );
-    match db.row::<StoredContact>(&sql, Value::Object(params)).await {
+    ));
+    match db
+        .rows_at::<StoredContact>(&sql, Value::Object(params), 1)
+        .await
+        .map(|rows| rows.into_iter().next())
+    {
         Ok(Some(row)) => Ok(row.into()),
         Ok(None) => Err(ApiError::internal(anyhow::anyhow!("contact not returned"))),
         // Created meanwhile by a concurrent message from the same sender.
@@ -429,18 +485,25 @@ pub async fn update(
     params.insert("ws".into(), json!(workspace));
     params.insert("old_id".into(), json!(id));
     params.insert("created_at".into(), json!(current.created_at.to_rfc3339()));
+    index_one(
+        &mut params,
+        workspace,
+        &phone.id(),
+        Some((id, &current.posted)),
+    );
     let sql = if phone.id() == id {
-        format!("UPDATE type::record('contact', [$ws, $id]) SET {SET_FIELDS} RETURN {FIELDS}")
+        indexed(&format!(
+            "UPDATE type::record('contact', [$ws, $id]) SET {SET_FIELDS} RETURN {FIELDS}"
+        ))
     } else {
-        format!(
-            "BEGIN; DELETE type::record('contact', [$ws, $old_id]); \
-             CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS}, created_at = <datetime>$created_at RETURN {FIELDS}; COMMIT;"
-        )
+        indexed(&format!(
+            "CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS}, created_at = <datetime>$created_at RETURN {FIELDS}; \
+             DELETE type::record('contact', [$ws, $old_id])"
+        ))
     };
-    let index = if phone.id() == id { 0 } else { 2 };
-    match state
-        .db
-        .rows_at::<StoredContact>(&sql, Value::Object(params), index)
+    let db = &state.db;
+    match db
+        .retrying(|| db.rows_at::<StoredContact>(&sql, Value::Object(params.clone()), 1))
         .await
     {
         Ok(rows) => {
@@ -458,12 +521,19 @@ pub async fn update(
 }
 
 pub async fn delete(state: &AppState, workspace: &str, id: &str) -> Result<(), ApiError> {
-    let deleted: Vec<Value> = state
-        .db
-        .rows(
-            "DELETE type::record('contact', [$ws, $id]) RETURN BEFORE",
-            json!({ "ws": workspace, "id": id }),
-        )
+    let current = find(state, workspace, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("contact"))?;
+    let mut postings = index::Postings::new(workspace);
+    postings.take(id, &current.posted);
+    let mut vars = Map::new();
+    vars.insert("ws".into(), json!(workspace));
+    vars.insert("id".into(), json!(id));
+    postings.vars(&mut vars);
+    let sql = indexed("DELETE type::record('contact', [$ws, $id]) RETURN BEFORE");
+    let db = &state.db;
+    let deleted: Vec<Value> = db
+        .retrying(|| db.rows_at(&sql, Value::Object(vars.clone()), 1))
         .await?;
     if deleted.is_empty() {
         return Err(ApiError::not_found("contact"));
@@ -475,6 +545,19 @@ pub async fn delete(state: &AppState, workspace: &str, id: &str) -> Result<(), A
 /// write buffer (`database.write_buffer_mb`).
 pub async fn delete_all(state: &AppState, workspace: &str) -> Result<(), ApiError> {
     const GROUP: usize = 5000;
+    // The index first (records of up to a few thousand ids: 200 at a time).
+    loop {
+        let gone: Vec<Value> = state
+            .db
+            .rows(
+                "DELETE (SELECT VALUE id FROM array::first([contact_posting:[$ws, '']..[$ws, {}]]) LIMIT 200) RETURN BEFORE",
+                json!({ "ws": workspace }),
+            )
+            .await?;
+        if gone.len() < 200 {
+            break;
+        }
+    }
     loop {
         let ids: Vec<String> = state
             .db
@@ -515,31 +598,6 @@ impl ContactFilter {
             && self.opted_out.is_none()
             && self.custom.is_empty()
     }
-
-    /// The WHERE clause (always scoped to `$ws`) and its parameters.
-    fn clause(&self, params: &mut Map<String, Value>) -> String {
-        let mut conditions = vec!["workspace = $ws".to_owned()];
-        if let Some(search) = &self.search {
-            conditions.push("string::contains(search, $search)".into());
-            params.insert("search".into(), json!(model::search_key(search.trim())));
-        }
-        if let Some(tag) = &self.tag {
-            conditions.push("$tag IN tag_keys".into());
-            params.insert("tag".into(), json!(model::search_key(tag.trim())));
-        }
-        if let Some(opted_out) = self.opted_out {
-            conditions.push("opted_out = $opted_out".into());
-            params.insert("opted_out".into(), json!(opted_out));
-        }
-        for (index, (name, value)) in self.custom.iter().enumerate() {
-            conditions.push(format!(
-                "<string>custom_fields[$field_{index}] = $value_{index}"
-            ));
-            params.insert(format!("field_{index}"), json!(name));
-            params.insert(format!("value_{index}"), json!(value));
-        }
-        conditions.join(" AND ")
-    }
 }
 
 /// The workspace's contacts after the id `$after` (exclusive), in id order, which is phone order: a
@@ -549,17 +607,30 @@ impl ContactFilter {
 /// contacts: 2 pages of 50 per second against 1,000; `bench/src/bin/store_costs.rs`).
 pub(crate) const CONTACTS_AFTER: &str = "array::first([contact:[$ws, $after]>..[$ws, {}]])";
 
-/// One page of contacts after the contact id `after_id` (exclusive), by phone.
+/// How many contacts match the filter, and whether that is exact ([`index::count`]).
+pub async fn count(
+    state: &AppState,
+    workspace: &str,
+    filter: &ContactFilter,
+) -> Result<(u64, bool), ApiError> {
+    let region = index::Region::new(&default_region(state, workspace).await?);
+    let plan = index::Plan::new(filter, &region);
+    index::count(&state.db, workspace, &plan).await
+}
+
+/// One page of up to `limit` contacts that match the filter, read through the contact index
+/// ([`index`]), and the cursor of the next page (absent after the last). Without a search or with
+/// an exact filter the order is by phone; a word search lists by the matching word, then phone.
 pub async fn list(
     state: &AppState,
     workspace: &str,
     filter: &ContactFilter,
-    after_id: &str,
+    cursor: &str,
     limit: usize,
-) -> Result<Vec<Contact>, ApiError> {
-    let mut params = Map::new();
-    let clause = filter.clause(&mut params);
-    scan(&state.db, workspace, &clause, params, after_id, limit).await
+) -> Result<(Vec<Contact>, Option<String>), ApiError> {
+    let region = index::Region::new(&default_region(state, workspace).await?);
+    let plan = index::Plan::new(filter, &region);
+    index::page(&state.db, workspace, &plan, cursor, limit).await
 }
 
 /// One page of the workspace's contacts after `after_id` that match a WHERE clause (built by
@@ -601,24 +672,24 @@ pub async fn bulk(
     tags: &[String],
 ) -> Result<usize, ApiError> {
     let keys: Vec<String> = tags.iter().map(|t| model::search_key(t)).collect();
-    let sql = match action {
+    let sql = indexed(match action {
         BulkAction::Delete => "FOR $c IN $rows { DELETE type::record('contact', [$ws, $c.id]); }",
         _ => {
-            "FOR $c IN $rows { UPDATE type::record('contact', [$ws, $c.id]) SET tags = $c.tags, tag_keys = $c.tag_keys, updated_at = time::now(); }"
+            "FOR $c IN $rows { UPDATE type::record('contact', [$ws, $c.id]) SET tags = $c.tags, tag_keys = $c.tag_keys, terms = $c.terms, chunk = $c.chunk, updated_at = time::now(); }"
         }
-    };
-    let mut after = String::new();
+    });
+    let mut cursor = String::new();
     let mut affected = 0;
     loop {
-        let page = list(state, workspace, filter, &after, WORK_PAGE).await?;
-        let done = page.len() < WORK_PAGE;
-        if let Some(last) = page.last() {
-            after = last.id.clone();
-        }
+        let (page, next) = list(state, workspace, filter, &cursor, WORK_PAGE).await?;
         let mut changed: Vec<Value> = Vec::new();
+        let mut postings = index::Postings::new(workspace);
         for contact in page {
             match action {
-                BulkAction::Delete => changed.push(json!({ "id": contact.id })),
+                BulkAction::Delete => {
+                    postings.take(&contact.id, &contact.posted);
+                    changed.push(json!({ "id": contact.id }));
+                }
                 BulkAction::Tag | BulkAction::Untag => {
                     let mut next: Vec<String> = contact
                         .tags
@@ -636,21 +707,34 @@ pub async fn bulk(
                     if next != contact.tags {
                         let next_keys: Vec<String> =
                             next.iter().map(|t| model::search_key(t)).collect();
-                        changed
-                            .push(json!({ "id": contact.id, "tags": next, "tag_keys": next_keys }));
+                        let terms = index::terms(
+                            contact.first_name.as_deref(),
+                            contact.last_name.as_deref(),
+                            contact.email.as_deref(),
+                            &next_keys,
+                            &contact.custom_fields,
+                            contact.opted_out,
+                        );
+                        let chunk =
+                            postings.change(&contact.id, &contact.posted, &contact.id, &terms);
+                        changed.push(json!({ "id": contact.id, "tags": next, "tag_keys": next_keys, "terms": terms, "chunk": chunk }));
                     }
                 }
             }
         }
         if !changed.is_empty() {
-            state
-                .db
-                .exec(sql, json!({ "ws": workspace, "rows": changed }))
+            let mut vars = Map::new();
+            vars.insert("ws".into(), json!(workspace));
+            vars.insert("rows".into(), json!(changed));
+            postings.vars(&mut vars);
+            let db = &state.db;
+            db.retrying(|| db.exec(&sql, Value::Object(vars.clone())))
                 .await?;
         }
         affected += changed.len();
-        if done {
-            return Ok(affected);
+        match next {
+            Some(next) => cursor = next,
+            None => return Ok(affected),
         }
     }
 }

@@ -128,6 +128,9 @@ pub struct Contact {
     pub notes: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Where the contact index lists it (not shown).
+    #[serde(skip)]
+    pub posted: super::index::Posted,
 }
 
 /// Writable fields; on create every field but `phone` is optional, on update every field is.

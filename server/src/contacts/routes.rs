@@ -25,7 +25,9 @@ pub struct ContactQuery {
     pub limit: Option<usize>,
     /// `next_cursor` of the previous page. List only.
     pub cursor: Option<String>,
-    /// Matches names, email and phone; Turkish letters and case fold (`isik` finds "Işık").
+    /// Words of names and e-mail by their beginning, Turkish letters and case folded (`isik` finds
+    /// "Işık", `ayş` finds "Ayşegül"; every word must match); a number by the beginning of any
+    /// form people type (`0532 12`, `+90 532`).
     pub search: Option<String>,
     /// Only contacts with this tag.
     pub tag: Option<String>,
@@ -87,7 +89,9 @@ fn parse_query(raw: &HashMap<String, String>) -> Result<ParsedQuery, ApiError> {
 
 /// List contacts
 ///
-/// By phone, with search and filters.
+/// By phone without filters; with filters, in the contact index's order (by the matching word for
+/// a search, then by when the contacts were indexed, then by phone). A page can hold fewer items
+/// than `limit` while `next_cursor` is set: a request reads at most 20,000 index entries.
 #[utoipa::path(
     tag = "contacts",
     params(("workspace" = String, Path, description = "Workspace id"), ContactQuery),
@@ -112,17 +116,51 @@ pub async fn list(
         .check(&principal, &path, "contacts", "read")
         .await?;
     let parsed = parse_query(&query)?;
-    let rows = super::list(
-        &state,
-        &path,
-        &parsed.filter,
-        &parsed.cursor,
-        parsed.limit + 1,
-    )
-    .await?;
-    Ok(web::Json(Page::from_rows(rows, parsed.limit, |c| {
-        c.id.clone()
-    })))
+    let (items, next_cursor) =
+        super::list(&state, &path, &parsed.filter, &parsed.cursor, parsed.limit).await?;
+    Ok(web::Json(Page { items, next_cursor }))
+}
+
+/// How many contacts a filter matches.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactCount {
+    #[schema(example = 12345)]
+    pub count: u64,
+    /// False when `count` is not exact: a word search counts a contact once per word of it that
+    /// begins with the search, and a combination of criteria is counted over at most 20,000 index
+    /// entries (then `count` is a lower bound).
+    pub exact: bool,
+}
+
+/// Count contacts
+///
+/// Takes the list's filters (`search`, `tag`, `opted_out`, `custom.<field>`).
+#[utoipa::path(
+    tag = "contacts",
+    params(("workspace" = String, Path, description = "Workspace id"), ContactQuery),
+    responses(
+        (status = 200, description = "How many contacts match", body = ContactCount),
+        (status = 400, description = "Unknown or malformed query parameter", body = ErrorBody),
+        (status = 403, description = "Your role may not read contacts", body = ErrorBody),
+        (status = 404, description = "No such workspace of yours", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[get("/workspaces/{workspace}/contacts/count")]
+#[tracing::instrument(skip_all)]
+pub async fn count(
+    state: web::Data<AppState>,
+    principal: Principal,
+    path: web::Path<String>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<web::Json<ContactCount>, ApiError> {
+    state
+        .authz
+        .check(&principal, &path, "contacts", "read")
+        .await?;
+    let parsed = parse_query(&query)?;
+    let (count, exact) = super::count(&state, &path, &parsed.filter).await?;
+    Ok(web::Json(ContactCount { count, exact }))
 }
 
 /// Create a contact
@@ -413,7 +451,7 @@ pub async fn export_csv(
         workspace: path.into_inner(),
         filter: parsed.filter,
         custom,
-        after: String::new(),
+        cursor: String::new(),
         done: false,
     };
     // Streamed a page at a time: memory stays flat for any number of contacts.
@@ -422,11 +460,11 @@ pub async fn export_csv(
             if export.done {
                 return Ok(None);
             }
-            let page = super::list(
+            let (page, next) = super::list(
                 &export.state,
                 &export.workspace,
                 &export.filter,
-                &export.after,
+                &export.cursor,
                 super::WORK_PAGE,
             )
             .await
@@ -434,9 +472,9 @@ pub async fn export_csv(
                 tracing::warn!(error = %e, "contact export stopped");
                 actix_web::error::ErrorServiceUnavailable("export stopped")
             })?;
-            export.done = page.len() < super::WORK_PAGE;
-            if let Some(last) = page.last() {
-                export.after = last.id.clone();
+            match next {
+                Some(next) => export.cursor = next,
+                None => export.done = true,
             }
             let rows = page.iter().map(|c| export_row(c, &export.custom));
             let bytes = csv_rows(rows).map_err(actix_web::error::ErrorInternalServerError)?;
@@ -473,7 +511,7 @@ struct Export {
     workspace: String,
     filter: ContactFilter,
     custom: Vec<String>,
-    after: String,
+    cursor: String,
     done: bool,
 }
 

@@ -202,7 +202,7 @@ impl Db {
         self.rows_native_at(sql, vars, 0).await
     }
 
-    async fn rows_native_at<T: DeserializeOwned>(
+    pub async fn rows_native_at<T: DeserializeOwned>(
         &self,
         sql: &str,
         vars: StoreValue,

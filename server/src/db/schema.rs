@@ -21,6 +21,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (10, V10_MESSAGE_DAYS),
     (11, V11_APPROVED_TEMPLATES),
     (12, V12_UPLOADED_PLUGINS_STAY_ON),
+    (13, V13_CONTACT_INDEX),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -367,6 +368,14 @@ FOR $p IN (SELECT VALUE name FROM plugin WHERE source = 'upload' AND !string::co
         INSERT IGNORE INTO plugin_setting { id: [$w, $p], workspace: $w, plugin: $p, enabled: true, config: {} };
     };
 };
+"#;
+
+/// The contact index (`contacts::index`): posting records keyed [workspace, term, chunk] holding
+/// the ids of the contacts one write indexed with that term; each contact keeps its `terms` and
+/// `chunk`. Contacts stored before have neither; the server indexes them at its start
+/// (`contacts::index::backfill`, marked done in `meta:contact_index`).
+const V13_CONTACT_INDEX: &str = r#"
+DEFINE TABLE IF NOT EXISTS contact_posting SCHEMALESS;
 "#;
 
 #[derive(Deserialize)]

@@ -109,17 +109,31 @@ pub async fn apply_keywords(
             .take(200)
             .collect();
         db.exec(
-            "UPDATE type::record('contact', [$ws, $id]) SET opted_out = true, \
-             opted_out_at = time::now(), opt_out_reason = $reason, updated_at = time::now() \
-             WHERE opted_out != true",
+            "BEGIN; \
+             LET $c = (UPDATE type::record('contact', [$ws, $id]) SET opted_out = true, \
+             opted_out_at = time::now(), opt_out_reason = $reason, terms = array::union(terms ?? [], ['o']), \
+             updated_at = time::now() WHERE opted_out != true RETURN AFTER)[0]; \
+             IF $c != NONE AND $c.chunk != NONE { \
+                 UPSERT type::record('contact_posting', [$ws, 'o', $c.chunk]) \
+                 SET ids = array::sort(array::union(ids ?? [], [$id])) RETURN NONE; \
+             }; \
+             COMMIT;",
             json!({ "ws": workspace, "id": contact, "reason": reason }),
         )
         .await?;
         tracing::info!(%workspace, %channel, %contact, "contact opted out by reply");
     } else if words.opt_in.iter().any(|w| normalise(w) == said) {
         db.exec(
-            "UPDATE type::record('contact', [$ws, $id]) SET opted_out = false, \
-             opted_out_at = NONE, opt_out_reason = NONE, updated_at = time::now()",
+            "BEGIN; \
+             LET $c = (UPDATE type::record('contact', [$ws, $id]) SET opted_out = false, \
+             opted_out_at = NONE, opt_out_reason = NONE, terms = array::complement(terms ?? [], ['o']), \
+             updated_at = time::now() RETURN BEFORE)[0]; \
+             IF $c != NONE AND $c.chunk != NONE AND $c.opted_out = true { \
+                 LET $p = type::record('contact_posting', [$ws, 'o', $c.chunk]); \
+                 LET $left = (UPDATE $p SET ids = array::complement(ids, [$id]) RETURN VALUE ids)[0]; \
+                 IF $left != NONE AND array::len($left) = 0 { DELETE $p; }; \
+             }; \
+             COMMIT;",
             json!({ "ws": workspace, "id": contact }),
         )
         .await?;

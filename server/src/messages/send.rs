@@ -327,6 +327,7 @@ fn with_overrides(
         notes: None,
         created_at: Utc::now(),
         updated_at: Utc::now(),
+        posted: Default::default(),
     });
     for (name, value) in overrides {
         // `%ad%` and the other names of a contact field read the field itself, before custom

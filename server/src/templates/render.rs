@@ -755,6 +755,7 @@ mod tests {
             notes: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            posted: Default::default(),
         }
     }
 

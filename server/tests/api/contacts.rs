@@ -469,3 +469,193 @@ async fn the_workspace_region_decides_how_national_numbers_are_read() {
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["phone"], "+4930123456");
 }
+
+/// Search reads the contact index: words by prefix (Turkish letters folded), numbers by the prefix
+/// of any form people type, tags and custom fields exactly; pages go on by cursor without repeats,
+/// and every kind of write (update, move, bulk, opt-out, delete) is reflected at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn search_finds_word_and_number_prefixes_and_follows_every_write() {
+    let app = TestApp::spawn().await;
+    let (owner, ws) = owner_with_workspace(&app).await;
+    let contacts = format!("/api/v1/workspaces/{ws}/contacts");
+    for (phone, first, last, email, tags, custom) in [
+        (
+            "05321110001",
+            "Ayşe Nur",
+            "Yılmaz",
+            Some("ayse.nur@example.com"),
+            vec![],
+            json!({}),
+        ),
+        ("05321110002", "Ayşegül", "Aydın", None, vec![], json!({})),
+        // Two words starting with "ayş": listed once.
+        ("05321110003", "Ayşen", "Aysel", None, vec![], json!({})),
+        (
+            "05421110004",
+            "Mehmet",
+            "Öztürk",
+            None,
+            vec!["VIP"],
+            json!({"şehir": "İzmir", "adet": 7}),
+        ),
+    ] {
+        let (status, body) = owner
+            .post(&contacts, json!({"phone": phone, "first_name": first, "last_name": last, "email": email, "tags": tags, "custom_fields": custom}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let find = |q: String| {
+        let owner = &owner;
+        async move { ids(&owner.get(&q).await.1) }
+    };
+    let search = |q: &str| format!("{contacts}?search={}", urlencode(q));
+    let (a1, a2, a3, m4) = (
+        "905321110001",
+        "905321110002",
+        "905321110003",
+        "905421110004",
+    );
+    assert_eq!(find(search("ayş")).await, vec![a1, a2, a3]);
+    assert_eq!(find(search("AYS")).await, vec![a1, a2, a3], "folded");
+    assert_eq!(find(search("ayşe")).await, vec![a1, a2, a3]);
+    assert_eq!(find(search("aysel")).await, vec![a3]);
+    assert_eq!(find(search("ayşe yıl")).await, vec![a1], "every word");
+    assert_eq!(find(search("nur@examp")).await, vec![a1], "e-mail words");
+    assert_eq!(find(search("0532 111")).await, vec![a1, a2, a3], "national");
+    assert_eq!(find(search("+90 542")).await, vec![m4], "international");
+    assert_eq!(
+        find(search("542 111")).await,
+        vec![m4],
+        "without the trunk 0"
+    );
+    assert_eq!(
+        find(search("nur 0532")).await,
+        vec![a1],
+        "a word and a number"
+    );
+    assert!(find(search("nur 0542")).await.is_empty());
+    assert!(find(search("zzzz")).await.is_empty());
+    assert!(
+        find(search("ılmaz")).await.is_empty(),
+        "prefixes, not inner parts"
+    );
+    assert_eq!(
+        find(format!("{contacts}?tag=vip&search=meh")).await,
+        vec![m4]
+    );
+    assert!(
+        find(format!("{contacts}?tag=vip&search=ayş"))
+            .await
+            .is_empty()
+    );
+    let izmir = format!(
+        "{contacts}?custom.{}={}",
+        urlencode("şehir"),
+        urlencode("İzmir")
+    );
+    assert_eq!(find(izmir.clone()).await, vec![m4]);
+    assert_eq!(find(format!("{contacts}?custom.adet=7")).await, vec![m4]);
+
+    // One at a time, by cursor: every match once.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let (status, page) = owner
+            .get(&format!("{}&limit=1&cursor={cursor}", search("ayş")))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, vec![a1, a2, a3]);
+    let (status, body) = owner.get(&format!("{contacts}?cursor=nonsense")).await;
+    assert_eq!(
+        (status, body["details"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("cursor"))
+    );
+
+    // Writes: a rename, a move to a new number, a bulk untag, an opt-out, a delete.
+    owner
+        .patch(&format!("{contacts}/{m4}"), json!({"first_name": "Ahmet"}))
+        .await;
+    assert!(find(search("meh")).await.is_empty());
+    assert_eq!(find(search("ahm")).await, vec![m4]);
+    let (status, moved) = owner
+        .patch(&format!("{contacts}/{m4}"), json!({"phone": "05421119999"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(find(search("ahm")).await, vec!["905421119999"]);
+    assert_eq!(
+        find(format!("{contacts}?tag=VIP")).await,
+        vec!["905421119999"]
+    );
+    assert_eq!(find(izmir.clone()).await, vec!["905421119999"]);
+    let (_, untagged) = owner
+        .post(
+            &format!("{contacts}/bulk"),
+            json!({"action": "untag", "tags": ["vip"], "filter": {"tag": "vip"}}),
+        )
+        .await;
+    assert_eq!(untagged["affected"], 1);
+    assert!(find(format!("{contacts}?tag=vip")).await.is_empty());
+    owner
+        .patch(&format!("{contacts}/{a2}"), json!({"opted_out": true}))
+        .await;
+    assert_eq!(find(format!("{contacts}?opted_out=true")).await, vec![a2]);
+    assert_eq!(
+        find(format!("{}&opted_out=false", search("ayş"))).await,
+        vec![a1, a3]
+    );
+    owner.delete(&format!("{contacts}/905421119999")).await;
+    assert!(find(search("ahm")).await.is_empty());
+    assert!(find(izmir).await.is_empty());
+}
+
+/// Counts take the list's filters and say when they are exact.
+#[tokio::test(flavor = "multi_thread")]
+async fn counts_take_the_filters_and_say_whether_they_are_exact() {
+    let app = TestApp::spawn().await;
+    let (owner, ws) = owner_with_workspace(&app).await;
+    let contacts = format!("/api/v1/workspaces/{ws}/contacts");
+    for (i, (first, tags, opted_out)) in [
+        ("Ayşe", vec!["vip"], false),
+        ("Aysel Ayşen", vec!["vip"], true),
+        ("Mehmet", vec![], false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (status, body) = owner
+            .post(&contacts, json!({"phone": format!("0532111000{i}"), "first_name": first, "tags": tags, "opted_out": opted_out}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let count = |q: &str| {
+        let url = format!("{contacts}/count?{q}");
+        let owner = &owner;
+        async move {
+            let (status, body) = owner.get(&url).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            (
+                body["count"].as_u64().unwrap(),
+                body["exact"].as_bool().unwrap(),
+            )
+        }
+    };
+    assert_eq!(count("").await, (3, true));
+    assert_eq!(count("tag=VIP").await, (2, true));
+    assert_eq!(count("opted_out=true").await, (1, true));
+    assert_eq!(count("opted_out=false").await, (2, true));
+    assert_eq!(
+        count(&format!("search={}", urlencode("0532 111"))).await,
+        (3, true)
+    );
+    // "Aysel Ayşen" has two words beginning with "ays": an estimate.
+    assert_eq!(count("search=ays").await, (3, false));
+    assert_eq!(count("search=ays&tag=vip&opted_out=false").await, (1, true));
+    let (status, _) = owner.get(&format!("{contacts}/count?colour=red")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

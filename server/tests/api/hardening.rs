@@ -652,6 +652,7 @@ async fn deleting_a_workspace_removes_everything_it_owns_even_across_a_restart()
         for table in [
             "workspace",
             "contact",
+            "contact_posting",
             "media",
             "plugin_setting",
             "plugin_kv",

@@ -71,6 +71,7 @@ async fn the_spec_lists_every_route() {
         "GET /api/v1/workspaces/{workspace}/contacts",
         "POST /api/v1/workspaces/{workspace}/contacts",
         "POST /api/v1/workspaces/{workspace}/contacts/bulk",
+        "GET /api/v1/workspaces/{workspace}/contacts/count",
         "GET /api/v1/workspaces/{workspace}/contacts/export.csv",
         "GET /api/v1/workspaces/{workspace}/contacts/{id}",
         "PATCH /api/v1/workspaces/{workspace}/contacts/{id}",

@@ -740,7 +740,9 @@ export interface paths {
         };
         /**
          * List contacts
-         * @description By phone, with search and filters.
+         * @description By phone without filters; with filters, in the contact index's order (by the matching word for
+         *     a search, then by when the contacts were indexed, then by phone). A page can hold fewer items
+         *     than `limit` while `next_cursor` is set: a request reads at most 20,000 index entries.
          */
         get: operations["contacts_list"];
         put?: never;
@@ -769,6 +771,26 @@ export interface paths {
          * @description Tags, untags or deletes every contact the filter matches; an empty filter needs `all: true`.
          */
         post: operations["bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/contacts/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count contacts
+         * @description Takes the list's filters (`search`, `tag`, `opted_out`, `custom.<field>`).
+         */
+        get: operations["count"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1948,6 +1970,20 @@ export interface components {
             tags: string[];
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description How many contacts a filter matches. */
+        ContactCount: {
+            /**
+             * Format: int64
+             * @example 12345
+             */
+            count: number;
+            /**
+             * @description False when `count` is not exact: a word search counts a contact once per word of it that
+             *     begins with the search, and a combination of criteria is counted over at most 20,000 index
+             *     entries (then `count` is a lower bound).
+             */
+            exact: boolean;
         };
         /** @description Writable fields; on create every field but `phone` is optional, on update every field is. */
         ContactInput: {
@@ -6427,7 +6463,11 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page. List only. */
                 cursor?: string;
-                /** @description Matches names, email and phone; Turkish letters and case fold (`isik` finds "Işık"). */
+                /**
+                 * @description Words of names and e-mail by their beginning, Turkish letters and case folded (`isik` finds
+                 *     "Işık", `ayş` finds "Ayşegül"; every word must match); a number by the beginning of any
+                 *     form people type (`0532 12`, `+90 532`).
+                 */
                 search?: string;
                 /** @description Only contacts with this tag. */
                 tag?: string;
@@ -6687,6 +6727,80 @@ export interface operations {
             };
         };
     };
+    count: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). List only. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. List only. */
+                cursor?: string;
+                /**
+                 * @description Words of names and e-mail by their beginning, Turkish letters and case folded (`isik` finds
+                 *     "Işık", `ayş` finds "Ayşegül"; every word must match); a number by the beginning of any
+                 *     form people type (`0532 12`, `+90 532`).
+                 */
+                search?: string;
+                /** @description Only contacts with this tag. */
+                tag?: string;
+                /** @description Only opted-out (`true`) or reachable (`false`) contacts. */
+                opted_out?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many contacts match */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactCount"];
+                };
+            };
+            /** @description Unknown or malformed query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read contacts */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     export_csv: {
         parameters: {
             query?: {
@@ -6694,7 +6808,11 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page. List only. */
                 cursor?: string;
-                /** @description Matches names, email and phone; Turkish letters and case fold (`isik` finds "Işık"). */
+                /**
+                 * @description Words of names and e-mail by their beginning, Turkish letters and case folded (`isik` finds
+                 *     "Işık", `ayş` finds "Ayşegül"; every word must match); a number by the beginning of any
+                 *     form people type (`0532 12`, `+90 532`).
+                 */
                 search?: string;
                 /** @description Only contacts with this tag. */
                 tag?: string;

@@ -29,6 +29,7 @@ from .channel_update_config_type_0 import ChannelUpdateConfigType0
 from .config_field import ConfigField
 from .config_type import ConfigType
 from .contact import Contact
+from .contact_count import ContactCount
 from .contact_custom_fields import ContactCustomFields
 from .contact_input import ContactInput
 from .contact_input_custom_fields_type_0 import ContactInputCustomFieldsType0
@@ -188,6 +189,7 @@ __all__ = (
     "ConfigField",
     "ConfigType",
     "Contact",
+    "ContactCount",
     "ContactCustomFields",
     "ContactInput",
     "ContactInputCustomFieldsType0",

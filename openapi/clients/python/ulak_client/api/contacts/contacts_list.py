@@ -120,7 +120,9 @@ def sync_detailed(
 ) -> Response[ErrorBody | PageContact]:
     """ List contacts
 
-     By phone, with search and filters.
+     By phone without filters; with filters, in the contact index's order (by the matching word for
+    a search, then by when the contacts were indexed, then by phone). A page can hold fewer items
+    than `limit` while `next_cursor` is set: a request reads at most 20,000 index entries.
 
     Args:
         workspace (str):
@@ -168,7 +170,9 @@ def sync(
 ) -> ErrorBody | PageContact | None:
     """ List contacts
 
-     By phone, with search and filters.
+     By phone without filters; with filters, in the contact index's order (by the matching word for
+    a search, then by when the contacts were indexed, then by phone). A page can hold fewer items
+    than `limit` while `next_cursor` is set: a request reads at most 20,000 index entries.
 
     Args:
         workspace (str):
@@ -211,7 +215,9 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | PageContact]:
     """ List contacts
 
-     By phone, with search and filters.
+     By phone without filters; with filters, in the contact index's order (by the matching word for
+    a search, then by when the contacts were indexed, then by phone). A page can hold fewer items
+    than `limit` while `next_cursor` is set: a request reads at most 20,000 index entries.
 
     Args:
         workspace (str):
@@ -259,7 +265,9 @@ async def asyncio(
 ) -> ErrorBody | PageContact | None:
     """ List contacts
 
-     By phone, with search and filters.
+     By phone without filters; with filters, in the contact index's order (by the matching word for
+    a search, then by when the contacts were indexed, then by phone). A page can hold fewer items
+    than `limit` while `next_cursor` is set: a request reads at most 20,000 index entries.
 
     Args:
         workspace (str):
