@@ -157,6 +157,8 @@ export const en = {
   'contacts.none': 'No contacts yet.',
   'contacts.noMatches': 'No contacts match.',
   'contacts.shown': { one: '{count} contact shown', other: '{count} contacts shown' },
+  'contacts.shownOf': '{shown} of {total} shown',
+  'contacts.shownOfAbout': '{shown} of about {total} shown',
   'contacts.created': 'Contact added.',
   'contacts.saved': 'Contact saved.',
   'contacts.deleted': 'Contact deleted.',

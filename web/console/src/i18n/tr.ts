@@ -154,6 +154,8 @@ export const tr: Record<MessageKey, Message> = {
   'contacts.none': 'Henüz kişi yok.',
   'contacts.noMatches': 'Eşleşen kişi yok.',
   'contacts.shown': { one: '{count} kişi gösteriliyor', other: '{count} kişi gösteriliyor' },
+  'contacts.shownOf': '{total} kişiden {shown} tanesi gösteriliyor',
+  'contacts.shownOfAbout': 'Yaklaşık {total} kişiden {shown} tanesi gösteriliyor',
   'contacts.created': 'Kişi eklendi.',
   'contacts.saved': 'Kişi kaydedildi.',
   'contacts.deleted': 'Kişi silindi.',

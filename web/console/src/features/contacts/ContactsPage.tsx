@@ -16,7 +16,7 @@ import { useWorkspace } from '../workspace/workspace';
 import { BulkActions } from './BulkActions';
 import { ContactDialog } from './ContactDialog';
 import { ContactFilters } from './ContactFilters';
-import { contactKeys, displayName, EMPTY_FILTER, filterQuery, useContactPages, type Contact, type ContactFilter } from './contactsApi';
+import { contactKeys, displayName, EMPTY_FILTER, filterQuery, useContactCount, useContactPages, type Contact, type ContactFilter } from './contactsApi';
 
 export default function ContactsPage() {
   const t = useT();
@@ -28,6 +28,7 @@ export default function ContactsPage() {
   const [filter, setFilter] = useState<ContactFilter>(EMPTY_FILTER);
   const settled = useDebounced(filter);
   const pages = useContactPages(workspace.id, settled);
+  const total = useContactCount(workspace.id, settled);
   const [editing, setEditing] = useState<Contact | null>(null);
   const [dialogOpen, setDialogOpen] = useState(params.get('new') === '1');
   const canWrite = can('contacts', 'write');
@@ -82,7 +83,7 @@ export default function ContactsPage() {
       <ErrorMessage message={pages.error?.message} />
       {pages.isPending ? (
         <Loading label={t('common.loading')} />
-      ) : contacts.length === 0 ? (
+      ) : contacts.length === 0 && !pages.hasNextPage ? (
         <EmptyState>{filterQuery(settled).size ? t('contacts.noMatches') : t('contacts.none')}</EmptyState>
       ) : (
         <TableWrap label={t('nav.contacts')}>
@@ -146,7 +147,15 @@ export default function ContactsPage() {
       )}
       <div className="list-footer">
         <span className="muted" role="status">
-          {contacts.length > 0 ? t('contacts.shown', { count: contacts.length }) : ''}
+          {/* While more pages remain, how many match in all (every page read: what is shown). */}
+          {total.data && pages.hasNextPage
+            ? t(total.data.exact ? 'contacts.shownOf' : 'contacts.shownOfAbout', {
+                shown: format.number(contacts.length),
+                total: format.number(total.data.count),
+              })
+            : contacts.length > 0
+              ? t('contacts.shown', { count: contacts.length })
+              : ''}
         </span>
         {pages.hasNextPage ? (
           <Button onClick={() => void pages.fetchNextPage()} busy={pages.isFetchingNextPage}>

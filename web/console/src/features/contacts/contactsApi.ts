@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, type Schemas } from '../../api/client';
 import { unwrap } from '../../api/errors';
 
@@ -74,6 +74,20 @@ export function useContactPages(workspace: string, filter: ContactFilter, enable
             }
             return query.toString();
           },
+        }),
+      ),
+  });
+}
+
+/** How many contacts the filter matches (`exact` false: about that many, or at least). */
+export function useContactCount(workspace: string, filter: ContactFilter) {
+  return useQuery({
+    queryKey: [...contactKeys.all(workspace), 'count', filter],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/workspaces/{workspace}/contacts/count', {
+          params: { path: { workspace }, query: {} },
+          querySerializer: () => filterQuery(filter).toString(),
         }),
       ),
   });

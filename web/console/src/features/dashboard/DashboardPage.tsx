@@ -24,6 +24,11 @@ function countOf(page: { items: unknown[]; next_cursor?: string | null }): Count
   return { count: page.items.length, more: Boolean(page.next_cursor) };
 }
 
+/** A count the server made from the contact index; `more` when it is a lower bound. */
+function counted(answer: { count: number; exact: boolean }): Count {
+  return { count: answer.count, more: !answer.exact };
+}
+
 interface StatCardProps {
   label: string;
   value: string | null;
@@ -58,12 +63,12 @@ export default function DashboardPage() {
   const contacts = useQuery({
     queryKey: ['dashboard', ws, 'contacts'],
     enabled: can('contacts', 'read'),
-    queryFn: async () => countOf(await unwrap(api.GET('/api/v1/workspaces/{workspace}/contacts', { params: { path, query: { limit: PAGE } } }))),
+    queryFn: async () => counted(await unwrap(api.GET('/api/v1/workspaces/{workspace}/contacts/count', { params: { path, query: {} } }))),
   });
   const optedOut = useQuery({
     queryKey: ['dashboard', ws, 'opted-out'],
     enabled: can('contacts', 'read'),
-    queryFn: async () => countOf(await unwrap(api.GET('/api/v1/workspaces/{workspace}/contacts', { params: { path, query: { limit: PAGE, opted_out: true } } }))),
+    queryFn: async () => counted(await unwrap(api.GET('/api/v1/workspaces/{workspace}/contacts/count', { params: { path, query: { opted_out: true } } }))),
   });
   const templates = useQuery({
     queryKey: ['dashboard', ws, 'templates'],
