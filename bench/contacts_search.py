@@ -1,5 +1,5 @@
-"""Times contact list requests (search, filters, combinations) against a running Ulak: each request
-50 times over one keep-alive connection after one warm-up (5 times when the warm-up took over half
+"""Times contact list and count requests (search, filters, combinations) against a running Ulak: each
+request 50 times over one keep-alive connection after one warm-up (5 times when the warm-up took over half
 a second: a scan of the workspace); prints p50, p99 and the answer's size.
 Then times the CSV export of the whole workspace. Usage: contacts_search.py PORT WORKSPACE TOKEN"""
 import http.client
@@ -23,8 +23,8 @@ def get(path):
     return body
 
 
-def timed(query):
-    path = f"/api/v1/workspaces/{ws}/contacts?{query}"
+def timed(query, what="contacts"):
+    path = f"/api/v1/workspaces/{ws}/{what}?{query}"
     started = time.perf_counter()
     get(path)
     runs = RUNS if time.perf_counter() - started < 0.5 else 5
@@ -36,8 +36,14 @@ def timed(query):
     times.sort()
     page = json.loads(body)
     p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
-    more = "more" if page.get("next_cursor") else "end"
-    print(f"| `{urllib.parse.unquote(query)}` | {len(page['items'])} ({more}) | {times[len(times) // 2]:.1f} | {p99:.1f} |")
+    if "items" in page:
+        more = "more" if page.get("next_cursor") else "end"
+        answer = f"{len(page['items'])} ({more})"
+        shown = urllib.parse.unquote(query)
+    else:
+        answer = f"{page['count']:,}" + ("" if page["exact"] else " (not exact)")
+        shown = f"count {urllib.parse.unquote(query)}"
+    print(f"| `{shown}` | {answer} | {times[len(times) // 2]:.1f} | {p99:.1f} |")
 
 
 print("| request (pages of 50) | answer | p50 ms | p99 ms |")
@@ -48,6 +54,7 @@ for query in [
     f"search={q('ayşe')}",
     f"search={q('ayş')}",
     "search=isik",
+    "search=soyad990",
     "search=soyad996",
     "search=zzzz",
     f"search={q('0532 12')}",
@@ -63,6 +70,22 @@ for query in [
     "opted_out=true",
 ]:
     timed(f"{query}&limit=50")
+
+print()
+print("| count | answer | p50 ms | p99 ms |")
+print("|---|---|---|---|")
+for query in [
+    "",
+    f"search={q('ayşe')}",
+    "search=soyad990",
+    "search=zzzz",
+    f"search={q('0532 12')}",
+    "tag=vip",
+    f"custom.{q('şehir')}={q('İzmir')}",
+    f"tag=vip&custom.{q('şehir')}={q('İzmir')}",
+    "opted_out=false",
+]:
+    timed(query, "contacts/count")
 
 started = time.perf_counter()
 conn.request("GET", f"/api/v1/workspaces/{ws}/contacts/export.csv", headers=headers)

@@ -75,11 +75,13 @@ async fn insert_posted(db: &Surreal<Any>, rows: usize) -> anyhow::Result<f64> {
             (start..(start + 2000).min(rows)).map(contact).unzip();
         let mut postings: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for term in terms.into_iter().flatten() {
-            let id = term["id"].as_array().unwrap();
-            postings
-                .entry(id[1].as_str().unwrap().to_owned())
-                .or_default()
-                .push(id[2].as_str().unwrap().to_owned());
+            // Term records are [workspace, term, contact id] (see `contact`).
+            if let (Some(term), Some(id)) = (term["id"][1].as_str(), term["id"][2].as_str()) {
+                postings
+                    .entry(term.to_owned())
+                    .or_default()
+                    .push(id.to_owned());
+            }
         }
         let postings: Vec<Value> = postings
             .into_iter()
