@@ -819,6 +819,8 @@ async fn store(
     // What this write did not store exists already.
     // Each with the contact as it was before this write.
     let mut others: Vec<(Prepared, Contact)> = Vec::new();
+    // Contacts of the group deleted while it was written.
+    let mut vanished: Vec<String> = Vec::new();
     if inserted == sources.len() {
         field_names.extend(sources.into_iter().flat_map(|(_, _, names)| names));
     } else {
@@ -832,6 +834,7 @@ async fn store(
                 others.push((prepared, current));
             } else {
                 // Neither stored nor there: deleted while this group was being written.
+                vanished.push(id);
                 written.failed.push((
                     prepared.row,
                     "the contact was deleted while it was being imported".into(),
@@ -842,26 +845,16 @@ async fn store(
     }
     // The contacts that existed keep their own index entries: this group's are taken out again.
     let mut postings = super::index::Postings::new(ws);
-    for (_, current) in &others {
+    for id in others.iter().map(|(_, c)| &c.id).chain(&vanished) {
         let in_group = super::index::Posted {
             chunk: Some(chunk.clone()),
-            terms: group_terms.remove(&current.id).unwrap_or_default(),
+            terms: group_terms.remove(id).unwrap_or_default(),
         };
-        postings.take(&current.id, &in_group);
+        postings.take(id, &in_group);
     }
     if existing == Existing::Skip {
         written.skipped = others.len() as u64;
-        if !postings.is_empty() {
-            let mut vars = Map::new();
-            vars.insert("ws".into(), json!(ws));
-            postings.vars(&mut vars);
-            let sql = format!("BEGIN; {} COMMIT;", super::index::Postings::SQL);
-            state
-                .db
-                .retrying(|| state.db.exec(&sql, Value::Object(vars.clone())))
-                .await
-                .map_err(|e| format!("cannot update the contact index: {e}"))?;
-        }
+        apply_postings(state, ws, postings).await?;
     } else if !others.is_empty() {
         let started = std::time::Instant::now();
         let mut updated = Vec::with_capacity(others.len());
@@ -900,7 +893,10 @@ async fn store(
                 Err(e) => written.failed.push((prepared.row, e.message().to_owned())),
             }
         }
-        if !updated.is_empty() {
+        if updated.is_empty() {
+            // Every contact was as the file says: only this group's entries to take out.
+            apply_postings(state, ws, postings).await?;
+        } else {
             let mut vars = Map::new();
             vars.insert("ws".into(), json!(ws));
             vars.insert("rows".into(), json!(updated));
@@ -931,12 +927,34 @@ async fn store(
         }
         written.updated += updated.len() as u64;
         written.existing += started.elapsed();
+    } else {
+        apply_postings(state, ws, postings).await?;
     }
     let names: Vec<&String> = field_names.iter().collect();
     super::register_field_names(state, ws, names)
         .await
         .map_err(|e| format!("cannot record custom field names: {e}"))?;
     Ok(written)
+}
+
+/// Applies index changes that go with no contact write.
+async fn apply_postings(
+    state: &AppState,
+    ws: &str,
+    postings: super::index::Postings,
+) -> Result<(), String> {
+    if postings.is_empty() {
+        return Ok(());
+    }
+    let mut vars = Map::new();
+    vars.insert("ws".into(), json!(ws));
+    postings.vars(&mut vars);
+    let sql = format!("BEGIN; {} COMMIT;", super::index::Postings::SQL);
+    state
+        .db
+        .retrying(|| state.db.exec(&sql, Value::Object(vars.clone())))
+        .await
+        .map_err(|e| format!("cannot update the contact index: {e}"))
 }
 
 /// Whether writing these contact `params` (from `validate_with`) would change nothing the contact

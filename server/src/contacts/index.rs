@@ -49,6 +49,12 @@ const MAX_WORD_CHARS: usize = 40;
 pub const SCAN_BUDGET: usize = 20_000;
 /// Index entries a count reads at most when it cannot count a range (then it says "at least").
 pub const COUNT_BUDGET: usize = 20_000;
+/// Search words and custom field filters a request may give, each.
+const MAX_CRITERIA: usize = 8;
+/// Characters a search may have.
+pub const MAX_SEARCH_CHARS: usize = 200;
+/// Characters a cursor may have.
+const MAX_CURSOR_CHARS: usize = 2_000;
 /// Entries counted per candidate when choosing which criterion to read.
 const PROBE: usize = 1_000;
 
@@ -138,23 +144,23 @@ impl Region {
     }
 
     /// The contact-id prefixes a typed number can begin: `+90 532` and `0090532` are E.164;
-    /// `0532` is national (trunk prefix and all); `532` either.
+    /// `0532` is national (trunk prefix and all); `532` either. Never an empty prefix (it would
+    /// be every contact): none instead.
     fn id_prefixes(&self, typed: &str) -> Vec<String> {
         let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
         let trimmed = typed.trim_start();
-        if trimmed.starts_with('+') {
-            return vec![digits];
-        }
-        if let Some(rest) = digits.strip_prefix("00") {
-            return vec![rest.to_owned()];
-        }
-        if self.code.is_empty() {
-            return vec![digits];
-        }
-        if let Some(national) = self.trunk.as_deref().and_then(|t| digits.strip_prefix(t)) {
-            return vec![format!("{}{national}", self.code)];
-        }
-        let mut prefixes = vec![digits.clone(), format!("{}{digits}", self.code)];
+        let mut prefixes = if trimmed.starts_with('+') {
+            vec![digits]
+        } else if let Some(rest) = digits.strip_prefix("00") {
+            vec![rest.to_owned()]
+        } else if self.code.is_empty() {
+            vec![digits]
+        } else if let Some(national) = self.trunk.as_deref().and_then(|t| digits.strip_prefix(t)) {
+            vec![format!("{}{national}", self.code)]
+        } else {
+            vec![digits.clone(), format!("{}{digits}", self.code)]
+        };
+        prefixes.retain(|p| !p.is_empty());
         prefixes.sort();
         prefixes.dedup();
         prefixes
@@ -202,7 +208,20 @@ enum Source {
 }
 
 impl Plan {
-    pub fn new(filter: &ContactFilter, region: &Region) -> Self {
+    /// The plan of a filter; a search without a letter or digit to look for, or longer than the
+    /// limits, is a 400 (it would otherwise match every contact).
+    pub fn new(filter: &ContactFilter, region: &Region) -> Result<Self, ApiError> {
+        let invalid = |why: &str| {
+            ApiError::bad_request("invalid_query", format!("search: {why}"))
+                .with_details(json!({ "field": "search" }))
+        };
+        if filter.custom.len() > MAX_CRITERIA {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                format!("at most {MAX_CRITERIA} custom field filters"),
+            )
+            .with_details(json!({ "field": "custom" })));
+        }
         let mut plan = Plan {
             words: Vec::new(),
             number: Vec::new(),
@@ -215,10 +234,23 @@ impl Plan {
                 .collect(),
         };
         if let Some(search) = filter.search.as_deref().map(str::trim) {
+            if search.chars().count() > MAX_SEARCH_CHARS {
+                return Err(invalid(&format!("at most {MAX_SEARCH_CHARS} characters")));
+            }
             if is_number(search) {
                 plan.number = region.id_prefixes(search);
             } else {
-                plan.words = words(search)
+                let mut seen: Vec<String> = Vec::new();
+                for word in words(search) {
+                    if !seen.contains(&word) {
+                        seen.push(word);
+                    }
+                }
+                if seen.len() > MAX_CRITERIA {
+                    return Err(invalid(&format!("at most {MAX_CRITERIA} words")));
+                }
+                plan.words = seen
+                    .into_iter()
                     .map(|word| {
                         let ids = if word.chars().all(|c| c.is_ascii_digit()) {
                             region.id_prefixes(&word)
@@ -229,8 +261,11 @@ impl Plan {
                     })
                     .collect();
             }
+            if plan.number.is_empty() && plan.words.is_empty() {
+                return Err(invalid("give a letter or a digit to look for"));
+            }
         }
-        plan
+        Ok(plan)
     }
 
     /// Whether the contact meets every criterion.
@@ -467,6 +502,9 @@ fn decode(cursor: &str) -> Result<Position, ApiError> {
         )
         .with_details(json!({ "field": "cursor" }))
     };
+    if cursor.len() > MAX_CURSOR_CHARS {
+        return Err(bad());
+    }
     if cursor.chars().all(|c| c.is_ascii_digit()) {
         let mut position = Position::start(Source::All);
         position.id = cursor.to_owned();
@@ -613,7 +651,8 @@ async fn probe(db: &Db, workspace: &str, source: &Source, cap: usize) -> Result<
             let mut position = Position::start(source.clone());
             let mut seen = 0;
             loop {
-                let (entries, done) = read_postings(db, workspace, source, &position, 4).await?;
+                let (entries, done) =
+                    read_postings(db, workspace, source, &position, RECORDS_PER_READ).await?;
                 seen += entries.len();
                 match entries.last() {
                     Some((term, chunk, id)) if !done && seen < cap => {
@@ -669,7 +708,17 @@ async fn read_page(
     let mut position = if cursor.is_empty() {
         Position::start(choose(db, workspace, plan).await?)
     } else {
-        decode(cursor)?
+        let position = decode(cursor)?;
+        // A cursor goes on with what this filter may read (the workspace, or one of its
+        // criteria): never anything else.
+        if position.source != Source::All && !plan.candidates().contains(&position.source) {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                "cursor: from a list with other filters (pass next_cursor with the same filters)",
+            )
+            .with_details(json!({ "field": "cursor" })));
+        }
+        position
     };
     // The first read is sized for a page; later ones, only needed when criteria are checked on
     // what is read, larger.
@@ -1113,7 +1162,8 @@ mod tests {
                 ..ContactFilter::default()
             },
             &Region::new("TR"),
-        );
+        )
+        .unwrap();
         let (found, next) = page(&db, "w1", &plan, "", 50).await.unwrap();
         assert_eq!(
             (found.len(), found[0].id.as_str(), next),

@@ -289,29 +289,21 @@ pub async fn find_in(db: &Db, workspace: &str, id: &str) -> Result<Option<Contac
     Ok(row.map(Contact::from))
 }
 
-/// The workspace's contact with this (normalised) e-mail address, if any: found through the
-/// contact index by the address's words, then compared whole.
+/// The workspace's contact with this (normalised) e-mail address, if any. This reads the
+/// workspace's contacts until it finds one, on purpose: opt-outs of e-mail sends depend on the
+/// answer, and the contact index may lag a write that raced with another (see `index`).
 pub async fn find_by_email(
     db: &Db,
     workspace: &str,
     email: &str,
 ) -> Result<Option<Contact>, ApiError> {
-    let filter = ContactFilter {
-        search: Some(email.to_owned()),
-        ..ContactFilter::default()
-    };
-    let plan = index::Plan::new(&filter, &index::Region::new(""));
-    let mut cursor = String::new();
-    loop {
-        let (page, next) = index::page(db, workspace, &plan, &cursor, WORK_PAGE).await?;
-        if let Some(found) = page.into_iter().find(|c| c.email.as_deref() == Some(email)) {
-            return Ok(Some(found));
-        }
-        match next {
-            Some(next) => cursor = next,
-            None => return Ok(None),
-        }
-    }
+    let sql = format!(
+        "SELECT {FIELDS} FROM array::first([contact:[$ws, NONE]..[$ws, {{}}]]) WHERE email = $email LIMIT 1"
+    );
+    let row: Option<StoredContact> = db
+        .row(&sql, json!({ "ws": workspace, "email": email }))
+        .await?;
+    Ok(row.map(Contact::from))
 }
 
 /// Records the custom field names in use, so templates can tell `%şehir%` from a typo. Names already
@@ -477,68 +469,96 @@ pub async fn update(
     id: &str,
     input: ContactInput,
 ) -> Result<Contact, ApiError> {
-    let current = find(state, workspace, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("contact"))?;
     let region = default_region(state, workspace).await?;
-    let Validated { phone, mut params } = validate(input, Some(&current), &region)?;
-    params.insert("ws".into(), json!(workspace));
-    params.insert("old_id".into(), json!(id));
-    params.insert("created_at".into(), json!(current.created_at.to_rfc3339()));
-    index_one(
-        &mut params,
-        workspace,
-        &phone.id(),
-        Some((id, &current.posted)),
-    );
-    let sql = if phone.id() == id {
-        indexed(&format!(
-            "UPDATE type::record('contact', [$ws, $id]) SET {SET_FIELDS} RETURN {FIELDS}"
-        ))
-    } else {
-        indexed(&format!(
-            "CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS}, created_at = <datetime>$created_at RETURN {FIELDS}; \
-             DELETE type::record('contact', [$ws, $old_id])"
-        ))
-    };
-    let db = &state.db;
-    match db
-        .retrying(|| db.rows_at::<StoredContact>(&sql, Value::Object(params.clone()), 1))
-        .await
-    {
-        Ok(rows) => {
-            let contact = rows
-                .into_iter()
-                .next()
-                .map(Contact::from)
-                .ok_or_else(|| ApiError::not_found("contact"))?;
-            register_fields(state, workspace, &contact).await?;
-            Ok(contact)
+    for _ in 0..CHANGED_RETRIES {
+        let current = find(state, workspace, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("contact"))?;
+        let Validated { phone, mut params } = validate(input.clone(), Some(&current), &region)?;
+        params.insert("ws".into(), json!(workspace));
+        params.insert("old_id".into(), json!(id));
+        params.insert("created_at".into(), json!(current.created_at.to_rfc3339()));
+        params.insert("seen".into(), json!(current.updated_at.to_rfc3339()));
+        index_one(
+            &mut params,
+            workspace,
+            &phone.id(),
+            Some((id, &current.posted)),
+        );
+        // The index changes are worked out from the contact as read: the write goes through
+        // only if nobody changed it since (else read again).
+        let write = if phone.id() == id {
+            format!(
+                "LET $w = (UPDATE type::record('contact', [$ws, $id]) SET {SET_FIELDS} \
+                 WHERE updated_at = <datetime>$seen RETURN {FIELDS})"
+            )
+        } else {
+            format!(
+                "LET $gone = (DELETE type::record('contact', [$ws, $old_id]) WHERE updated_at = <datetime>$seen RETURN BEFORE); \
+                 IF array::len($gone) = 0 {{ THROW '{CHANGED}' }}; \
+                 LET $w = (CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS}, created_at = <datetime>$created_at RETURN {FIELDS})"
+            )
+        };
+        let sql = format!(
+            "BEGIN; {write}; IF array::len($w) = 0 {{ THROW '{CHANGED}' }}; {} RETURN $w; COMMIT;",
+            index::Postings::SQL
+        );
+        match state
+            .db
+            .last_rows::<StoredContact>(&sql, Value::Object(params))
+            .await
+        {
+            Ok(rows) => {
+                let contact = rows
+                    .into_iter()
+                    .next()
+                    .map(Contact::from)
+                    .ok_or_else(|| ApiError::not_found("contact"))?;
+                register_fields(state, workspace, &contact).await?;
+                return Ok(contact);
+            }
+            Err(DbError::Conflict(_)) => return Err(exists_conflict(&phone)),
+            Err(e) if changed_meanwhile(&e) => continue,
+            Err(e) => return Err(e.into()),
         }
-        Err(DbError::Conflict(_)) => Err(exists_conflict(&phone)),
-        Err(e) => Err(e.into()),
     }
+    Err(DbError::Contended("the contact kept changing".into()).into())
+}
+
+/// Writes that work out index changes from a contact they read first try this often when the
+/// contact changed in between.
+const CHANGED_RETRIES: usize = 5;
+/// What such a write throws when the contact changed since it was read.
+const CHANGED: &str = "the contact changed meanwhile";
+
+fn changed_meanwhile(e: &DbError) -> bool {
+    matches!(e, DbError::Contended(_)) || e.to_string().contains(CHANGED)
 }
 
 pub async fn delete(state: &AppState, workspace: &str, id: &str) -> Result<(), ApiError> {
-    let current = find(state, workspace, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("contact"))?;
-    let mut postings = index::Postings::new(workspace);
-    postings.take(id, &current.posted);
-    let mut vars = Map::new();
-    vars.insert("ws".into(), json!(workspace));
-    vars.insert("id".into(), json!(id));
-    postings.vars(&mut vars);
-    let sql = indexed("DELETE type::record('contact', [$ws, $id]) RETURN BEFORE");
-    let db = &state.db;
-    let deleted: Vec<Value> = db
-        .retrying(|| db.rows_at(&sql, Value::Object(vars.clone()), 1))
-        .await?;
-    if deleted.is_empty() {
-        return Err(ApiError::not_found("contact"));
+    for _ in 0..CHANGED_RETRIES {
+        let current = find(state, workspace, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("contact"))?;
+        let mut postings = index::Postings::new(workspace);
+        postings.take(id, &current.posted);
+        let mut vars = Map::new();
+        vars.insert("ws".into(), json!(workspace));
+        vars.insert("id".into(), json!(id));
+        vars.insert("seen".into(), json!(current.updated_at.to_rfc3339()));
+        postings.vars(&mut vars);
+        let sql = format!(
+            "BEGIN; LET $gone = (DELETE type::record('contact', [$ws, $id]) WHERE updated_at = <datetime>$seen RETURN BEFORE); \
+             IF array::len($gone) = 0 {{ THROW '{CHANGED}' }}; {} COMMIT;",
+            index::Postings::SQL
+        );
+        match state.db.exec(&sql, Value::Object(vars)).await {
+            Ok(()) => return Ok(()),
+            Err(e) if changed_meanwhile(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
     }
-    Ok(())
+    Err(DbError::Contended("the contact kept changing".into()).into())
 }
 
 /// Deletes every contact of a workspace, a group at a time: one transaction must fit in the store's
@@ -614,7 +634,7 @@ pub async fn count(
     filter: &ContactFilter,
 ) -> Result<(u64, bool), ApiError> {
     let region = index::Region::new(&default_region(state, workspace).await?);
-    let plan = index::Plan::new(filter, &region);
+    let plan = index::Plan::new(filter, &region)?;
     index::count(&state.db, workspace, &plan).await
 }
 
@@ -629,7 +649,7 @@ pub async fn list(
     limit: usize,
 ) -> Result<(Vec<Contact>, Option<String>), ApiError> {
     let region = index::Region::new(&default_region(state, workspace).await?);
-    let plan = index::Plan::new(filter, &region);
+    let plan = index::Plan::new(filter, &region)?;
     index::page(&state.db, workspace, &plan, cursor, limit).await
 }
 

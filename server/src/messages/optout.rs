@@ -108,7 +108,9 @@ pub async fn apply_keywords(
             .chars()
             .take(200)
             .collect();
-        db.exec(
+        // Retried on a concurrent change: the opted-out posting is shared by a chunk of contacts.
+        let vars = json!({ "ws": workspace, "id": contact, "reason": reason });
+        db.retrying(|| db.exec(
             "BEGIN; \
              LET $c = (UPDATE type::record('contact', [$ws, $id]) SET opted_out = true, \
              opted_out_at = time::now(), opt_out_reason = $reason, terms = array::union(terms ?? [], ['o']), \
@@ -118,12 +120,13 @@ pub async fn apply_keywords(
                  SET ids = array::sort(array::union(ids ?? [], [$id])) RETURN NONE; \
              }; \
              COMMIT;",
-            json!({ "ws": workspace, "id": contact, "reason": reason }),
-        )
+            vars.clone(),
+        ))
         .await?;
         tracing::info!(%workspace, %channel, %contact, "contact opted out by reply");
     } else if words.opt_in.iter().any(|w| normalise(w) == said) {
-        db.exec(
+        let vars = json!({ "ws": workspace, "id": contact });
+        db.retrying(|| db.exec(
             "BEGIN; \
              LET $c = (UPDATE type::record('contact', [$ws, $id]) SET opted_out = false, \
              opted_out_at = NONE, opt_out_reason = NONE, terms = array::complement(terms ?? [], ['o']), \
@@ -134,8 +137,8 @@ pub async fn apply_keywords(
                  IF $left != NONE AND array::len($left) = 0 { DELETE $p; }; \
              }; \
              COMMIT;",
-            json!({ "ws": workspace, "id": contact }),
-        )
+            vars.clone(),
+        ))
         .await?;
         tracing::info!(%workspace, %channel, %contact, "contact opted back in by reply");
     }

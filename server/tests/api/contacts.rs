@@ -659,3 +659,62 @@ async fn counts_take_the_filters_and_say_whether_they_are_exact() {
     let (status, _) = owner.get(&format!("{contacts}/count?colour=red")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// A search with nothing to look for, an oversized one, and a cursor from another filter are 400s
+/// naming the field, never "every contact".
+#[tokio::test(flavor = "multi_thread")]
+async fn searches_without_a_letter_or_digit_and_foreign_cursors_are_refused() {
+    let app = TestApp::spawn().await;
+    let (owner, ws) = owner_with_workspace(&app).await;
+    let contacts = format!("/api/v1/workspaces/{ws}/contacts");
+    for i in 0..3 {
+        owner
+            .post(
+                &contacts,
+                json!({"phone": format!("0532111000{i}"), "first_name": "Ayşe", "tags": ["vip"]}),
+            )
+            .await;
+    }
+    for search in ["-", "!!!", "00", "+", "🙂", "a b c d e f g h i"] {
+        let (status, body) = owner
+            .get(&format!("{contacts}?search={}", urlencode(search)))
+            .await;
+        assert_eq!(
+            (status, body["details"]["field"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("search")),
+            "{search}: {body}"
+        );
+    }
+    let (status, body) = owner
+        .post(
+            &format!("{contacts}/bulk"),
+            json!({"action": "delete", "filter": {"search": "-"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (_, all) = owner.get(&format!("{contacts}/count")).await;
+    assert_eq!(all["count"], 3, "nothing deleted");
+    let long = "a".repeat(201);
+    let (status, _) = owner.get(&format!("{contacts}?search={long}")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // A cursor of a tag list does not go on a word search.
+    let (_, page) = owner.get(&format!("{contacts}?tag=vip&limit=1")).await;
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let (status, body) = owner
+        .get(&format!("{contacts}?search=ayse&limit=1&cursor={cursor}"))
+        .await;
+    assert_eq!(
+        (status, body["details"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("cursor")),
+        "{body}"
+    );
+    let (status, _) = owner
+        .get(&format!("{contacts}?tag=vip&limit=1&cursor={cursor}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = owner
+        .get(&format!("{contacts}?cursor={}", "ab".repeat(1500)))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

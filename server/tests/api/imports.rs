@@ -594,4 +594,17 @@ async fn a_reimport_fills_missing_fields_and_overwrites_only_when_told() {
         (&deniz["gender"], &deniz["opted_out"]),
         (&json!("male"), &json!(true))
     );
+
+    // Once more with nothing to change: counted as updated, nothing written. Every import above
+    // left each contact indexed once, so counts are exact.
+    let before = contact(&owner, &ws, "905354445566").await;
+    let job = run(Vec::new()).await;
+    assert_eq!(counts(&job), [3, 0, 3, 0, 0], "{job}");
+    let after = contact(&owner, &ws, "905354445566").await;
+    assert_eq!(before["updated_at"], after["updated_at"], "not rewritten");
+    for (query, expected) in [("", 4), ("search=zeynep", 1), ("search=a", 3)] {
+        let (status, counted) = owner.get(&format!("{contacts}/count?{query}")).await;
+        assert_eq!(status, StatusCode::OK, "{counted}");
+        assert_eq!(counted["count"], expected, "{query}: {counted}");
+    }
 }
