@@ -750,9 +750,10 @@ async fn store(
 ) -> Result<Written, String> {
     let mut written = Written::default();
     let now = Utc::now();
-    // The group's contacts are indexed in a chunk of their own, written with them: one posting
-    // record per distinct term (`contacts::index`). Contacts that existed already keep theirs; their
-    // entries in this chunk are taken out again below.
+    // The group's new contacts are indexed in a chunk of their own: one posting record per
+    // distinct term (`contacts::index`). When every contact is new (a first import), the postings
+    // are written with them; otherwise for the new ones once they are known, below. Contacts that
+    // existed already keep their own entries.
     let chunk = super::index::new_chunk();
     let mut postings = super::index::Postings::new(ws);
     let mut group_terms: HashMap<String, Vec<String>> = HashMap::with_capacity(candidates.len());
@@ -793,11 +794,12 @@ async fn store(
     } else {
         let mut index_vars = Map::new();
         postings.vars(&mut index_vars);
-        state
+        let stored: Vec<u64> = state
             .db
-            .rows_native_at::<Value>(
-                "BEGIN; INSERT IGNORE INTO contact $rows RETURN BEFORE; \
-                 INSERT INTO contact_posting $post_add RETURN NONE; COMMIT;",
+            .rows_native_at(
+                "BEGIN; LET $stored = array::len(INSERT IGNORE INTO contact $rows RETURN BEFORE); \
+                 IF $stored = array::len($rows) { INSERT INTO contact_posting $post_add RETURN NONE; }; \
+                 RETURN $stored; COMMIT;",
                 crate::db::vars([
                     ("rows", rows.into_value()),
                     (
@@ -808,19 +810,19 @@ async fn store(
                             .into_value(),
                     ),
                 ]),
-                1,
+                3,
             )
             .await
-            .map_err(|e| format!("cannot store contacts: {e}"))?
-            .len()
+            .map_err(|e| format!("cannot store contacts: {e}"))?;
+        stored.first().copied().unwrap_or(0) as usize
     };
     written.created = inserted as u64;
     let mut field_names: HashSet<String> = HashSet::new();
     // What this write did not store exists already.
     // Each with the contact as it was before this write.
     let mut others: Vec<(Prepared, Contact)> = Vec::new();
-    // Contacts of the group deleted while it was written.
-    let mut vanished: Vec<String> = Vec::new();
+    // Contacts this group stored, when some existed already.
+    let mut new_here: Vec<String> = Vec::new();
     if inserted == sources.len() {
         field_names.extend(sources.into_iter().flat_map(|(_, _, names)| names));
     } else {
@@ -830,11 +832,11 @@ async fn store(
         for (id, prepared, names) in sources {
             if stamped.contains(&id) {
                 field_names.extend(names);
+                new_here.push(id);
             } else if let Some(current) = before.remove(&id) {
                 others.push((prepared, current));
             } else {
                 // Neither stored nor there: deleted while this group was being written.
-                vanished.push(id);
                 written.failed.push((
                     prepared.row,
                     "the contact was deleted while it was being imported".into(),
@@ -843,14 +845,10 @@ async fn store(
         }
         written.existing = started.elapsed();
     }
-    // The contacts that existed keep their own index entries: this group's are taken out again.
+    // The new contacts of a group that also held existing ones.
     let mut postings = super::index::Postings::new(ws);
-    for id in others.iter().map(|(_, c)| &c.id).chain(&vanished) {
-        let in_group = super::index::Posted {
-            chunk: Some(chunk.clone()),
-            terms: group_terms.remove(id).unwrap_or_default(),
-        };
-        postings.take(id, &in_group);
+    for id in &new_here {
+        postings.put(&chunk, id, &group_terms.remove(id).unwrap_or_default());
     }
     if existing == Existing::Skip {
         written.skipped = others.len() as u64;

@@ -727,14 +727,10 @@ pub async fn bulk(
                     if next != contact.tags {
                         let next_keys: Vec<String> =
                             next.iter().map(|t| model::search_key(t)).collect();
-                        let terms = index::terms(
-                            contact.first_name.as_deref(),
-                            contact.last_name.as_deref(),
-                            contact.email.as_deref(),
-                            &next_keys,
-                            &contact.custom_fields,
-                            contact.opted_out,
-                        );
+                        let terms = index::terms_of(&Contact {
+                            tags: next.clone(),
+                            ..contact.clone()
+                        });
                         let chunk =
                             postings.change(&contact.id, &contact.posted, &contact.id, &terms);
                         changed.push(json!({ "id": contact.id, "tags": next, "tag_keys": next_keys, "terms": terms, "chunk": chunk }));

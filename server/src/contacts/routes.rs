@@ -27,7 +27,8 @@ pub struct ContactQuery {
     pub cursor: Option<String>,
     /// Words of names and e-mail by their beginning, Turkish letters and case folded (`isik` finds
     /// "Işık", `ayş` finds "Ayşegül"; every word must match); a number by the beginning of any
-    /// form people type (`0532 12`, `+90 532`).
+    /// form people type (`0532 12`, `+90 532`). At most 200 characters and 8 words, with a letter
+    /// or digit.
     pub search: Option<String>,
     /// Only contacts with this tag.
     pub tag: Option<String>,

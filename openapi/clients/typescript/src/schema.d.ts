@@ -6466,7 +6466,8 @@ export interface operations {
                 /**
                  * @description Words of names and e-mail by their beginning, Turkish letters and case folded (`isik` finds
                  *     "Işık", `ayş` finds "Ayşegül"; every word must match); a number by the beginning of any
-                 *     form people type (`0532 12`, `+90 532`).
+                 *     form people type (`0532 12`, `+90 532`). At most 200 characters and 8 words, with a letter
+                 *     or digit.
                  */
                 search?: string;
                 /** @description Only contacts with this tag. */
@@ -6737,7 +6738,8 @@ export interface operations {
                 /**
                  * @description Words of names and e-mail by their beginning, Turkish letters and case folded (`isik` finds
                  *     "Işık", `ayş` finds "Ayşegül"; every word must match); a number by the beginning of any
-                 *     form people type (`0532 12`, `+90 532`).
+                 *     form people type (`0532 12`, `+90 532`). At most 200 characters and 8 words, with a letter
+                 *     or digit.
                  */
                 search?: string;
                 /** @description Only contacts with this tag. */
@@ -6811,7 +6813,8 @@ export interface operations {
                 /**
                  * @description Words of names and e-mail by their beginning, Turkish letters and case folded (`isik` finds
                  *     "Işık", `ayş` finds "Ayşegül"; every word must match); a number by the beginning of any
-                 *     form people type (`0532 12`, `+90 532`).
+                 *     form people type (`0532 12`, `+90 532`). At most 200 characters and 8 words, with a letter
+                 *     or digit.
                  */
                 search?: string;
                 /** @description Only contacts with this tag. */
