@@ -627,6 +627,17 @@ impl ContactFilter {
 /// contacts: 2 pages of 50 per second against 1,000; `bench/src/bin/store_costs.rs`).
 pub(crate) const CONTACTS_AFTER: &str = "array::first([contact:[$ws, $after]>..[$ws, {}]])";
 
+/// Refuses a filter a list would refuse (a search with nothing to look for, too many words), for
+/// answers that start before the first page is read (the CSV export).
+pub async fn check_filter(
+    state: &AppState,
+    workspace: &str,
+    filter: &ContactFilter,
+) -> Result<(), ApiError> {
+    let region = index::Region::new(&default_region(state, workspace).await?);
+    index::Plan::new(filter, &region).map(|_| ())
+}
+
 /// How many contacts match the filter, and whether that is exact ([`index::count`]).
 pub async fn count(
     state: &AppState,

@@ -439,6 +439,8 @@ pub async fn export_csv(
         .check(&principal, &path, "contacts", "read")
         .await?;
     let parsed = parse_query(&query)?;
+    // The body starts before the first page is read: a filter the list would refuse is refused now.
+    super::check_filter(&state, &path, &parsed.filter).await?;
     // One column per custom field the workspace knows, so the header is written before any row.
     let custom: Vec<String> = crate::templates::known_custom_fields(&state.db, &path)
         .await?

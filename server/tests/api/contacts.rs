@@ -694,6 +694,15 @@ async fn searches_without_a_letter_or_digit_and_foreign_cursors_are_refused() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (_, all) = owner.get(&format!("{contacts}/count")).await;
     assert_eq!(all["count"], 3, "nothing deleted");
+    // The export streams: a refused filter is answered before its first byte, not by a cut.
+    let (status, body) = owner
+        .get(&format!("{contacts}/export.csv?search={}", urlencode(":")))
+        .await;
+    assert_eq!(
+        (status, body["details"]["field"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("search")),
+        "{body}"
+    );
     let long = "a".repeat(201);
     let (status, _) = owner.get(&format!("{contacts}?search={long}")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
