@@ -559,6 +559,9 @@ async fn fetch(db: &Db, workspace: &str, ids: &[String]) -> Result<Vec<Contact>,
     Ok(rows.into_iter().map(Contact::from).collect())
 }
 
+/// A contact id after every real one: a cursor past a whole posting record.
+const PAST: &str = "\u{10ffff}";
+
 /// An index entry: (term, chunk, contact id).
 type Entry = (String, String, String);
 
@@ -571,6 +574,30 @@ async fn read_postings(
     after: &Position,
     records: usize,
 ) -> Result<(Vec<Entry>, bool), ApiError> {
+    let mut from = after.clone();
+    loop {
+        let (entries, done, last) =
+            read_postings_once(db, workspace, source, &from, records).await?;
+        match last {
+            // Every record read was behind the cursor or empty: go on after the last one.
+            Some((term, chunk)) if entries.is_empty() && !done => {
+                from.term = term;
+                from.chunk = chunk;
+                from.id = PAST.to_owned();
+            }
+            _ => return Ok((entries, done)),
+        }
+    }
+}
+
+/// One read of [`read_postings`]; also the key (term, chunk) of the last record read.
+async fn read_postings_once(
+    db: &Db,
+    workspace: &str,
+    source: &Source,
+    after: &Position,
+    records: usize,
+) -> Result<(Vec<Entry>, bool, Option<(String, String)>), ApiError> {
     #[derive(serde::Deserialize)]
     struct Posting {
         term: String,
@@ -578,16 +605,22 @@ async fn read_postings(
         ids: Vec<String>,
     }
     // Ranges returned from a function call are read lazily, with the limit pushed down (see
-    // `CONTACTS_AFTER`). The first record may be the one the cursor is in: inclusive.
+    // `CONTACTS_AFTER`). The first record may be the one the cursor is in: inclusive, unless the
+    // cursor is past all of it.
+    let from = if after.id == PAST { ">.." } else { ".." };
     let (sql, vars) = match source {
         Source::Term(term) => (
-            "SELECT record::id(id)[1] AS term, record::id(id)[2] AS chunk, ids FROM \
-             array::first([contact_posting:[$ws, $term, $chunk]..[$ws, $term, {}]]) LIMIT $limit",
+            format!(
+                "SELECT record::id(id)[1] AS term, record::id(id)[2] AS chunk, ids FROM \
+                 array::first([contact_posting:[$ws, $term, $chunk]{from}[$ws, $term, {{}}]]) LIMIT $limit"
+            ),
             json!({ "ws": workspace, "term": term, "chunk": after.chunk, "limit": records }),
         ),
         Source::Prefix(prefix) => (
-            "SELECT record::id(id)[1] AS term, record::id(id)[2] AS chunk, ids FROM \
-             array::first([contact_posting:[$ws, $term, $chunk]..[$ws, $upper]]) LIMIT $limit",
+            format!(
+                "SELECT record::id(id)[1] AS term, record::id(id)[2] AS chunk, ids FROM \
+                 array::first([contact_posting:[$ws, $term, $chunk]{from}[$ws, $upper]]) LIMIT $limit"
+            ),
             json!({
                 "ws": workspace,
                 "term": if after.term.is_empty() { prefix.as_str() } else { after.term.as_str() },
@@ -596,10 +629,11 @@ async fn read_postings(
                 "limit": records,
             }),
         ),
-        Source::All | Source::Ids(_) => return Ok((Vec::new(), true)),
+        Source::All | Source::Ids(_) => return Ok((Vec::new(), true, None)),
     };
-    let postings: Vec<Posting> = db.rows(sql, vars).await?;
+    let postings: Vec<Posting> = db.rows(&sql, vars).await?;
     let done = postings.len() < records;
+    let last = postings.last().map(|p| (p.term.clone(), p.chunk.clone()));
     let cursor = (after.term.as_str(), after.chunk.as_str(), after.id.as_str());
     let mut entries = Vec::new();
     for posting in postings {
@@ -609,7 +643,7 @@ async fn read_postings(
             }
         }
     }
-    Ok((entries, done))
+    Ok((entries, done, last))
 }
 
 /// Up to `limit` contact ids after `after` that begin with one of `prefixes`, in id order.
@@ -1128,6 +1162,32 @@ mod tests {
         assert_ne!(chunk, "c1");
         apply(third).await;
         assert_eq!(stored().await.as_array().unwrap().len(), 3);
+    }
+
+    /// Posting records with nothing after the cursor (emptied, or read already) do not stop a
+    /// list, however many come in a row.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_run_of_empty_postings_is_read_past() {
+        let db = Db::connect(&Settings::for_tests().unwrap()).await.unwrap();
+        db.exec(
+            "FOR $i IN 0..40 { CREATE type::record('contact_posting', ['w1', 'tvip', string::concat('c', <string>(100 + $i))]) SET ids = []; }; \
+             CREATE contact_posting:['w1', 'tvip', 'c200'] SET ids = ['905']; \
+             CREATE contact:['w1', '905'] SET phone = '+905', tags = ['vip'], custom_fields = {}, opted_out = false, \
+               chunk = 'c200', terms = ['*', 'tvip'], created_at = time::now(), updated_at = time::now();",
+            json!({}),
+        )
+        .await
+        .unwrap();
+        let plan = Plan::new(
+            &ContactFilter {
+                tag: Some("vip".into()),
+                ..ContactFilter::default()
+            },
+            &Region::new("TR"),
+        )
+        .unwrap();
+        let (found, next) = page(&db, "w1", &plan, "", 1).await.unwrap();
+        assert_eq!((found.len(), next), (1, None));
     }
 
     /// Contacts stored before the index get their terms at the next start, once.
