@@ -770,10 +770,7 @@ async fn store(
             Some(Value::Object(custom)) => custom.keys().cloned().collect(),
             _ => Vec::new(),
         };
-        let terms: Vec<String> = params
-            .get("terms")
-            .and_then(|t| serde_json::from_value(t.clone()).ok())
-            .unwrap_or_default();
+        let terms: Vec<String> = super::index::terms_in(&params);
         postings.put(&chunk, &id, &terms);
         group_terms.insert(id.clone(), terms);
         params.insert("id".into(), json!([ws, id]));
@@ -880,10 +877,7 @@ async fn store(
                         written.updated += 1;
                         continue;
                     }
-                    let terms: Vec<String> = params
-                        .get("terms")
-                        .and_then(|t| serde_json::from_value(t.clone()).ok())
-                        .unwrap_or_default();
+                    let terms: Vec<String> = super::index::terms_in(&params);
                     let kept = postings.change(&current.id, &current.posted, &current.id, &terms);
                     params.insert("chunk".into(), json!(kept));
                     updated.push(Value::Object(params));

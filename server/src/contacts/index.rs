@@ -112,6 +112,14 @@ pub fn terms(
     terms
 }
 
+/// The `terms` a validated contact's write parameters carry.
+pub fn terms_in(params: &serde_json::Map<String, Value>) -> Vec<String> {
+    params
+        .get("terms")
+        .and_then(|t| serde_json::from_value(t.clone()).ok())
+        .unwrap_or_default()
+}
+
 /// [`terms`] of a contact as the API shows it.
 pub fn terms_of(contact: &Contact) -> Vec<String> {
     let keys: Vec<String> = contact.tags.iter().map(|t| search_key(t)).collect();

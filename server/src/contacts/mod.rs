@@ -256,10 +256,7 @@ fn index_one(
     id: &str,
     before: Option<(&str, &index::Posted)>,
 ) {
-    let terms: Vec<String> = params
-        .get("terms")
-        .and_then(|t| serde_json::from_value(t.clone()).ok())
-        .unwrap_or_default();
+    let terms: Vec<String> = index::terms_in(params);
     let mut postings = index::Postings::new(workspace);
     let nowhere = index::Posted::default();
     let (old_id, posted) = before.unwrap_or((id, &nowhere));
@@ -627,6 +624,17 @@ impl ContactFilter {
 /// contacts: 2 pages of 50 per second against 1,000; `bench/src/bin/store_costs.rs`).
 pub(crate) const CONTACTS_AFTER: &str = "array::first([contact:[$ws, $after]>..[$ws, {}]])";
 
+/// What a list, count or export of this filter reads ([`index::Plan`]), numbers read against the
+/// workspace's region.
+async fn plan(
+    state: &AppState,
+    workspace: &str,
+    filter: &ContactFilter,
+) -> Result<index::Plan, ApiError> {
+    let region = index::Region::new(&default_region(state, workspace).await?);
+    index::Plan::new(filter, &region)
+}
+
 /// Refuses a filter a list would refuse (a search with nothing to look for, too many words), for
 /// answers that start before the first page is read (the CSV export).
 pub async fn check_filter(
@@ -634,8 +642,7 @@ pub async fn check_filter(
     workspace: &str,
     filter: &ContactFilter,
 ) -> Result<(), ApiError> {
-    let region = index::Region::new(&default_region(state, workspace).await?);
-    index::Plan::new(filter, &region).map(|_| ())
+    plan(state, workspace, filter).await.map(|_| ())
 }
 
 /// How many contacts match the filter, and whether that is exact ([`index::count`]).
@@ -644,8 +651,7 @@ pub async fn count(
     workspace: &str,
     filter: &ContactFilter,
 ) -> Result<(u64, bool), ApiError> {
-    let region = index::Region::new(&default_region(state, workspace).await?);
-    let plan = index::Plan::new(filter, &region)?;
+    let plan = plan(state, workspace, filter).await?;
     index::count(&state.db, workspace, &plan).await
 }
 
@@ -659,8 +665,7 @@ pub async fn list(
     cursor: &str,
     limit: usize,
 ) -> Result<(Vec<Contact>, Option<String>), ApiError> {
-    let region = index::Region::new(&default_region(state, workspace).await?);
-    let plan = index::Plan::new(filter, &region)?;
+    let plan = plan(state, workspace, filter).await?;
     index::page(&state.db, workspace, &plan, cursor, limit).await
 }
 
