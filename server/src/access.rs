@@ -44,6 +44,7 @@ markers!(Resource:
     Templates = "templates",
     Media = "media",
     Settings = "workspace",
+    Webhooks = "webhooks",
 );
 
 markers!(Action:

@@ -35,6 +35,10 @@ pub struct AppState {
     /// What the messaging pipeline's background work uses.
     pub pipeline: Arc<crate::pipeline::Pipeline>,
     /// Where transports' reports wait until the recorder takes them (taken once, at start).
+    /// Webhook deliveries: the worker's handles, shared with the routes that attempt one now.
+    pub webhooks: Arc<crate::webhooks::Deliverer>,
+    /// Live event streams open here: at most 10 per caller and 500 in all.
+    pub streams: Arc<crate::events::Streams>,
     pub feedback_queue: parking_lot::Mutex<
         Option<tokio::sync::mpsc::Receiver<(String, crate::messages::inbound::Feedback)>>,
     >,
@@ -86,7 +90,20 @@ impl AppState {
             hooks: crate::pipeline::HookLimits::new(settings.messaging.webhook_requests_per_second),
             dry_runs: tokio::sync::Semaphore::new(2),
         });
+        let webhooks = Arc::new(crate::webhooks::Deliverer::new(
+            db.clone(),
+            crate::outbound::Outbound::new(
+                &settings.outbound,
+                Duration::from_secs(settings.webhooks.timeout_secs),
+                concat!("Ulak/", env!("CARGO_PKG_VERSION"), " (webhooks)"),
+            ),
+            settings.webhooks.clone(),
+            Duration::from_millis(settings.events.settle_ms),
+            node.clone(),
+        ));
         Ok(Self {
+            webhooks,
+            streams: Arc::new(crate::events::Streams::new(10, 500)),
             imports: ImportJobs::new(settings.imports.concurrent_jobs),
             blobs: blobs.clone(),
             purges: Default::default(),

@@ -65,6 +65,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
     pub log: LogSettings,
+    pub events: EventSettings,
+    pub webhooks: WebhookSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -182,6 +184,53 @@ pub struct AuthSettings {
 pub enum LogFormat {
     Pretty,
     Json,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSettings {
+    pub keep_days: u32,
+    pub settle_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    pub retry_delays: Vec<String>,
+    pub timeout_secs: u64,
+    pub concurrent_deliveries: usize,
+    pub disable_after_hours: u64,
+    pub secret_grace_hours: u64,
+    pub per_workspace: u64,
+}
+
+impl WebhookSettings {
+    /// The waits between attempts (validated at load).
+    pub fn delays(&self) -> Vec<std::time::Duration> {
+        self.retry_delays
+            .iter()
+            .filter_map(|d| parse_duration(d))
+            .collect()
+    }
+}
+
+/// `90s`, `5m`, `2h`, `1d` (a bare number is seconds).
+pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let number: u64 = number.parse().ok()?;
+    let seconds = match unit {
+        "ms" => return Some(std::time::Duration::from_millis(number)),
+        "s" => number,
+        "m" => number.checked_mul(60)?,
+        "h" => number.checked_mul(3600)?,
+        "d" => number.checked_mul(86_400)?,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(seconds))
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -370,6 +419,35 @@ impl Settings {
         }
         if self.auth.session_ttl_hours == 0 {
             return Err(invalid("auth.session_ttl_hours", "must be above 0"));
+        }
+        if self.events.keep_days == 0 {
+            return Err(invalid("events.keep_days", "must be above 0"));
+        }
+        if !(100..=60_000).contains(&self.events.settle_ms) {
+            return Err(invalid("events.settle_ms", "must be 100–60000"));
+        }
+        if self.webhooks.retry_delays.len() > 30 {
+            return Err(invalid("webhooks.retry_delays", "at most 30 retries"));
+        }
+        if let Some(bad) = self
+            .webhooks
+            .retry_delays
+            .iter()
+            .find(|d| parse_duration(d).is_none())
+        {
+            return Err(invalid(
+                "webhooks.retry_delays",
+                &format!("`{bad}` is not a duration like 30s, 5m, 2h or 1d"),
+            ));
+        }
+        if !(1..=120).contains(&self.webhooks.timeout_secs) {
+            return Err(invalid("webhooks.timeout_secs", "must be 1–120"));
+        }
+        if !(1..=256).contains(&self.webhooks.concurrent_deliveries) {
+            return Err(invalid("webhooks.concurrent_deliveries", "must be 1–256"));
+        }
+        if self.webhooks.disable_after_hours == 0 {
+            return Err(invalid("webhooks.disable_after_hours", "must be above 0"));
         }
         Ok(())
     }

@@ -37,6 +37,8 @@ use crate::auth::SESSION_COOKIE;
         (name = "campaigns", description = "Campaigns: a template to an audience through a channel, on a schedule, at a safe rate; dry runs, progress and results"),
         (name = "messages", description = "Single sends and the message log, each message with its status history"),
         (name = "conversations", description = "Inbound and outbound messages per contact: the inbox, threads, replies; the opt-out words"),
+        (name = "events", description = "The workspace event log: every change worth reacting to, in pages or as a live server-sent event stream"),
+        (name = "webhooks", description = "Outbound webhooks: subscriptions to events, delivered signed (Standard Webhooks), retried, with their delivery records"),
         (name = "admin", description = "Instance administration (superadmin)"),
         (name = "health", description = "Liveness and readiness"),
     )

@@ -179,6 +179,11 @@ impl OutboundPolicy {
         policy
     }
 
+    /// Whether a host name is on the allow-list (its addresses are not checked).
+    pub fn allows_name(&self, host: &str) -> bool {
+        self.name_allowed(host)
+    }
+
     fn name_allowed(&self, host: &str) -> bool {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
         self.allowed_names.contains(&host)

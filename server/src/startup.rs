@@ -20,8 +20,8 @@ use crate::db::Db;
 use crate::error;
 use crate::telemetry::RequestSpan;
 use crate::{
-    auth, campaigns, channels, contacts, health, media, messages, metrics, openapi, plugins,
-    templates, variables, web as landing, workspaces,
+    auth, campaigns, channels, contacts, events, health, media, messages, metrics, openapi,
+    plugins, templates, variables, web as landing, webhooks, workspaces,
 };
 
 /// Every documented route. The OpenAPI paths come from exactly these registrations.
@@ -133,7 +133,18 @@ fn api_routes(cfg: &mut ServiceConfig) {
                 .service(messages::routes::get_words)
                 .service(messages::routes::set_words)
                 .service(messages::hooks::receive)
-                .service(messages::hooks::verify),
+                .service(messages::hooks::verify)
+                .service(events::routes::list)
+                .service(events::routes::stream)
+                .service(webhooks::routes::list)
+                .service(webhooks::routes::create)
+                .service(webhooks::routes::get_one)
+                .service(webhooks::routes::update)
+                .service(webhooks::routes::delete_one)
+                .service(webhooks::routes::rotate_secret)
+                .service(webhooks::routes::deliveries)
+                .service(webhooks::routes::redeliver)
+                .service(webhooks::routes::ping),
         );
 }
 
@@ -163,6 +174,8 @@ pub struct Application {
     /// Stops the channel supervisor (and its dispatchers) when the server stops.
     pipeline_stop: tokio::sync::watch::Sender<bool>,
     supervisor: tokio::task::JoinHandle<()>,
+    /// Webhook deliveries: finishes the attempts under way and hands its lease over.
+    deliverer: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -201,13 +214,15 @@ impl Application {
             tokio::spawn(messages::inbound::record_feedback(pipeline.clone(), queue));
         }
         let (pipeline_stop, stopping) = tokio::sync::watch::channel(false);
-        let supervisor = tokio::spawn(channels::runner::supervise(pipeline, stopping));
+        let supervisor = tokio::spawn(channels::runner::supervise(pipeline, stopping.clone()));
+        let deliverer = tokio::spawn(webhooks::run(state.webhooks.clone(), stopping));
         Ok(Self {
             port,
             server,
             state,
             pipeline_stop,
             supervisor,
+            deliverer,
         })
     }
 
@@ -232,12 +247,14 @@ impl Application {
             state,
             pipeline_stop,
             supervisor,
+            deliverer,
             ..
         } = self;
         let result = server.await;
         // Dispatchers finish the message in hand and hand their channels over.
         let _ = pipeline_stop.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(15), supervisor).await;
+        let _ = tokio::time::timeout(Duration::from_secs(15), deliverer).await;
         // The embedded store shuts down when its last handle goes; give it a moment to finish.
         drop(state);
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -365,6 +382,17 @@ fn spawn_housekeeping(state: web::Data<AppState>) {
                 && let Err(e) = crate::messages::sweep(&state.db).await
             {
                 tracing::warn!(error = %e, "cannot sweep expired messaging records");
+            }
+            if ticks % 180 == 4 {
+                let keep = state.settings.events.keep_days;
+                match crate::events::sweep(&state.db, keep).await {
+                    Ok(0) => {}
+                    Ok(removed) => tracing::info!(removed, "old events removed"),
+                    Err(e) => tracing::warn!(error = %e, "cannot sweep old events"),
+                }
+                if let Err(e) = crate::webhooks::sweep(&state.db, keep).await {
+                    tracing::warn!(error = %e, "cannot sweep old webhook deliveries");
+                }
             }
             state.login_limits.forget_idle();
             contacts::imports::keep_leases(&state).await;

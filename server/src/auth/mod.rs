@@ -196,6 +196,25 @@ async fn authenticate(
     ))
 }
 
+/// Whether a principal's credential still stands (for long-lived responses such as event streams,
+/// which check it again now and then): the session not ended or expired, the token not revoked.
+pub async fn still_valid(db: &crate::db::Db, principal: &Principal) -> bool {
+    let (sql, id) = match principal.credential.as_ref() {
+        Credential::Session { key, .. } => (
+            "SELECT VALUE expires_at > time::now() FROM type::record('session', $id)",
+            key.clone(),
+        ),
+        Credential::Token { id, .. } => (
+            "SELECT VALUE true FROM type::record('api_token', $id)",
+            id.clone(),
+        ),
+    };
+    matches!(
+        db.row::<bool>(sql, serde_json::json!({ "id": id })).await,
+        Ok(Some(true))
+    )
+}
+
 impl FromRequest for Principal {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;

@@ -269,8 +269,15 @@ impl Dispatcher {
             self.channel.state = channel.state;
         }
         db.exec(
-            "UPDATE campaign SET state = 'running', started_at = time::now(), updated_at = time::now() \
-             WHERE channel = $ch AND state = 'scheduled' AND (start_at IS NONE OR start_at <= time::now())",
+            "BEGIN; \
+             LET $started = (UPDATE campaign SET state = 'running', started_at = time::now(), updated_at = time::now() \
+                 WHERE channel = $ch AND state = 'scheduled' AND (start_at IS NONE OR start_at <= time::now()) \
+                 RETURN record::id(id) AS id, workspace, name); \
+             FOR $c IN $started { \
+                 CREATE type::record('event', [$c.workspace, rand::ulid()]) SET type = 'campaign.started', \
+                     at = time::now(), data = { campaign: $c.id, name: $c.name, state: 'running', counts: NONE }; \
+             }; \
+             COMMIT;",
             json!({ "ch": self.channel.id }),
         )
         .await?;
@@ -302,9 +309,15 @@ impl Dispatcher {
             }
             if finished {
                 db.exec(
-                    "UPDATE type::record('campaign', $id) SET state = 'completed', \
-                     finished_at = time::now(), updated_at = time::now(), \
-                     progress.eta_seconds = 0 WHERE state = 'running'",
+                    "BEGIN; \
+                     LET $done = (UPDATE type::record('campaign', $id) SET state = 'completed', \
+                         finished_at = time::now(), updated_at = time::now(), \
+                         progress.eta_seconds = 0 WHERE state = 'running' RETURN workspace, name, counts); \
+                     FOR $c IN $done { \
+                         CREATE type::record('event', [$c.workspace, rand::ulid()]) SET type = 'campaign.completed', \
+                             at = time::now(), data = { campaign: $id, name: $c.name, state: 'completed', counts: $c.counts }; \
+                     }; \
+                     COMMIT;",
                     json!({ "id": id }),
                 )
                 .await?;
@@ -766,11 +779,28 @@ impl Dispatcher {
         let mut sent_keys: Vec<&str> = Vec::new();
         let mut refs: Vec<serde_json::Value> = Vec::new();
         let mut gap_addresses: Vec<&str> = Vec::new();
+        let mut drafts: Vec<crate::events::Draft> = Vec::new();
+        let campaign_id = (batch != DIRECT).then_some(batch);
+        let event = |message: &Claimed, event_type: &'static str, reason: Option<&str>| {
+            crate::events::Draft::new(
+                &self.channel.workspace,
+                event_type,
+                json!({
+                    "message": message_id(batch, &message.key),
+                    "channel": self.channel.id,
+                    "campaign": campaign_id,
+                    "contact": message.contact,
+                    "address": message.address,
+                    "reason": reason,
+                }),
+            )
+        };
         for (message, outcome) in &outcomes {
             let attempts = message.attempts + 1;
             let mut row = json!({ "key": message.key, "address": message.address });
             match outcome {
                 Outcome::Sent { provider_id } => {
+                    drafts.push(event(message, "message.sent", None));
                     sent += 1;
                     *counts.entry("queued").or_default() -= 1;
                     *counts.entry("sent").or_default() += 1;
@@ -785,6 +815,7 @@ impl Dispatcher {
                     continue;
                 }
                 Outcome::Failed { reason, code } => {
+                    drafts.push(event(message, "message.failed", Some(reason)));
                     failed += 1;
                     last_error = Some(reason.clone());
                     *counts.entry("queued").or_default() -= 1;
@@ -813,6 +844,7 @@ impl Dispatcher {
                         *counts.entry("queued").or_default() -= 1;
                         *counts.entry("failed").or_default() += 1;
                         let reason = format!("gave up after {attempts} attempts: {reason}");
+                        drafts.push(event(message, "message.failed", Some(&reason)));
                         row["status"] = json!("failed");
                         row["attempts"] = json!(attempts);
                         row["history"] = json!({ "status": "failed", "at": now, "reason": reason });
@@ -910,9 +942,16 @@ impl Dispatcher {
                  health.last_success_at = IF $sent > 0 {{ time::now() }} ELSE {{ health.last_success_at }}, \
                  health.last_error_at = IF $error != NONE {{ time::now() }} ELSE {{ health.last_error_at }}, \
                  health.last_error = $error ?? health.last_error; \
-             COMMIT;"
+             {events} \
+             COMMIT;",
+            events = if drafts.is_empty() {
+                ""
+            } else {
+                crate::events::RECORD
+            }
         );
-        let vars = json!({
+        // Without nulls: `$error` is NONE when nothing failed (a null would count as an error).
+        let vars = crate::db::without_nulls(json!({
             "ws": self.channel.workspace,
             "batch": batch,
             "ch": self.channel.id,
@@ -927,7 +966,8 @@ impl Dispatcher {
             "sent": sent,
             "failed": failed,
             "error": last_error,
-        });
+            "ulak_events": drafts,
+        }));
         let db = &self.pipeline.db;
         let started = Instant::now();
         db.retrying(|| db.exec(&sql, vars.clone())).await?;

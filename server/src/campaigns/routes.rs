@@ -634,14 +634,36 @@ async fn transition_with(
     if let (Some(all), serde_json::Value::Object(vars)) = (all.as_object_mut(), vars) {
         all.extend(vars);
     }
+    // The event the change makes: a start that waits for its time makes none until it runs.
+    let event = match (from, to) {
+        (["draft"], "running") => Some("campaign.started"),
+        (["paused"], _) => Some("campaign.resumed"),
+        (_, "paused") => Some("campaign.paused"),
+        (_, "cancelled") => Some("campaign.cancelled"),
+        _ => None,
+    };
+    if let Some(event) = event {
+        all["event_type"] = json!(event);
+    }
     // The dispatcher and the recorder update the same record's counts while it runs: a lost
     // race is retried here rather than answered with a "try again".
     let sql = format!(
-        "UPDATE type::record('campaign', $id) SET state = $to, updated_at = time::now(){extra} \
-         WHERE workspace = $ws AND state IN $from RETURN {FIELDS}"
+        "BEGIN; \
+         LET $c = (UPDATE type::record('campaign', $id) SET state = $to, updated_at = time::now(){extra} \
+             WHERE workspace = $ws AND state IN $from RETURN {FIELDS}); \
+         IF $event_type != NONE AND array::len($c) > 0 {{ \
+             CREATE type::record('event', [$ws, rand::ulid()]) SET type = $event_type, at = time::now(), \
+                 data = {{ campaign: $id, name: $c[0].name, state: $to, counts: $c[0].counts }}; \
+         }}; \
+         RETURN $c; \
+         COMMIT;"
     );
     let db = &state.db;
-    let campaign: Option<Campaign> = db.retrying(|| db.row(&sql, all.clone())).await?;
+    let campaign: Option<Campaign> = db
+        .retrying(|| db.last_rows(&sql, all.clone()))
+        .await?
+        .into_iter()
+        .next();
     if campaign.is_some() {
         state.pipeline.wake();
     }

@@ -374,8 +374,20 @@ pub async fn set_state(
     state: ChannelState,
     reason: Option<&str>,
 ) -> Result<(), ApiError> {
+    // A channel that stops working is `channel.disconnected`; one that works again after that,
+    // `channel.connected`.
     db.exec(
-        "UPDATE type::record('channel', $id) SET state = $state, state_reason = $reason",
+        "BEGIN; \
+         LET $before = (UPDATE type::record('channel', $id) SET state = $state, state_reason = $reason RETURN BEFORE)[0]; \
+         LET $type = IF $before = NONE OR $before.state = $state { NONE } \
+             ELSE IF $state = 'error' { 'channel.disconnected' } \
+             ELSE IF $before.state = 'error' AND $state = 'active' { 'channel.connected' } \
+             ELSE { NONE }; \
+         IF $type != NONE { \
+             CREATE type::record('event', [$before.workspace, rand::ulid()]) SET type = $type, at = time::now(), \
+                 data = { channel: $id, state: $state, reason: $reason }; \
+         }; \
+         COMMIT;",
         crate::db::without_nulls(json!({ "id": id, "state": state, "reason": reason })),
     )
     .await?;

@@ -1092,9 +1092,18 @@ impl Run {
             .state
             .db
             .exec(
-                "UPDATE type::record('import_job', $id) SET status = $status, counts = $counts, \
+                "BEGIN; \
+                 LET $job = type::record('import_job', $id); \
+                 LET $was = (SELECT VALUE status FROM ONLY $job); \
+                 UPDATE $job SET status = $status, counts = $counts, \
                  errors = $errors, error_count = $error_count, failure = $failure, columns = $columns, \
-                 started_at = <option<datetime>>$started_at, finished_at = <option<datetime>>$finished_at",
+                 started_at = <option<datetime>>$started_at, finished_at = <option<datetime>>$finished_at; \
+                 IF $was != NONE AND $status IN ['done', 'failed'] AND $was NOT IN ['done', 'failed'] { \
+                     CREATE type::record('event', [(SELECT VALUE workspace FROM ONLY $job), rand::ulid()]) SET \
+                         type = IF $status = 'done' { 'import.completed' } ELSE { 'import.failed' }, \
+                         at = time::now(), data = { import: $id, counts: $counts, failure: $failure }; \
+                 }; \
+                 COMMIT;",
                 params,
             )
             .await;
@@ -1245,8 +1254,12 @@ pub async fn fail_interrupted(state: &AppState) {
         .db
         .exec(
             &format!(
-                "UPDATE import_job SET status = 'failed', failure = '{INTERRUPTED}', \
-                 finished_at = time::now() WHERE status IN ['queued', 'running'] AND node = $node"
+                "BEGIN; \
+                 LET $failed = (UPDATE import_job SET status = 'failed', failure = '{INTERRUPTED}', \
+                 finished_at = time::now() WHERE status IN ['queued', 'running'] AND node = $node \
+                 RETURN record::id(id) AS id, workspace, counts, failure); \
+                 {FAILED_EVENTS} \
+                 COMMIT;"
             ),
             json!({ "node": state.node }),
         )
@@ -1258,6 +1271,12 @@ pub async fn fail_interrupted(state: &AppState) {
 
 const INTERRUPTED: &str = "interrupted by a server restart; upload the file again";
 
+/// Records `import.failed` for each job in `$failed`.
+const FAILED_EVENTS: &str = "FOR $j IN $failed { \
+     CREATE type::record('event', [$j.workspace, rand::ulid()]) SET type = 'import.failed', \
+         at = time::now(), data = { import: $j.id, counts: $j.counts, failure: $j.failure }; \
+ };";
+
 /// Renews this node's hold on its unfinished jobs, and fails jobs whose node stopped renewing
 /// (a replica that died): run periodically, more often than the lease lasts.
 pub async fn keep_leases(state: &AppState) {
@@ -1267,9 +1286,13 @@ pub async fn keep_leases(state: &AppState) {
             &format!(
                 "UPDATE import_job SET lease_until = time::now() + {LEASE_SECS}s \
                  WHERE status IN ['queued', 'running'] AND node = $node; \
-                 UPDATE import_job SET status = 'failed', failure = '{INTERRUPTED}', \
+                 BEGIN; \
+                 LET $failed = (UPDATE import_job SET status = 'failed', failure = '{INTERRUPTED}', \
                  finished_at = time::now() WHERE status IN ['queued', 'running'] \
-                 AND (lease_until IS NONE OR lease_until < time::now());"
+                 AND (lease_until IS NONE OR lease_until < time::now()) \
+                 RETURN record::id(id) AS id, workspace, counts, failure); \
+                 {FAILED_EVENTS} \
+                 COMMIT;"
             ),
             json!({ "node": state.node }),
         )

@@ -268,7 +268,20 @@ fn index_one(
 /// A contact write and its index changes in one transaction: `BEGIN; <write>; postings; COMMIT;`
 /// (the write's rows are statement 1).
 fn indexed(write: &str) -> String {
-    format!("BEGIN; {write}; {} COMMIT;", index::Postings::SQL)
+    format!(
+        "BEGIN; {write}; {} {} COMMIT;",
+        index::Postings::SQL,
+        crate::events::RECORD
+    )
+}
+
+/// The `ulak_events` variable of a write that records one contact event.
+fn contact_event(workspace: &str, event_type: &'static str, id: &str, source: &str) -> Value {
+    json!([crate::events::Draft::new(
+        workspace,
+        event_type,
+        json!({ "contact": id, "source": source }),
+    )])
 }
 
 pub async fn find(
@@ -382,6 +395,10 @@ pub async fn create(
     let Validated { phone, mut params } = validate(input, None, &region)?;
     params.insert("ws".into(), json!(workspace));
     index_one(&mut params, workspace, &phone.id(), None);
+    params.insert(
+        "ulak_events".into(),
+        contact_event(workspace, "contact.created", &phone.id(), "api"),
+    );
     let sql = indexed(&format!(
         "CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS}, created_at = time::now() RETURN {FIELDS}"
     ));
@@ -436,6 +453,10 @@ pub async fn for_inbound(
     let Validated { mut params, .. } = validate_with(phone.clone(), input, None)?;
     params.insert("ws".into(), json!(workspace));
     index_one(&mut params, workspace, &phone.id(), None);
+    params.insert(
+        "ulak_events".into(),
+        contact_event(workspace, "contact.created", &phone.id(), "inbound"),
+    );
     let sql = indexed(&format!(
         "CREATE type::record('contact', [$ws, $id]) SET {SET_FIELDS}, created_at = time::now() RETURN {FIELDS}"
     ));
@@ -482,6 +503,25 @@ pub async fn update(
             &phone.id(),
             Some((id, &current.posted)),
         );
+        let mut drafts = vec![crate::events::Draft::new(
+            workspace,
+            "contact.updated",
+            json!({ "contact": phone.id(), "previous": (phone.id() != id).then_some(id), "source": "api" }),
+        )];
+        match input.opted_out {
+            Some(true) if !current.opted_out => drafts.push(crate::events::Draft::new(
+                workspace,
+                "contact.opted_out",
+                json!({ "contact": phone.id(), "source": "api" }),
+            )),
+            Some(false) if current.opted_out => drafts.push(crate::events::Draft::new(
+                workspace,
+                "contact.opted_in",
+                json!({ "contact": phone.id(), "source": "api" }),
+            )),
+            _ => {}
+        }
+        params.insert("ulak_events".into(), json!(drafts));
         // The index changes are worked out from the contact as read: the write goes through
         // only if nobody changed it since (else read again).
         let write = if phone.id() == id {
@@ -497,8 +537,9 @@ pub async fn update(
             )
         };
         let sql = format!(
-            "BEGIN; {write}; IF array::len($w) = 0 {{ THROW '{CHANGED}' }}; {} RETURN $w; COMMIT;",
-            index::Postings::SQL
+            "BEGIN; {write}; IF array::len($w) = 0 {{ THROW '{CHANGED}' }}; {} {} RETURN $w; COMMIT;",
+            index::Postings::SQL,
+            crate::events::RECORD
         );
         match state
             .db
@@ -543,11 +584,16 @@ pub async fn delete(state: &AppState, workspace: &str, id: &str) -> Result<(), A
         vars.insert("ws".into(), json!(workspace));
         vars.insert("id".into(), json!(id));
         vars.insert("seen".into(), json!(current.updated_at.to_rfc3339()));
+        vars.insert(
+            "ulak_events".into(),
+            contact_event(workspace, "contact.deleted", id, "api"),
+        );
         postings.vars(&mut vars);
         let sql = format!(
             "BEGIN; LET $gone = (DELETE type::record('contact', [$ws, $id]) WHERE updated_at = <datetime>$seen RETURN BEFORE); \
-             IF array::len($gone) = 0 {{ THROW '{CHANGED}' }}; {} COMMIT;",
-            index::Postings::SQL
+             IF array::len($gone) = 0 {{ THROW '{CHANGED}' }}; {} {} COMMIT;",
+            index::Postings::SQL,
+            crate::events::RECORD
         );
         match state.db.exec(&sql, Value::Object(vars)).await {
             Ok(()) => return Ok(()),
@@ -719,11 +765,17 @@ pub async fn bulk(
     loop {
         let (page, next) = list(state, workspace, filter, &cursor, WORK_PAGE).await?;
         let mut changed: Vec<Value> = Vec::new();
+        let mut drafts: Vec<crate::events::Draft> = Vec::new();
         let mut postings = index::Postings::new(workspace);
         for contact in page {
             match action {
                 BulkAction::Delete => {
                     postings.take(&contact.id, &contact.posted);
+                    drafts.push(crate::events::Draft::new(
+                        workspace,
+                        "contact.deleted",
+                        json!({ "contact": contact.id, "source": "bulk" }),
+                    ));
                     changed.push(json!({ "id": contact.id }));
                 }
                 BulkAction::Tag | BulkAction::Untag => {
@@ -749,6 +801,11 @@ pub async fn bulk(
                         });
                         let chunk =
                             postings.change(&contact.id, &contact.posted, &contact.id, &terms);
+                        drafts.push(crate::events::Draft::new(
+                            workspace,
+                            "contact.updated",
+                            json!({ "contact": contact.id, "source": "bulk" }),
+                        ));
                         changed.push(json!({ "id": contact.id, "tags": next, "tag_keys": next_keys, "terms": terms, "chunk": chunk }));
                     }
                 }
@@ -758,6 +815,7 @@ pub async fn bulk(
             let mut vars = Map::new();
             vars.insert("ws".into(), json!(workspace));
             vars.insert("rows".into(), json!(changed));
+            vars.insert("ulak_events".into(), json!(drafts));
             postings.vars(&mut vars);
             let db = &state.db;
             db.retrying(|| db.exec(&sql, Value::Object(vars.clone())))

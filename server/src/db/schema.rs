@@ -22,6 +22,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (11, V11_APPROVED_TEMPLATES),
     (12, V12_UPLOADED_PLUGINS_STAY_ON),
     (13, V13_CONTACT_INDEX),
+    (14, V14_EVENTS_AND_WEBHOOKS),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -376,6 +377,18 @@ FOR $p IN (SELECT VALUE name FROM plugin WHERE source = 'upload' AND !string::co
 /// (`contacts::index::backfill`, marked done in `meta:contact_index`).
 const V13_CONTACT_INDEX: &str = r#"
 DEFINE TABLE IF NOT EXISTS contact_posting SCHEMALESS;
+"#;
+
+/// The event log (`event:[workspace, ulid]`), webhook subscriptions, their deliveries
+/// (`webhook_delivery:[webhook, event]`), the due queue (`webhook_due:[ms, webhook, event]`) and the
+/// delivery worker's lease.
+const V14_EVENTS_AND_WEBHOOKS: &str = r#"
+DEFINE TABLE IF NOT EXISTS event SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS webhook SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS webhook_workspace ON webhook FIELDS workspace;
+DEFINE TABLE IF NOT EXISTS webhook_delivery SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS webhook_due SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS webhook_lease SCHEMALESS;
 "#;
 
 #[derive(Deserialize)]

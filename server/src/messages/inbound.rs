@@ -225,21 +225,39 @@ async fn apply_statuses(
     let mut early = Vec::new();
     for (channel, u) in &updates {
         let status = u.status.status();
+        // The event the move makes, recorded with it.
+        let event_type = match status {
+            Status::Sent => Some("message.sent"),
+            Status::Delivered => Some("message.delivered"),
+            Status::Read => Some("message.read"),
+            Status::Failed => Some("message.failed"),
+            _ => None,
+        };
         let outcome: Vec<Applied> = db
             .last_rows(
-                "LET $ref = (SELECT VALUE message FROM ONLY type::record('provider_ref', [$channel, $provider])); \
+                "BEGIN; \
+                 LET $ref = (SELECT VALUE message FROM ONLY type::record('provider_ref', [$channel, $provider])); \
                  LET $parts = string::split($provider, '.'); \
                  LET $target = IF $ref != NONE { $ref } \
                      ELSE IF array::len($parts) = 2 { type::record('message', [$ws, $parts[0], $parts[1]]) } \
                      ELSE { NONE }; \
-                 IF $target = NONE { { moved: [], sending: true, unknown: true } } ELSE { { \
-                     moved: (UPDATE $target SET status = $status, \
+                 LET $moved = IF $target = NONE { [] } ELSE { \
+                     (UPDATE $target SET status = $status, \
                          history = array::push(history ?? [], { status: $status, at: <datetime>$at, reason: $reason }), \
                          reason = IF $status = 'failed' { $reason } ELSE { reason } \
-                         WHERE status IN $from AND channel = $channel RETURN BEFORE), \
+                         WHERE status IN $from AND channel = $channel RETURN BEFORE) }; \
+                 IF $event_type != NONE AND array::len($moved) > 0 { \
+                     CREATE type::record('event', [$ws, rand::ulid()]) SET type = $event_type, at = time::now(), \
+                         data = { message: string::concat(record::id($target)[1], '.', record::id($target)[2]), \
+                             channel: $channel, campaign: $moved[0].campaign, contact: $moved[0].contact, \
+                             address: $moved[0].address, reason: $reason }; \
+                 }; \
+                 RETURN IF $target = NONE { { moved: [], sending: true, unknown: true } } ELSE { { \
+                     moved: $moved, \
                      sending: (SELECT VALUE status FROM ONLY $target) IN ['sending', 'queued'] \
-                 } };",
-                json!({
+                 } }; \
+                 COMMIT;",
+                crate::db::without_nulls(json!({
                     "ws": workspace,
                     "channel": channel,
                     "provider": u.provider_id,
@@ -247,7 +265,8 @@ async fn apply_statuses(
                     "from": status.advances_from(),
                     "at": u.at.to_rfc3339(),
                     "reason": u.reason,
-                }),
+                    "event_type": event_type,
+                })),
             )
             .await?;
         for applied in outcome {
@@ -327,7 +346,8 @@ pub async fn record_inbound(
     let key = time_key();
     let text: String = message.text.chars().take(10_000).collect();
     db.exec(
-        "CREATE type::record('message', [$ws, $batch, $key]) SET workspace = $ws, direction = 'in', channel = $channel, \
+        "BEGIN; \
+         CREATE type::record('message', [$ws, $batch, $key]) SET workspace = $ws, direction = 'in', channel = $channel, \
          campaign = NONE, contact = $contact, address = $address, text = $text, attachments = [], status = 'received', \
          attempts = 0, provider_id = $provider, history = [{ status: 'received', at: <datetime>$at }], \
          created_at = <datetime>$at; \
@@ -338,18 +358,23 @@ pub async fn record_inbound(
                  unread = (unread ?? 0) + 1; \
              UPSERT type::record('inbound_last', [$channel, $contact]) SET \
                  at = IF at = NONE OR at < <datetime>$at { <datetime>$at } ELSE { at } RETURN NONE; \
-         };",
-        json!({
+         }; \
+         CREATE type::record('event', [$ws, rand::ulid()]) SET type = 'message.received', at = time::now(), \
+             data = { message: string::concat($batch, '.', $key), channel: $channel, campaign: NONE, \
+                 contact: $contact, address: $address, text: $excerpt }; \
+         COMMIT;",
+        crate::db::without_nulls(json!({
             "ws": workspace,
             "batch": INBOUND,
             "key": key,
             "channel": channel,
             "contact": contact.as_ref().map(|c| c.id.clone()),
             "address": contact.as_ref().map_or(message.from.clone(), |c| c.phone.clone()),
+            "excerpt": text.chars().take(1000).collect::<String>(),
             "text": text,
             "provider": message.provider_id,
             "at": message.at.to_rfc3339(),
-        }),
+        })),
     )
     .await?;
     if let Some(contact) = &contact {

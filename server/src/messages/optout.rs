@@ -109,7 +109,7 @@ pub async fn apply_keywords(
             .take(200)
             .collect();
         // Retried on a concurrent change: the opted-out posting is shared by a chunk of contacts.
-        let vars = json!({ "ws": workspace, "id": contact, "reason": reason });
+        let vars = json!({ "ws": workspace, "id": contact, "reason": reason, "channel": channel });
         db.retrying(|| db.exec(
             "BEGIN; \
              LET $c = (UPDATE type::record('contact', [$ws, $id]) SET opted_out = true, \
@@ -119,13 +119,17 @@ pub async fn apply_keywords(
                  UPSERT type::record('contact_posting', [$ws, 'o', $c.chunk]) \
                  SET ids = array::sort(array::union(ids ?? [], [$id])) RETURN NONE; \
              }; \
+             IF $c != NONE { \
+                 CREATE type::record('event', [$ws, rand::ulid()]) SET type = 'contact.opted_out', \
+                     at = time::now(), data = { contact: $id, source: 'reply', channel: $channel, reason: $reason }; \
+             }; \
              COMMIT;",
             vars.clone(),
         ))
         .await?;
         tracing::info!(%workspace, %channel, %contact, "contact opted out by reply");
     } else if words.opt_in.iter().any(|w| normalise(w) == said) {
-        let vars = json!({ "ws": workspace, "id": contact });
+        let vars = json!({ "ws": workspace, "id": contact, "channel": channel });
         db.retrying(|| db.exec(
             "BEGIN; \
              LET $c = (UPDATE type::record('contact', [$ws, $id]) SET opted_out = false, \
@@ -135,6 +139,10 @@ pub async fn apply_keywords(
                  LET $p = type::record('contact_posting', [$ws, 'o', $c.chunk]); \
                  LET $left = (UPDATE $p SET ids = array::complement(ids, [$id]) RETURN VALUE ids)[0]; \
                  IF $left != NONE AND array::len($left) = 0 { DELETE $p; }; \
+             }; \
+             IF $c != NONE AND $c.opted_out = true { \
+                 CREATE type::record('event', [$ws, rand::ulid()]) SET type = 'contact.opted_in', \
+                     at = time::now(), data = { contact: $id, source: 'reply', channel: $channel }; \
              }; \
              COMMIT;",
             vars.clone(),

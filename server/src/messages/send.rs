@@ -10,6 +10,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
+use surrealdb::types::SurrealValue;
 use utoipa::ToSchema;
 
 use super::{
@@ -277,11 +278,24 @@ pub async fn send(
     row.retain(|_, v| !v.is_null());
     let stored = crate::db::with_datetimes(row, &[("created_at", now)]);
     // Two requests with one key at the same moment: the store keeps one of them.
+    // `message.queued` with it, when it is new.
     let inserted: Vec<Value> = pipeline
         .db
-        .rows_native(
-            "INSERT IGNORE INTO message $row RETURN AFTER",
-            crate::db::vars([("row", stored)]),
+        .rows_native_at(
+            "BEGIN; \
+             LET $new = (INSERT IGNORE INTO message $row RETURN AFTER); \
+             IF array::len($new) > 0 { \
+                 CREATE type::record('event', [$row.workspace, rand::ulid()]) SET type = 'message.queued', \
+                     at = time::now(), data = { message: $mid, channel: $row.channel, campaign: NONE, \
+                         contact: $row.contact, address: $row.address }; \
+             }; \
+             RETURN $new; \
+             COMMIT;",
+            crate::db::vars([
+                ("row", stored),
+                ("mid", json!(message_id(DIRECT, &key)).into_value()),
+            ]),
+            3,
         )
         .await?;
     if let Some(contact) = &to.contact {

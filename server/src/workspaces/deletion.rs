@@ -63,6 +63,8 @@ pub async fn purge(state: &AppState, workspace: &str) -> Result<(), ApiError> {
     }
     let _running = PurgeGuard(&state.purges, workspace.to_owned());
     state.imports.cancel_workspace(workspace);
+    // Webhooks first: nothing more leaves for the workspace's receivers.
+    crate::webhooks::purge_workspace(&state.db, workspace).await?;
     let jobs: Vec<String> = state
         .db
         .rows(
@@ -103,6 +105,8 @@ pub async fn purge(state: &AppState, workspace: &str) -> Result<(), ApiError> {
         .await?;
     // An import that was writing when the purge began may have added contacts since.
     crate::contacts::delete_all(state, workspace).await?;
+    // The event log last: the steps above may have recorded a last few.
+    crate::webhooks::purge_workspace(&state.db, workspace).await?;
     state
         .db
         .exec(

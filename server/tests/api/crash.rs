@@ -17,6 +17,11 @@ const COUNT: usize = 10_000;
 
 /// Starts `ulak serve` on the data directory and waits until it is ready.
 async fn serve(data: &std::path::Path, port: u16) -> Child {
+    serve_with(data, port, &[]).await
+}
+
+/// [`serve`] with more settings in the environment.
+async fn serve_with(data: &std::path::Path, port: u16, env: &[(&str, &str)]) -> Child {
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -29,6 +34,7 @@ async fn serve(data: &std::path::Path, port: u16) -> Child {
         .env("ULAK__PLUGINS__DIR", crate::plugins::repo_path("plugins"))
         .env("ULAK__OUTBOUND__ALLOW_PRIVATE_NETWORKS", "true")
         .env("ULAK__LOG__LEVEL", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
@@ -221,4 +227,101 @@ async fn after_kill_9_mid_campaign_a_restart_sends_everything_and_resends_only_w
     let _ = std::fs::remove_dir_all(&data);
     // The server's log stays beside the data when an assertion fails.
     let _ = std::fs::remove_file(data.with_extension("log"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhook_deliveries_pending_at_a_kill_9_arrive_after_the_restart_none_lost() {
+    let data = std::env::temp_dir().join(format!("ulak-crash-hooks-{}", ulak::db::new_id()));
+    let retries = ["2s"; 20].join(",");
+    let env = [
+        // Twenty tries two seconds apart: enough to outlast the kill and the restart.
+        ("ULAK__WEBHOOKS__RETRY_DELAYS", retries.as_str()),
+        ("ULAK__EVENTS__SETTLE_MS", "300"),
+    ];
+    let port = free_port();
+    let mut server = serve_with(&data, port, &env).await;
+    let mut owner = caller(port, None);
+    let (status, body) = owner
+        .post(
+            "/api/v1/auth/register",
+            json!({ "email": "hooks@example.com", "password": "password123", "name": "Hooks" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, login) = owner
+        .post(
+            "/api/v1/auth/login",
+            json!({ "email": "hooks@example.com", "password": "password123" }),
+        )
+        .await;
+    owner.csrf = login["csrf_token"].as_str().map(str::to_owned);
+    let ws = owner.first_workspace().await;
+    let token = owner.token(&ws, None).await;
+    let owner = caller(port, Some(&token));
+
+    // The receiver is down: nothing listens on its port yet.
+    let receiver_port = free_port();
+    let (status, created) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/webhooks"),
+            json!({ "url": format!("http://127.0.0.1:{receiver_port}/hook"), "types": ["contact.created"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let hook = created["webhook"]["id"].as_str().unwrap().to_owned();
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    let mut contacts = HashSet::new();
+    for i in 0..20 {
+        contacts
+            .insert(crate::events::add_contact(&owner, &ws, &format!("+9053233300{i:02}")).await);
+    }
+    // Every delivery stored and tried at least once, none delivered.
+    let deliveries = format!("/api/v1/workspaces/{ws}/webhooks/{hook}/deliveries?limit=100");
+    wait_for(Duration::from_secs(30), || async {
+        let (_, page) = owner.get(&deliveries).await;
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        (items.len() == 20
+            && items
+                .iter()
+                .all(|d| !d["attempts"].as_array().unwrap().is_empty()))
+        .then_some(())
+    })
+    .await;
+    server.0.kill().unwrap();
+    server.0.wait().unwrap();
+
+    let receiver = crate::events::receiver(receiver_port, 0);
+    std::fs::write(&receiver.secrets, format!("{secret}\n")).unwrap();
+    let port = free_port();
+    let _server = serve_with(&data, port, &env).await;
+    let owner = caller(port, Some(&token));
+    let got = wait_for(Duration::from_secs(60), || async {
+        let lines = crate::events::received(&receiver.out);
+        let ok: HashSet<String> = lines
+            .iter()
+            .filter(|l| l["status"] == 200)
+            .map(|l| l["body"]["data"]["contact"].as_str().unwrap().to_owned())
+            .collect();
+        (ok.len() == 20).then_some(lines)
+    })
+    .await;
+    assert!(
+        got.iter().all(|l| l["verified"] == json!([true])),
+        "{got:?}"
+    );
+    let ids: HashSet<&str> = got.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 20, "one delivery per event");
+    let delivered: HashSet<String> = got
+        .iter()
+        .map(|l| l["body"]["data"]["contact"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(delivered, contacts);
+    // Each recorded as delivered (the record follows the receiver's answer).
+    wait_for(Duration::from_secs(10), || async {
+        let (_, page) = owner.get(&deliveries).await;
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        (items.len() == 20 && items.iter().all(|d| d["state"] == "delivered")).then_some(())
+    })
+    .await;
+    let _ = std::fs::remove_dir_all(&data);
 }

@@ -6,6 +6,7 @@ mod cli;
 mod contacts;
 mod crash;
 mod errors;
+mod events;
 mod hardening;
 mod helpers;
 mod imports;

@@ -141,6 +141,17 @@ async fn the_spec_lists_every_route() {
         "PUT /api/v1/workspaces/{workspace}/opt-out",
         "POST /api/v1/hooks/channels/{channel}",
         "GET /api/v1/hooks/channels/{channel}",
+        "GET /api/v1/workspaces/{workspace}/events",
+        "GET /api/v1/workspaces/{workspace}/events/stream",
+        "GET /api/v1/workspaces/{workspace}/webhooks",
+        "POST /api/v1/workspaces/{workspace}/webhooks",
+        "GET /api/v1/workspaces/{workspace}/webhooks/{id}",
+        "PATCH /api/v1/workspaces/{workspace}/webhooks/{id}",
+        "DELETE /api/v1/workspaces/{workspace}/webhooks/{id}",
+        "POST /api/v1/workspaces/{workspace}/webhooks/{id}/rotate-secret",
+        "GET /api/v1/workspaces/{workspace}/webhooks/{id}/deliveries",
+        "POST /api/v1/workspaces/{workspace}/webhooks/{id}/deliveries/{delivery}/redeliver",
+        "POST /api/v1/workspaces/{workspace}/webhooks/{id}/ping",
     ];
     expected.sort();
     assert_eq!(operations, expected);
