@@ -84,7 +84,10 @@ st_run() {
     return 1
   fi
 }
-st_run --exclude-name 'DELETE /api/v1/tokens/{id}' --exclude-name 'DELETE /api/v1/workspaces/{workspace}'
+# The live event stream never ends by itself, so schemathesis would wait out its request timeout
+# on every case; the API tests exercise it (resumption, filters, refusals).
+st_run --exclude-name 'DELETE /api/v1/tokens/{id}' --exclude-name 'DELETE /api/v1/workspaces/{workspace}' \
+  --exclude-name 'GET /api/v1/workspaces/{workspace}/events/stream'
 read -r WS TOKEN <<< "$(workspace_and_token schemathesis-destructive)"
 st_run "${DESTRUCTIVE[@]}"
 # Each generated test case is one request (stateful links send more); at least 5,500 are required (about 7,000 with the messaging routes).

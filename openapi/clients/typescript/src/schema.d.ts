@@ -998,6 +998,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List events
+         * @description The workspace's event log, oldest first, of the types the caller's role may read (message events
+         *     need `messages:read`, contact and import events `contacts:read`, and so on). Events younger than
+         *     `events.settle_ms` (1.5 s) appear a moment later, so a cursor never passes over one. Without
+         *     `next_cursor` the log is read to its end: poll again later with the last event's id.
+         */
+        get: operations["events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow events live
+         * @description A server-sent event stream of the workspace's events (`id`, `event` = the type, `data` = the
+         *     event as JSON), of the types the caller's role may read. Reconnecting with the `Last-Event-ID`
+         *     header (browsers do it by themselves) resumes after that event without gaps or repeats. Without
+         *     it, the stream starts with events from now on. A comment line every 15 s keeps proxies from
+         *     closing a quiet stream; the caller's access is checked again every 30 s. A stream ends after 30
+         *     minutes (reconnect to go on); a caller may have 10 open at once (429 beyond).
+         */
+        get: operations["stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace}/invitations": {
         parameters: {
             query?: never;
@@ -1585,6 +1633,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhooks
+         * @description The workspace's subscriptions, without their secrets.
+         */
+        get: operations["webhooks_list"];
+        put?: never;
+        /**
+         * Subscribe to events
+         * @description Deliveries start with the events that happen from now on. The answer carries the signing
+         *     secret, shown this once (rotate it to get a new one).
+         */
+        post: operations["webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook
+         * @description One subscription, without its secret: where it delivers, which types, whether it is failing.
+         */
+        get: operations["webhooks_get_one"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook
+         * @description Its pending deliveries are not made; its delivery records go with it.
+         */
+        delete: operations["webhooks_delete_one"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook
+         * @description URL, types, description, on or off. A subscription the server switched off for failing says
+         *     why in `disabled_reason`; switching it on clears that.
+         */
+        patch: operations["webhooks_update"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a webhook's deliveries
+         * @description Oldest first, each with its attempts (status code, latency, the start of the answer).
+         */
+        get: operations["deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/webhooks/{id}/deliveries/{delivery}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver again
+         * @description One attempt now, whatever the delivery's state, answered with the delivery and the attempt's
+         *     outcome. A delivered one is not delivered again by itself; a dead letter that now succeeds is
+         *     delivered.
+         */
+        post: operations["redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/webhooks/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test delivery
+         * @description A `webhook.ping` delivery (data: the webhook's id), stored like any other and attempted now;
+         *     the answer shows the receiver's status code and latency.
+         */
+        post: operations["ping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook's secret
+         * @description A new secret, shown this once. For `webhooks.secret_grace_hours` (24 h) deliveries carry a
+         *     second signature made with the old one, so receivers can switch without losing any.
+         */
+        post: operations["rotate_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1702,6 +1888,22 @@ export interface components {
             /** @description By name, then language. Only `APPROVED` ones are sent. */
             templates: components["schemas"]["ApprovedTemplate"][];
         };
+        /** @description One attempt at a delivery, as shown. */
+        Attempt: {
+            /** Format: date-time */
+            at: string;
+            /** @description Why no answer came (timeout, refused connection, refused by the outbound policy). */
+            error?: string | null;
+            /** Format: int64 */
+            latency_ms: number;
+            /** @description The start of the receiver's answer (at most 500 characters). */
+            response?: string | null;
+            /**
+             * Format: int32
+             * @description The receiver's HTTP status; none when no answer came.
+             */
+            status?: number | null;
+        };
         /** @description A filter over contacts; every criterion given must hold. */
         Audience: {
             /** @description Every contact of the workspace (needed when no other criterion is given). */
@@ -1804,6 +2006,15 @@ export interface components {
         };
         /** @description A progress event: the campaign as `GET …/campaigns/{id}` answers. */
         CampaignEvent: components["schemas"]["Campaign"];
+        /** @description `campaign.*`: a campaign changed state. */
+        CampaignEventData: {
+            campaign: string;
+            /** @description The counts by status when it happened, for `campaign.completed` and `campaign.cancelled`. */
+            counts?: Record<string, never> | null;
+            name: string;
+            /** @description `running`, `paused`, `completed`, `cancelled`. */
+            state: string;
+        };
         CampaignInput: {
             audience: components["schemas"]["Audience"];
             /**
@@ -1874,6 +2085,12 @@ export interface components {
             updated_at: string;
             /** @description Where the provider posts inbound messages and delivery reports (plugin channels). */
             webhook_path?: string | null;
+        };
+        /** @description `channel.*`: a channel's connection changed. */
+        ChannelEventData: {
+            channel: string;
+            reason?: string | null;
+            state: string;
         };
         /** @description How a channel has been doing. */
         ChannelHealth: {
@@ -1984,6 +2201,22 @@ export interface components {
              *     entries (then `count` is a lower bound).
              */
             exact: boolean;
+        };
+        /** @description `contact.*`: a contact was created, changed, deleted, or opted out or in. */
+        ContactEventData: {
+            /** @description The channel the opt-out or opt-in word came through. */
+            channel?: string | null;
+            /** @description The contact's id: its number in E.164 digits. */
+            contact: string;
+            /** @description Its id before a change of phone number moved it (`contact.updated`). */
+            previous?: string | null;
+            /** @description The opt-out's reason. */
+            reason?: string | null;
+            /**
+             * @description How: `api` (a request), `inbound` (an unknown sender wrote), `reply` (an opt-out or opt-in
+             *     word), `bulk` (a bulk action).
+             */
+            source: string;
         };
         /** @description Writable fields; on create every field but `phone` is optional, on update every field is. */
         ContactInput: {
@@ -2108,6 +2341,25 @@ export interface components {
              */
             skipped: number;
         };
+        /** @description A delivery of one event to one subscription. */
+        Delivery: {
+            attempts: components["schemas"]["Attempt"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** @description The event's id: also the `webhook-id` header, the same on every attempt. */
+            id: string;
+            /** Format: date-time */
+            next_attempt_at?: string | null;
+            /**
+             * @description `pending` (an attempt is due at `next_attempt_at`), `delivered`, or `dead` (every attempt
+             *     failed; redeliverable).
+             * @example pending
+             */
+            state: string;
+            type: string;
+        };
         /** @enum {string} */
         Direction: "out" | "in";
         DryRun: {
@@ -2173,6 +2425,8 @@ export interface components {
             /** @description A sentence for people; may change between versions. */
             message: string;
         };
+        /** @description The payload of an event, by the type's first part. */
+        EventData: components["schemas"]["MessageEventData"] | components["schemas"]["CampaignEventData"] | components["schemas"]["ContactEventData"] | components["schemas"]["ImportEventData"] | components["schemas"]["ChannelEventData"] | components["schemas"]["WebhookEventData"];
         /** @enum {string} */
         Gender: "female" | "male";
         Health: {
@@ -2215,6 +2469,13 @@ export interface components {
              * @description Existing contacts the import updated.
              */
             updated: number;
+        };
+        /** @description `import.*`: a contact import finished. */
+        ImportEventData: {
+            /** @description The rows by outcome. */
+            counts: Record<string, never>;
+            failure?: string | null;
+            import: string;
         };
         /** @description The multipart body of an import (for the OpenAPI document). */
         ImportForm: {
@@ -2490,6 +2751,22 @@ export interface components {
             /** Format: int64 */
             size: number;
         };
+        /** @description `message.*`: a message moved to the status the type names, or came in (`message.received`). */
+        MessageEventData: {
+            /** @description The recipient (outbound) or sender (inbound): an E.164 phone or an e-mail address. */
+            address: string;
+            /** @description The campaign it belongs to; none for a single send or an inbound message. */
+            campaign?: string | null;
+            channel: string;
+            /** @description The contact's id (its number in E.164 digits), when the address is a contact's. */
+            contact?: string | null;
+            /** @description The message's id (`…/messages/{id}`). */
+            message: string;
+            /** @description Why it failed. */
+            reason?: string | null;
+            /** @description The text, for `message.received` (its first 1,000 characters). */
+            text?: string | null;
+        };
         MessageStats: {
             /** @description One entry per day of the window, oldest first; days without messages have zeros. */
             days: components["schemas"]["Day"][];
@@ -2533,6 +2810,23 @@ export interface components {
             kind: components["schemas"]["ChannelKind"];
             /** @example Prova */
             name: string;
+        };
+        NewWebhook: {
+            description?: string;
+            /**
+             * @description Event types, or a family with `.*` (`message.*`). The caller's role must read each.
+             * @example [
+             *       "message.*",
+             *       "contact.opted_out"
+             *     ]
+             */
+            types: string[];
+            /**
+             * @description Where deliveries are POSTed: http or https, on a public address unless the server's
+             *     `[outbound]` settings allow private ones.
+             * @example https://crm.example.com/hooks/ulak
+             */
+            url: string;
         };
         OptOutWords: {
             /**
@@ -2710,6 +3004,45 @@ export interface components {
                 phone?: string | null;
                 /** Format: int64 */
                 unread: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Delivery: {
+            items: {
+                attempts: components["schemas"]["Attempt"][];
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                delivered_at?: string | null;
+                /** @description The event's id: also the `webhook-id` header, the same on every attempt. */
+                id: string;
+                /** Format: date-time */
+                next_attempt_at?: string | null;
+                /**
+                 * @description `pending` (an attempt is due at `next_attempt_at`), `delivered`, or `dead` (every attempt
+                 *     failed; redeliverable).
+                 * @example pending
+                 */
+                state: string;
+                type: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Event: {
+            items: {
+                /** Format: date-time */
+                at: string;
+                /** @description The payload; its shape per type is one of `EventData`'s. */
+                data: components["schemas"]["EventData"];
+                /**
+                 * @description Ordered by time: the cursor of `…/events?after=` and the stream's `Last-Event-ID`.
+                 * @example 01JDZ8Q6W3A0S7T5ZK8N2M4P6R
+                 */
+                id: string;
+                /** @example message.delivered */
+                type: string;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -2920,6 +3253,44 @@ export interface components {
                 updated_at: string;
                 /** @example KASIM50 */
                 value?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_Webhook: {
+            items: {
+                /** @description Whether deliveries are made. Events while switched off are not delivered later. */
+                active: boolean;
+                /** Format: date-time */
+                created_at: string;
+                description: string;
+                /** @description Why the server switched it off, when it did. */
+                disabled_reason?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Since when every attempt has failed (none while deliveries succeed).
+                 */
+                failing_since?: string | null;
+                id: string;
+                /** Format: date-time */
+                last_success_at?: string | null;
+                /**
+                 * Format: date-time
+                 * @description Until when deliveries also carry a signature made with the secret before the last rotation.
+                 */
+                old_secret_until?: string | null;
+                /**
+                 * @description The event types it receives.
+                 * @example [
+                 *       "message.delivered",
+                 *       "message.failed"
+                 *     ]
+                 */
+                types: string[];
+                /** Format: date-time */
+                updated_at: string;
+                /** @example https://crm.example.com/hooks/ulak */
+                url: string;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -3363,6 +3734,72 @@ export interface components {
             plugin?: string | null;
             /** @example KASIM50 */
             value?: string | null;
+        };
+        /** @description A subscription as the API shows it (without its secret). */
+        Webhook: {
+            /** @description Whether deliveries are made. Events while switched off are not delivered later. */
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            /** @description Why the server switched it off, when it did. */
+            disabled_reason?: string | null;
+            /**
+             * Format: date-time
+             * @description Since when every attempt has failed (none while deliveries succeed).
+             */
+            failing_since?: string | null;
+            id: string;
+            /** Format: date-time */
+            last_success_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Until when deliveries also carry a signature made with the secret before the last rotation.
+             */
+            old_secret_until?: string | null;
+            /**
+             * @description The event types it receives.
+             * @example [
+             *       "message.delivered",
+             *       "message.failed"
+             *     ]
+             */
+            types: string[];
+            /** Format: date-time */
+            updated_at: string;
+            /** @example https://crm.example.com/hooks/ulak */
+            url: string;
+        };
+        /** @description `webhook.disabled`: a subscription was switched off after failing for too long. */
+        WebhookEventData: {
+            reason: string;
+            url: string;
+            webhook: string;
+        };
+        WebhookUpdate: {
+            /**
+             * @description Switching a subscription on again starts its deliveries with the events from then on.
+             * @example true
+             */
+            active?: boolean | null;
+            description?: string | null;
+            /**
+             * @example [
+             *       "message.*"
+             *     ]
+             */
+            types?: string[] | null;
+            /** @example https://crm.example.com/hooks/ulak */
+            url?: string | null;
+        };
+        /** @description A subscription and its signing secret, shown this once. */
+        WebhookWithSecret: {
+            /**
+             * @description `whsec_…`: verify deliveries with it (any Standard Webhooks library takes it as is).
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            webhook: components["schemas"]["Webhook"];
         };
         /** @description Hours of the days a campaign may send in, in the workspace's time zone. */
         Window: {
@@ -7621,6 +8058,148 @@ export interface operations {
             };
         };
     };
+    events_list: {
+        parameters: {
+            query?: {
+                /** @description Events after this one (an event id, or `next_cursor`); from the oldest kept when absent. */
+                cursor?: string;
+                /** @description Only these types, comma-separated (`message.delivered,message.read`). */
+                type?: string;
+                /** @description Events per page, 1 to 500 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Event"];
+                };
+            };
+            /** @description An unknown type or a malformed cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A type your role may not read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stream: {
+        parameters: {
+            query?: {
+                /** @description Only these types, comma-separated. */
+                type?: string;
+                /** @description Start after this event (the `Last-Event-ID` header wins); only new events when neither. */
+                after?: string;
+            };
+            header?: {
+                /** @description Resume after this event */
+                "Last-Event-ID"?: string | null;
+            };
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description An unknown type or a malformed event id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A type your role may not read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description You have 10 streams open already */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_for_workspace: {
         parameters: {
             query?: never;
@@ -10426,6 +11005,571 @@ export interface operations {
             };
             /** @description Used by templates */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webhooks_list: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Subscriptions, by id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Webhook"];
+                };
+            };
+            /** @description A query parameter is unknown or malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read webhooks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewWebhook"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            /** @description A URL the server may not call (the reason in message), an unknown type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage webhooks, or read one of the types */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The workspace has as many webhooks as its quota allows */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webhooks_get_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Webhook id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read webhooks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours, or no such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webhooks_delete_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Webhook id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage webhooks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours, or no such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webhooks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Webhook id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookUpdate"];
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description A URL the server may not call, an unknown type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage webhooks, or read one of the types */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours, or no such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deliveries: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 500 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Only `pending`, `delivered` or `dead` ones. */
+                state?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Webhook id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Delivery"];
+                };
+            };
+            /** @description An unknown state */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read webhooks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours, or no such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Webhook id */
+                id: string;
+                /** @description Delivery id */
+                delivery: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery after the attempt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage webhooks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours, no such webhook or delivery */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    ping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Webhook id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery after its attempt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage webhooks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours, or no such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rotate_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Webhook id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage webhooks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours, or no such webhook */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ from .accept_invitation import AcceptInvitation
 from .api_token import ApiToken
 from .approved_template import ApprovedTemplate
 from .approved_templates import ApprovedTemplates
+from .attempt import Attempt
 from .audience import Audience
 from .audience_custom import AudienceCustom
 from .bulk_filter import BulkFilter
@@ -13,6 +14,8 @@ from .bulk_request import BulkRequest
 from .bulk_result import BulkResult
 from .campaign import Campaign
 from .campaign_event import CampaignEvent
+from .campaign_event_data import CampaignEventData
+from .campaign_event_data_counts_type_0 import CampaignEventDataCountsType0
 from .campaign_input import CampaignInput
 from .campaign_state import CampaignState
 from .catalogue import Catalogue
@@ -21,6 +24,7 @@ from .change_password_request import ChangePasswordRequest
 from .change_role import ChangeRole
 from .channel import Channel
 from .channel_config import ChannelConfig
+from .channel_event_data import ChannelEventData
 from .channel_health import ChannelHealth
 from .channel_kind import ChannelKind
 from .channel_state import ChannelState
@@ -31,6 +35,7 @@ from .config_type import ConfigType
 from .contact import Contact
 from .contact_count import ContactCount
 from .contact_custom_fields import ContactCustomFields
+from .contact_event_data import ContactEventData
 from .contact_input import ContactInput
 from .contact_input_custom_fields_type_0 import ContactInputCustomFieldsType0
 from .counts import Counts
@@ -40,6 +45,7 @@ from .created_invitation import CreatedInvitation
 from .created_token import CreatedToken
 from .day import Day
 from .day_counts import DayCounts
+from .delivery import Delivery
 from .direction import Direction
 from .dry_run import DryRun
 from .dry_run_skipped import DryRunSkipped
@@ -48,6 +54,8 @@ from .gender import Gender
 from .health import Health
 from .hook_result import HookResult
 from .import_counts import ImportCounts
+from .import_event_data import ImportEventData
+from .import_event_data_counts import ImportEventDataCounts
 from .import_form import ImportForm
 from .import_job import ImportJob
 from .import_job_columns import ImportJobColumns
@@ -68,10 +76,12 @@ from .media_ref import MediaRef
 from .member import Member
 from .message import Message
 from .message_attachment import MessageAttachment
+from .message_event_data import MessageEventData
 from .message_stats import MessageStats
 from .my_permissions import MyPermissions
 from .new_channel import NewChannel
 from .new_channel_config import NewChannelConfig
+from .new_webhook import NewWebhook
 from .opt_out_words import OptOutWords
 from .page_api_token import PageApiToken
 from .page_api_token_items_item import PageApiTokenItemsItem
@@ -85,6 +95,10 @@ from .page_contact_items_item import PageContactItemsItem
 from .page_contact_items_item_custom_fields import PageContactItemsItemCustomFields
 from .page_conversation import PageConversation
 from .page_conversation_items_item import PageConversationItemsItem
+from .page_delivery import PageDelivery
+from .page_delivery_items_item import PageDeliveryItemsItem
+from .page_event import PageEvent
+from .page_event_items_item import PageEventItemsItem
 from .page_invitation import PageInvitation
 from .page_invitation_items_item import PageInvitationItemsItem
 from .page_media import PageMedia
@@ -105,6 +119,8 @@ from .page_user import PageUser
 from .page_user_items_item import PageUserItemsItem
 from .page_variable import PageVariable
 from .page_variable_items_item import PageVariableItemsItem
+from .page_webhook import PageWebhook
+from .page_webhook_items_item import PageWebhookItemsItem
 from .page_workspace import PageWorkspace
 from .page_workspace_items_item import PageWorkspaceItemsItem
 from .page_workspace_plugin import PageWorkspacePlugin
@@ -151,6 +167,10 @@ from .upload_form import UploadForm
 from .user import User
 from .variable import Variable
 from .variable_input import VariableInput
+from .webhook import Webhook
+from .webhook_event_data import WebhookEventData
+from .webhook_update import WebhookUpdate
+from .webhook_with_secret import WebhookWithSecret
 from .window import Window
 from .workspace import Workspace
 from .workspace_name import WorkspaceName
@@ -164,6 +184,7 @@ __all__ = (
     "ApiToken",
     "ApprovedTemplate",
     "ApprovedTemplates",
+    "Attempt",
     "Audience",
     "AudienceCustom",
     "BulkFilter",
@@ -173,6 +194,8 @@ __all__ = (
     "BulkResult",
     "Campaign",
     "CampaignEvent",
+    "CampaignEventData",
+    "CampaignEventDataCountsType0",
     "CampaignInput",
     "CampaignState",
     "Catalogue",
@@ -181,6 +204,7 @@ __all__ = (
     "ChangeRole",
     "Channel",
     "ChannelConfig",
+    "ChannelEventData",
     "ChannelHealth",
     "ChannelKind",
     "ChannelState",
@@ -191,6 +215,7 @@ __all__ = (
     "Contact",
     "ContactCount",
     "ContactCustomFields",
+    "ContactEventData",
     "ContactInput",
     "ContactInputCustomFieldsType0",
     "Counts",
@@ -200,6 +225,7 @@ __all__ = (
     "CreateToken",
     "Day",
     "DayCounts",
+    "Delivery",
     "Direction",
     "DryRun",
     "DryRunSkipped",
@@ -208,6 +234,8 @@ __all__ = (
     "Health",
     "HookResult",
     "ImportCounts",
+    "ImportEventData",
+    "ImportEventDataCounts",
     "ImportForm",
     "ImportJob",
     "ImportJobColumns",
@@ -228,10 +256,12 @@ __all__ = (
     "MeResponse",
     "Message",
     "MessageAttachment",
+    "MessageEventData",
     "MessageStats",
     "MyPermissions",
     "NewChannel",
     "NewChannelConfig",
+    "NewWebhook",
     "OptOutWords",
     "PageApiToken",
     "PageApiTokenItemsItem",
@@ -245,6 +275,10 @@ __all__ = (
     "PageContactItemsItemCustomFields",
     "PageConversation",
     "PageConversationItemsItem",
+    "PageDelivery",
+    "PageDeliveryItemsItem",
+    "PageEvent",
+    "PageEventItemsItem",
     "PageInvitation",
     "PageInvitationItemsItem",
     "PageMedia",
@@ -265,6 +299,8 @@ __all__ = (
     "PageUserItemsItem",
     "PageVariable",
     "PageVariableItemsItem",
+    "PageWebhook",
+    "PageWebhookItemsItem",
     "PageWorkspace",
     "PageWorkspaceItemsItem",
     "PageWorkspacePlugin",
@@ -311,6 +347,10 @@ __all__ = (
     "User",
     "Variable",
     "VariableInput",
+    "Webhook",
+    "WebhookEventData",
+    "WebhookUpdate",
+    "WebhookWithSecret",
     "Window",
     "Workspace",
     "WorkspaceName",
