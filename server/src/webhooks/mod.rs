@@ -201,8 +201,11 @@ struct StoredDelivery {
 
 /// Attempts kept per delivery (the latest).
 const KEPT_ATTEMPTS: usize = 50;
-/// Attempts at one subscription under way at once, so one slow receiver cannot hold every slot.
-const PER_WEBHOOK: usize = 2;
+/// Attempts at one subscription under way at once: a quarter of the slots (at least 2), so one
+/// slow receiver cannot hold them all.
+fn per_webhook(settings: &WebhookSettings) -> usize {
+    (settings.concurrent_deliveries / 4).max(2)
+}
 
 pub const DELIVERY_FIELDS: &str = "record::id(id)[1] AS id, type, state, attempts, \
      next_attempt_at, created_at, delivered_at";
@@ -440,7 +443,7 @@ async fn deliver_due(deliverer: &Arc<Deliverer>) -> Result<(), ApiError> {
         {
             let mut in_flight = deliverer.in_flight.lock();
             let busy = in_flight.iter().filter(|(w, _)| *w == webhook).count();
-            if busy >= PER_WEBHOOK || !in_flight.insert(key.clone()) {
+            if busy >= per_webhook(&deliverer.settings) || !in_flight.insert(key.clone()) {
                 continue;
             }
         }
