@@ -1,6 +1,24 @@
-// The remaining main screens: API tokens (secret shown once), plugins, settings, profile, users,
-// the dashboard with data; and a phone-width pass.
+// The remaining main screens: API tokens (secret shown once), webhooks (a test delivery to a
+// receiver on loopback), plugins, settings, profile, users, the dashboard with data; and a
+// phone-width pass.
+import http from 'node:http';
 import { check, navTo, waitForText } from '../lib/harness.mjs';
+
+/** A webhook receiver on loopback that answers 200 and keeps each request's headers. */
+async function receiver() {
+  const seen = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      seen.push({ headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('tamam');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { seen, url: `http://127.0.0.1:${server.address().port}/ulak`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
 
 async function checkNoSidewaysScroll(page, screen) {
   const { overflow, culprits } = await page.evaluate(() => {
@@ -36,6 +54,41 @@ export const screenSteps = [
       await page.getByRole('button', { name: 'Revoke CRM eşitleme' }).click();
       await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke' }).click();
       await waitForText(page.locator('.toast'), /revoked/);
+    },
+  },
+  {
+    name: 'webhooks: add one (secret shown once), a signed test delivery, its deliveries',
+    async run(ctx) {
+      const { page } = ctx.owner;
+      const hook = await receiver();
+      try {
+        await navTo(page, 'Webhooks');
+        await page.getByLabel('URL', { exact: true }).fill(hook.url);
+        await page.getByLabel('Description', { exact: true }).fill('CRM');
+        await page.getByLabel(/^Contacts \(/).check();
+        await page.getByRole('button', { name: 'Add webhook' }).click();
+        await page.getByTestId('webhook-secret').waitFor();
+        const secret = await page.getByTestId('webhook-secret').inputValue();
+        check(/^whsec_/.test(secret), `a signing secret is shown (${secret.slice(0, 8)}…)`);
+        await ctx.gallery.shootBoth(page, 'webhooks');
+        await page.getByRole('button', { name: 'I have saved it' }).click();
+        const row = page.getByRole('row', { name: new RegExp(hook.url.replace(/[.:/]/g, '\\$&')) });
+        await row.getByText('message.sent').waitFor();
+        await row.getByText('contact.opted_out').waitFor();
+        await row.getByRole('button', { name: 'Test' }).click();
+        await waitForText(page.locator('.toast'), /Test delivery: HTTP 200/);
+        check(hook.seen.length === 1, `the receiver got the test delivery (${hook.seen.length} requests)`);
+        const headers = hook.seen[0]?.headers ?? {};
+        check(/^v1,/.test(headers['webhook-signature'] ?? ''), 'the delivery is signed (webhook-signature: v1,…)');
+        check(JSON.parse(hook.seen[0]?.body ?? '{}').type === 'webhook.ping', 'the body says webhook.ping');
+        await row.getByRole('button', { name: 'Deliveries' }).click();
+        const deliveries = page.getByTestId('webhook-deliveries');
+        await deliveries.getByText('webhook.ping').waitFor();
+        await deliveries.getByText('Delivered').waitFor();
+        await ctx.gallery.shootBoth(page, 'webhook-deliveries');
+      } finally {
+        await hook.close();
+      }
     },
   },
   {
