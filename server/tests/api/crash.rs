@@ -64,6 +64,28 @@ fn caller(port: u16, token: Option<&str>) -> Caller {
     }
 }
 
+/// Registers the first account on a fresh server; returns its workspace and an owner token.
+async fn first_owner(port: u16, email: &str) -> (String, String) {
+    let mut owner = caller(port, None);
+    let (status, body) = owner
+        .post(
+            "/api/v1/auth/register",
+            json!({ "email": email, "password": "password123", "name": "Owner" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, login) = owner
+        .post(
+            "/api/v1/auth/login",
+            json!({ "email": email, "password": "password123" }),
+        )
+        .await;
+    owner.csrf = login["csrf_token"].as_str().map(str::to_owned);
+    let ws = owner.first_workspace().await;
+    let token = owner.token(&ws, None).await;
+    (ws, token)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn after_kill_9_mid_campaign_a_restart_sends_everything_and_resends_only_what_was_in_flight()
 {
@@ -72,23 +94,7 @@ async fn after_kill_9_mid_campaign_a_restart_sends_everything_and_resends_only_w
     let port = free_port();
     let mut server = serve(&data, port).await;
 
-    let mut owner = caller(port, None);
-    let (status, body) = owner
-        .post(
-            "/api/v1/auth/register",
-            json!({ "email": "crash@example.com", "password": "password123", "name": "Crash" }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (_, login) = owner
-        .post(
-            "/api/v1/auth/login",
-            json!({ "email": "crash@example.com", "password": "password123" }),
-        )
-        .await;
-    owner.csrf = login["csrf_token"].as_str().map(str::to_owned);
-    let ws = owner.first_workspace().await;
-    let token = owner.token(&ws, None).await;
+    let (ws, token) = first_owner(port, "crash@example.com").await;
     let owner = caller(port, Some(&token));
 
     let rows: Vec<String> = (0..COUNT)
@@ -240,23 +246,7 @@ async fn webhook_deliveries_pending_at_a_kill_9_arrive_after_the_restart_none_lo
     ];
     let port = free_port();
     let mut server = serve_with(&data, port, &env).await;
-    let mut owner = caller(port, None);
-    let (status, body) = owner
-        .post(
-            "/api/v1/auth/register",
-            json!({ "email": "hooks@example.com", "password": "password123", "name": "Hooks" }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (_, login) = owner
-        .post(
-            "/api/v1/auth/login",
-            json!({ "email": "hooks@example.com", "password": "password123" }),
-        )
-        .await;
-    owner.csrf = login["csrf_token"].as_str().map(str::to_owned);
-    let ws = owner.first_workspace().await;
-    let token = owner.token(&ws, None).await;
+    let (ws, token) = first_owner(port, "hooks@example.com").await;
     let owner = caller(port, Some(&token));
 
     // The receiver is down: nothing listens on its port yet.
