@@ -325,21 +325,43 @@ pub async fn read_after(
     Ok((events, last))
 }
 
-/// Removes events older than `keep_days` in every workspace, a group at a time.
+/// Removes events older than `keep_days` in every workspace, a group at a time, and every event
+/// of a workspace that no longer exists (a last few may be written while it is purged). The
+/// workspaces are found in the log itself, one key look-up each.
 pub async fn sweep(db: &Db, keep_days: u32) -> Result<u64, ApiError> {
     let cut = ulid_floor(Utc::now() - chrono::Duration::days(i64::from(keep_days)));
-    let workspaces: Vec<String> = db
-        .rows("SELECT VALUE record::id(id) FROM workspace", json!({}))
-        .await?;
     let mut removed = 0;
-    for ws in workspaces {
+    let mut after: Option<String> = None;
+    loop {
+        // The first event key past the last workspace's events: ids are upper-case ULIDs, which
+        // sort before `~`.
+        #[derive(Deserialize)]
+        struct Next {
+            ws: String,
+            exists: bool,
+        }
+        let next: Option<Next> = db
+            .last_rows(
+                "LET $first = (SELECT VALUE record::id(id)[0] \
+                     FROM array::first([event:[$after, '~']..[{}]]) LIMIT 1)[0]; \
+                 RETURN IF $first = NONE { NONE } ELSE { { ws: $first, exists: record::exists(type::record('workspace', $first)) } };",
+                crate::db::without_nulls(json!({ "after": after })),
+            )
+            .await?
+            .into_iter()
+            .next()
+            .flatten();
+        let Some(Next { ws, exists }) = next else {
+            break;
+        };
+        let upto = if exists { cut.clone() } else { "~".to_owned() };
         loop {
             let gone: Option<u64> = db
                 .last_rows(
                     "LET $old = (SELECT VALUE id FROM array::first([event:[$ws, '']..[$ws, $cut]]) LIMIT 2000); \
                      FOR $e IN $old { DELETE $e; }; \
                      RETURN array::len($old);",
-                    json!({ "ws": ws, "cut": cut }),
+                    json!({ "ws": ws, "cut": upto }),
                 )
                 .await?
                 .into_iter()
@@ -350,6 +372,7 @@ pub async fn sweep(db: &Db, keep_days: u32) -> Result<u64, ApiError> {
                 break;
             }
         }
+        after = Some(ws);
     }
     Ok(removed)
 }

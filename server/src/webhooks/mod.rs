@@ -189,14 +189,12 @@ pub struct Delivery {
 /// What [`attempt`] needs of a stored delivery.
 #[derive(Debug, Deserialize)]
 struct StoredDelivery {
+    #[serde(rename = "type")]
+    event_type: String,
     body: String,
     state: String,
-    #[serde(default)]
-    attempts: Vec<Attempt>,
     /// Scheduled attempts made (those by hand do not use up the schedule).
-    #[serde(default)]
-    tries: usize,
-    due: Option<i64>,
+    tries: Option<usize>,
 }
 
 /// Attempts kept per delivery (the latest).
@@ -247,12 +245,40 @@ impl Deliverer {
         }
     }
 
+    /// Marks a delivery as being attempted by hand here until the guard drops: the worker leaves it
+    /// alone meanwhile, and a second attempt by hand is refused (409).
+    pub fn attempt_by_hand(&self, webhook: &str, event: &str) -> Result<ByHand<'_>, ApiError> {
+        let key = (webhook.to_owned(), event.to_owned());
+        if !self.in_flight.lock().insert(key.clone()) {
+            return Err(ApiError::conflict(
+                "attempt_under_way",
+                "this delivery is being attempted now; look at it again in a few seconds",
+            ));
+        }
+        Ok(ByHand {
+            deliverer: self,
+            key,
+        })
+    }
+
     /// Whether one more attempt by hand at this subscription may be made now (1 a second, 5 at
     /// once); 429 otherwise.
     pub fn manual_allowed(&self, webhook: &str) -> Result<(), ApiError> {
         self.manual
             .check_key(&webhook.to_owned())
             .map_err(|_| ApiError::rate_limited(1))
+    }
+}
+
+/// An attempt by hand under way (see [`Deliverer::attempt_by_hand`]).
+pub struct ByHand<'a> {
+    deliverer: &'a Deliverer,
+    key: (String, String),
+}
+
+impl Drop for ByHand<'_> {
+    fn drop(&mut self) {
+        self.deliverer.in_flight.lock().remove(&self.key);
     }
 }
 
@@ -395,12 +421,16 @@ async fn fan_out_one(deliverer: &Deliverer, follower: &Follower) -> Result<(), A
             .exec(
                 "BEGIN; \
                  LET $hook = type::record('webhook', $id); \
-                 IF (SELECT VALUE cursor FROM ONLY $hook) != $seen { THROW 'moved'; }; \
+                 LET $now = (SELECT cursor, types, active FROM ONLY $hook); \
+                 IF $now.cursor != $seen OR $now.types != $types OR $now.active != true { THROW 'moved'; }; \
                  FOR $d IN $deliveries { \
-                     CREATE type::record('webhook_delivery', [$id, $d.event]) SET workspace = $ws, \
-                         type = $d.type, body = $d.body, state = 'pending', attempts = [], \
-                         due = $now_ms, next_attempt_at = time::now(), created_at = time::now(); \
-                     CREATE type::record('webhook_due', [$now_ms, $id, $d.event]) SET at = time::now(); \
+                     LET $key = type::record('webhook_delivery', [$id, $d.event]); \
+                     IF !record::exists($key) { \
+                         CREATE $key SET workspace = $ws, \
+                             type = $d.type, body = $d.body, state = 'pending', attempts = [], \
+                             due = $now_ms, next_attempt_at = time::now(), created_at = time::now(); \
+                         CREATE type::record('webhook_due', [$now_ms, $id, $d.event]) SET at = time::now(); \
+                     }; \
                  }; \
                  UPDATE $hook SET cursor = $last; \
                  COMMIT;",
@@ -408,6 +438,7 @@ async fn fan_out_one(deliverer: &Deliverer, follower: &Follower) -> Result<(), A
                     "id": follower.id,
                     "ws": follower.workspace,
                     "seen": follower.cursor,
+                    "types": follower.types,
                     "last": last,
                     "deliveries": deliveries,
                     "now_ms": now_ms,
@@ -431,11 +462,26 @@ async fn deliver_due(deliverer: &Arc<Deliverer>) -> Result<(), ApiError> {
         return Ok(());
     }
     let now_ms = Utc::now().timestamp_millis();
+    // Subscriptions with all their slots in use are left out of the read, so a slow receiver's
+    // backlog does not hide the entries of the others behind it.
+    let busy: Vec<String> = {
+        let in_flight = deliverer.in_flight.lock();
+        let mut counts = std::collections::HashMap::<&str, usize>::new();
+        for (webhook, _) in in_flight.iter() {
+            *counts.entry(webhook.as_str()).or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .filter(|(_, n)| *n >= per_webhook(&deliverer.settings))
+            .map(|(w, _)| w.to_owned())
+            .collect()
+    };
     let due: Vec<(i64, String, String)> = deliverer
         .db
         .rows(
-            "SELECT VALUE record::id(id) FROM array::first([webhook_due:[NONE]..[$now]]) LIMIT $n",
-            json!({ "now": now_ms, "n": 500 }),
+            "SELECT VALUE record::id(id) FROM array::first([webhook_due:[NONE]..[$now]]) \
+             WHERE record::id(id)[1] NOTINSIDE $busy LIMIT $n",
+            json!({ "now": now_ms, "n": 500, "busy": busy }),
         )
         .await?;
     for (ms, webhook, event) in due {
@@ -509,7 +555,7 @@ pub async fn attempt(
     }
     let stored: Option<StoredDelivery> = db
         .row(
-            "SELECT body, state, attempts, due FROM type::record('webhook_delivery', [$hook, $event])",
+            "SELECT type, body, state, tries FROM type::record('webhook_delivery', [$hook, $event])",
             json!({ "hook": webhook_id, "event": event }),
         )
         .await?;
@@ -530,15 +576,34 @@ pub async fn attempt(
         }
         return Err(ApiError::not_found("delivery"));
     };
-    if claimed.is_some() && (!webhook.active || stored.state != "pending") {
-        let reason = (!webhook.active).then_some("the subscription is switched off");
+    // A type the subscription no longer takes is not sent to where it points now.
+    let taken_type =
+        stored.event_type == "webhook.ping" || webhook.types.contains(&stored.event_type);
+    if claimed.is_none() && !taken_type {
+        return Err(ApiError::conflict(
+            "type_not_subscribed",
+            format!(
+                "the webhook no longer receives `{}` events; add the type to it to send this again",
+                stored.event_type
+            ),
+        ));
+    }
+    if claimed.is_some() && (!webhook.active || !taken_type || stored.state != "pending") {
+        let reason = if !webhook.active {
+            Some("the subscription is switched off")
+        } else if !taken_type {
+            Some("the subscription no longer receives this event type")
+        } else {
+            None
+        };
         db.exec(
             "BEGIN; \
              LET $d = type::record('webhook_delivery', [$hook, $event]); \
-             DELETE type::record('webhook_due', [(SELECT VALUE due FROM ONLY $d), $hook, $event]); \
+             LET $due = (SELECT VALUE due FROM ONLY $d); \
+             IF $due != NONE { DELETE type::record('webhook_due', [$due, $hook, $event]); }; \
              UPDATE $d SET due = NONE, next_attempt_at = NONE, \
                  state = IF state = 'pending' AND $reason != NONE { 'dead' } ELSE { state }, \
-                 attempts = IF $reason != NONE { array::push(attempts, { at: time::now(), latency_ms: 0, error: $reason }) } ELSE { attempts }; \
+                 attempts = IF $reason != NONE { array::slice(array::push(attempts, { at: time::now(), latency_ms: 0, error: $reason }), -50) } ELSE { attempts }; \
              COMMIT;",
             crate::db::without_nulls(json!({ "hook": webhook_id, "event": event, "reason": reason })),
         )
@@ -546,35 +611,20 @@ pub async fn attempt(
         return delivery(db, webhook_id, event).await;
     }
     let result = post(deliverer, &webhook, event, &stored.body, timeout).await;
-    let mut attempts = stored.attempts.clone();
-    attempts.push(result.clone());
-    if attempts.len() > KEPT_ATTEMPTS {
-        attempts.drain(..attempts.len() - KEPT_ATTEMPTS);
-    }
     let ok = result.status.is_some_and(|s| (200..300).contains(&s));
-    let made = stored.tries + 1;
-    let (state, next) = if ok {
-        ("delivered", None)
-    } else if claimed.is_some() || stored.state == "pending" {
-        match next_wait(&deliverer.settings.delays(), made) {
+    // What a scheduled attempt that failed leaves: the next one, or a dead letter when the
+    // schedule is spent. An attempt by hand that failed leaves the delivery as it finds it.
+    let (failed_state, next_ms) =
+        match next_wait(&deliverer.settings.delays(), stored.tries.unwrap_or(0) + 1) {
             Some(wait) => (
                 "pending",
-                Some(Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default()),
+                Some(
+                    (Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default())
+                        .timestamp_millis(),
+                ),
             ),
-            None if claimed.is_some() => ("dead", None),
-            // A failed attempt by hand at a pending delivery keeps its schedule.
-            None => ("pending", None),
-        }
-    } else {
-        // A failed redelivery of a dead letter leaves it dead.
-        (stored.state.as_str(), None)
-    };
-    let keep_due = claimed.is_none() && state == "pending" && !ok;
-    let next_ms = if keep_due {
-        stored.due
-    } else {
-        next.map(|n| n.timestamp_millis())
-    };
+            None => ("dead", None),
+        };
     let mut drafts = Vec::new();
     let disable = !ok
         && webhook.active
@@ -600,16 +650,24 @@ pub async fn attempt(
             json!({ "webhook": webhook.id, "url": webhook.url, "reason": reason }),
         ));
     }
+    // Written relative to what is stored now, not to what was read before the attempt: an attempt
+    // by hand may have been made meanwhile (here or on another replica). A delivered delivery
+    // stays delivered.
     let sql = format!(
         "BEGIN; \
          LET $d = type::record('webhook_delivery', [$hook, $event]); \
-         LET $old = (SELECT VALUE due FROM ONLY $d); \
-         IF $old != NONE AND $old != $next_ms {{ DELETE type::record('webhook_due', [$old, $hook, $event]); }}; \
-         IF $next_ms != NONE AND $old != $next_ms {{ CREATE type::record('webhook_due', [$next_ms, $hook, $event]) SET at = time::now(); }}; \
-         UPDATE $d SET state = $state, attempts = $attempts, due = $next_ms, \
+         LET $cur = (SELECT state, due FROM ONLY $d); \
+         IF $cur = NONE {{ THROW 'gone'; }}; \
+         LET $done = $ok OR $cur.state = 'delivered'; \
+         LET $new_state = IF $done {{ 'delivered' }} ELSE IF $scheduled {{ $failed_state }} ELSE {{ $cur.state }}; \
+         LET $new_due = IF $done {{ NONE }} ELSE IF $scheduled {{ $next_ms }} ELSE {{ $cur.due }}; \
+         IF $cur.due != NONE AND $cur.due != $new_due {{ DELETE type::record('webhook_due', [$cur.due, $hook, $event]); }}; \
+         IF $new_due != NONE AND $cur.due != $new_due {{ CREATE type::record('webhook_due', [$new_due, $hook, $event]) SET at = time::now(); }}; \
+         UPDATE $d SET state = $new_state, due = $new_due, \
+             attempts = array::slice(array::push(attempts, $attempt), -{KEPT_ATTEMPTS}), \
              tries = (tries ?? 0) + IF $scheduled {{ 1 }} ELSE {{ 0 }}, \
-             next_attempt_at = IF $next_ms != NONE {{ time::from_millis($next_ms) }} ELSE {{ NONE }}, \
-             delivered_at = IF $ok {{ time::now() }} ELSE {{ delivered_at }}; \
+             next_attempt_at = IF $new_due != NONE {{ time::from_millis($new_due) }} ELSE {{ NONE }}, \
+             delivered_at = IF $ok AND delivered_at = NONE {{ time::now() }} ELSE {{ delivered_at }}; \
          UPDATE type::record('webhook', $hook) SET \
              failing_since = IF $ok {{ NONE }} ELSE {{ failing_since ?? time::now() }}, \
              last_success_at = IF $ok {{ time::now() }} ELSE {{ last_success_at }}, \
@@ -623,24 +681,33 @@ pub async fn attempt(
             events::RECORD
         }
     );
-    db.retrying(|| {
-        db.exec(
-            &sql,
-            crate::db::without_nulls(json!({
-                "hook": webhook_id,
-                "event": event,
-                "state": state,
-                "attempts": attempts,
-                "scheduled": claimed.is_some(),
-                "next_ms": next_ms,
-                "ok": ok,
-                "disable": disable,
-                "disabled_reason": disabled_reason,
-                "ulak_events": drafts,
-            })),
-        )
-    })
-    .await?;
+    let written = db
+        .retrying(|| {
+            db.exec(
+                &sql,
+                crate::db::without_nulls(json!({
+                    "hook": webhook_id,
+                    "event": event,
+                    "attempt": result,
+                    "failed_state": failed_state,
+                    "scheduled": claimed.is_some(),
+                    "next_ms": next_ms,
+                    "ok": ok,
+                    "disable": disable,
+                    "disabled_reason": disabled_reason,
+                    "ulak_events": drafts,
+                })),
+            )
+        })
+        .await;
+    match written {
+        Ok(()) => {}
+        // Deleted while it was being attempted (its subscription went).
+        Err(crate::db::DbError::Store(text)) if text.contains("gone") => {
+            return Err(ApiError::not_found("delivery"));
+        }
+        Err(e) => return Err(e.into()),
+    }
     delivery(db, webhook_id, event).await
 }
 

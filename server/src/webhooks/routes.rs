@@ -379,10 +379,10 @@ pub async fn update(
         .last_rows(
             &format!(
                 "UPDATE type::record('webhook', $id) SET url = $url, types = $types, \
-                 description = $description, active = $active, updated_at = time::now(), \
+                 description = $description, active = $active ?? active, updated_at = time::now(), \
                  cursor = IF $on {{ $cursor }} ELSE {{ cursor }}, \
                  failing_since = IF $on {{ NONE }} ELSE {{ failing_since }}, \
-                 disabled_reason = IF $active {{ NONE }} ELSE {{ disabled_reason }} \
+                 disabled_reason = IF $active = true {{ NONE }} ELSE {{ disabled_reason }} \
                  WHERE workspace = $ws; \
                  SELECT {FIELDS} FROM type::record('webhook', $id) WHERE workspace = $ws;"
             ),
@@ -392,7 +392,7 @@ pub async fn update(
                 "url": url,
                 "types": types,
                 "description": description,
-                "active": body.active.unwrap_or(current.active),
+                "active": body.active,
                 "on": switched_on,
                 "cursor": events::ulid_floor(chrono::Utc::now()),
             }),
@@ -593,6 +593,8 @@ const SCAN_DELIVERIES: usize = 5000;
         (status = 200, description = "The delivery after the attempt", body = Delivery),
         (status = 403, description = "Your role may not manage webhooks", body = ErrorBody),
         (status = 404, description = "No such workspace of yours, no such webhook or delivery", body = ErrorBody),
+        (status = 409, description = "The delivery is being attempted now, or the webhook no longer receives its type", body = ErrorBody),
+        (status = 429, description = "More than one attempt by hand a second at this webhook", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = []))
 )]
@@ -622,6 +624,7 @@ pub async fn redeliver(
             stored_delivery.event_type
         )));
     }
+    let _by_hand = state.webhooks.attempt_by_hand(&id, &event)?;
     state.webhooks.manual_allowed(&id)?;
     Ok(web::Json(
         attempt(&state.webhooks, &id, &event, None).await?,
@@ -642,6 +645,7 @@ pub async fn redeliver(
         (status = 200, description = "The delivery after its attempt", body = Delivery),
         (status = 403, description = "Your role may not manage webhooks", body = ErrorBody),
         (status = 404, description = "No such workspace of yours, or no such webhook", body = ErrorBody),
+        (status = 429, description = "More than one attempt by hand a second at this webhook", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = []))
 )]
@@ -676,6 +680,7 @@ pub async fn ping(
         .into_iter()
         .next();
     let event = event.ok_or_else(|| ApiError::internal(anyhow::anyhow!("ping not stored")))?;
+    let _by_hand = state.webhooks.attempt_by_hand(&id, &event)?;
     Ok(web::Json(
         attempt(&state.webhooks, &id, &event, None).await?,
     ))

@@ -301,6 +301,292 @@ async fn a_loopback_receiver_verifies_every_delivery_and_a_failing_one_arrives_o
     .await;
 }
 
+/// The delivery of `event` to `hook`, as the API shows it.
+async fn delivery_of(owner: &Caller, ws: &str, hook: &str, event: &str) -> Option<Value> {
+    let (status, page) = owner
+        .get(&format!(
+            "/api/v1/workspaces/{ws}/webhooks/{hook}/deliveries?limit=500"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == event)
+        .cloned()
+}
+
+/// The id of the latest `contact.created` event of `contact`.
+async fn created_event(owner: &Caller, ws: &str, contact: &str) -> String {
+    wait_for(Duration::from_secs(10), || async {
+        all_events(owner, ws, Some("contact.created"))
+            .await
+            .into_iter()
+            .rev()
+            .find(|e| e["data"]["contact"] == contact)
+            .map(|e| e["id"].as_str().unwrap().to_owned())
+    })
+    .await
+}
+
+fn seconds_between(a: &Value, b: &Value) -> f64 {
+    let at = |v: &Value| {
+        v["at"]
+            .as_str()
+            .unwrap()
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+    };
+    (at(b) - at(a)).num_milliseconds() as f64 / 1000.0
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_delivery_that_keeps_failing_follows_the_schedule_to_a_dead_letter_and_a_removed_type_is_not_sent()
+ {
+    let app = TestApp::spawn_with(|s| {
+        s.outbound.allow_private_networks = true;
+        // Unequal waits: the second retry must wait the second delay.
+        s.webhooks.retry_delays = vec!["1s".into(), "3s".into()];
+        s.events.settle_ms = 300;
+    })
+    .await;
+    let (owner, _) = app.signed_up("schedule@example.com").await;
+    let ws = owner.first_workspace().await;
+    let receiver = receiver(free_port(), 1000);
+    let hook = subscribe(&owner, &ws, &receiver, json!(["contact.*"])).await;
+
+    let first = add_contact(&owner, &ws, "+905321120001").await;
+    let event = created_event(&owner, &ws, &first).await;
+    let dead = wait_for(Duration::from_secs(30), || async {
+        delivery_of(&owner, &ws, &hook, &event)
+            .await
+            .filter(|d| d["state"] == "dead")
+    })
+    .await;
+    let attempts = dead["attempts"].as_array().unwrap();
+    assert_eq!(
+        attempts.len(),
+        3,
+        "the first attempt and two retries: {dead}"
+    );
+    assert!(attempts.iter().all(|a| a["status"] == 500), "{dead}");
+    let waits = [
+        seconds_between(&attempts[0], &attempts[1]),
+        seconds_between(&attempts[1], &attempts[2]),
+    ];
+    assert!((0.7..2.5).contains(&waits[0]), "{waits:?}");
+    assert!(waits[1] >= 2.3, "the second retry waits ~3 s: {waits:?}");
+    assert!(dead["next_attempt_at"].is_null(), "{dead}");
+    // Nothing more is sent once it is dead.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let sent = received(&receiver.out)
+        .into_iter()
+        .filter(|l| l["id"] == event.as_str())
+        .count();
+    assert_eq!(sent, 3);
+
+    // A type taken off the subscription is not sent to it any more, not even by hand.
+    let second = add_contact(&owner, &ws, "+905321120002").await;
+    let event = created_event(&owner, &ws, &second).await;
+    wait_for(Duration::from_secs(15), || async {
+        delivery_of(&owner, &ws, &hook, &event)
+            .await
+            .filter(|d| !d["attempts"].as_array().unwrap().is_empty())
+    })
+    .await;
+    let (status, changed) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/webhooks/{hook}"),
+            json!({ "types": ["message.*"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    let dropped = wait_for(Duration::from_secs(15), || async {
+        delivery_of(&owner, &ws, &hook, &event)
+            .await
+            .filter(|d| d["state"] == "dead")
+    })
+    .await;
+    let last = dropped["attempts"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert!(
+        last["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no longer receives"),
+        "{dropped}"
+    );
+    let (status, refused) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/webhooks/{hook}/deliveries/{event}/redeliver"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["code"], "type_not_subscribed", "{refused}");
+
+    // A change that does not name `active` leaves it, and the server's reason, as they are.
+    let db = app.state.db.clone();
+    db.exec(
+        "UPDATE type::record('webhook', $id) SET active = false, disabled_reason = 'every delivery failed'",
+        json!({ "id": hook }),
+    )
+    .await
+    .unwrap();
+    let (status, shown) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/webhooks/{hook}"),
+            json!({ "description": "CRM, quiet" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    assert_eq!(shown["active"], false, "{shown}");
+    assert_eq!(shown["disabled_reason"], "every delivery failed", "{shown}");
+    let (status, shown) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/webhooks/{hook}"),
+            json!({ "active": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{shown}");
+    assert_eq!(shown["active"], true, "{shown}");
+    assert!(shown["disabled_reason"].is_null(), "{shown}");
+
+    // Events written for a workspace after it is gone are swept, whatever their age; a live
+    // workspace keeps its recent ones.
+    let kept = all_events(&owner, &ws, None).await.len();
+    db.exec(
+        "CREATE type::record('event', ['gone_workspace', rand::ulid()]) SET type = 'contact.created', \
+         at = time::now(), data = {}",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    let swept = ulak::events::sweep(&db, 30).await;
+    assert!(
+        swept.is_ok(),
+        "{:?}",
+        swept.err().map(|e| e.message().to_owned())
+    );
+    let left: Vec<i64> = db
+        .rows(
+            "RETURN (SELECT count() FROM event WHERE record::id(id)[0] = 'gone_workspace' GROUP ALL)[0].count ?? 0",
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(left, [0]);
+    assert_eq!(all_events(&owner, &ws, None).await.len(), kept);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_receiver_that_never_answers_holds_up_neither_other_subscriptions_nor_a_second_attempt_by_hand()
+ {
+    let app = crate::plugins::app_with_plugins(|s| {
+        s.outbound.allow_private_networks = true;
+        s.webhooks.retry_delays = vec!["1s".into(); 6];
+        s.webhooks.timeout_secs = 2;
+        s.events.settle_ms = 300;
+    })
+    .await;
+    let (owner, _) = app.signed_up("slow@example.com").await;
+    let ws = owner.first_workspace().await;
+    // Accepts connections and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_url = format!("http://{}/hook", silent.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    let (status, created) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/webhooks"),
+            json!({ "url": silent_url, "types": ["contact.*"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let slow = created["webhook"]["id"].as_str().unwrap().to_owned();
+
+    // More deliveries waiting for it than the worker reads at once.
+    contacts(&owner, &ws, 600, "toplu").await;
+    let (status, tagged) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/contacts/bulk"),
+            json!({ "action": "tag", "tags": ["kasım"], "filter": { "tag": "toplu" } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{tagged}");
+    assert_eq!(tagged["affected"], 600);
+    let db = app.state.db.clone();
+    wait_for(Duration::from_secs(30), || async {
+        let n: Vec<i64> = db
+            .rows(
+                "RETURN (SELECT count() FROM webhook_delivery WHERE record::id(id)[0] = $hook GROUP ALL)[0].count ?? 0",
+                json!({ "hook": slow }),
+            )
+            .await
+            .unwrap();
+        (n[0] >= 600).then_some(())
+    })
+    .await;
+
+    // A second subscription's delivery goes out at once, not after the slow one's backlog.
+    let receiver = receiver(free_port(), 0);
+    subscribe(&owner, &ws, &receiver, json!(["contact.created"])).await;
+    let fresh = add_contact(&owner, &ws, "+905321130001").await;
+    wait_for(Duration::from_secs(15), || async {
+        received(&receiver.out)
+            .into_iter()
+            .find(|l| l["status"] == 200 && l["body"]["data"]["contact"] == fresh.as_str())
+    })
+    .await;
+
+    // While one attempt by hand waits for the silent receiver, a second at the same delivery is
+    // refused.
+    let (status, page) = owner
+        .get(&format!(
+            "/api/v1/workspaces/{ws}/webhooks/{slow}/deliveries?limit=500"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let newest = page["items"].as_array().unwrap().last().unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let redeliver =
+        format!("/api/v1/workspaces/{ws}/webhooks/{slow}/deliveries/{newest}/redeliver");
+    let first = {
+        let owner = owner.clone();
+        let redeliver = redeliver.clone();
+        tokio::spawn(async move { owner.post(&redeliver, json!({})).await })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (status, refused) = owner.post(&redeliver, json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["code"], "attempt_under_way", "{refused}");
+    let (status, after) = first.await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{after}");
+    let last = after["attempts"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert!(
+        last["status"].is_null() && last["error"].is_string(),
+        "{after}"
+    );
+    // An attempt by hand that failed leaves the schedule as it was.
+    assert_eq!(after["state"], "pending", "{after}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn webhooks_to_private_addresses_are_refused_with_the_reason_unless_configured() {
     let app = TestApp::spawn().await;

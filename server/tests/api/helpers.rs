@@ -153,6 +153,7 @@ impl TestApp {
     }
 }
 
+#[derive(Clone)]
 pub struct Caller {
     pub base: String,
     pub client: reqwest::Client,

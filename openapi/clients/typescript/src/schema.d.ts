@@ -11473,6 +11473,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The delivery is being attempted now, or the webhook no longer receives its type */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description More than one attempt by hand a second at this webhook */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     ping: {
@@ -11518,6 +11536,15 @@ export interface operations {
             };
             /** @description No such workspace of yours, or no such webhook */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description More than one attempt by hand a second at this webhook */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
