@@ -39,6 +39,11 @@ pub struct AppState {
     pub webhooks: Arc<crate::webhooks::Deliverer>,
     /// Live event streams open here: at most 10 per caller and 500 in all.
     pub streams: Arc<crate::events::Streams>,
+    /// The instance's mail (`[mail]`); none when it is off.
+    pub mailer: Option<Arc<crate::mail::Mailer>>,
+    /// Password-reset requests: per address (3 an hour; more are answered alike and not sent) and
+    /// per client network (10 an hour; more are 429).
+    pub reset_limits: crate::auth::reset::ResetLimits,
     pub feedback_queue: parking_lot::Mutex<
         Option<tokio::sync::mpsc::Receiver<(String, crate::messages::inbound::Feedback)>>,
     >,
@@ -102,6 +107,8 @@ impl AppState {
             node.clone(),
         ));
         Ok(Self {
+            mailer: crate::mail::Mailer::from_settings(&settings.mail)?.map(Arc::new),
+            reset_limits: crate::auth::reset::ResetLimits::new(),
             webhooks,
             streams: Arc::new(crate::events::Streams::new(10, 500)),
             imports: ImportJobs::new(settings.imports.concurrent_jobs),

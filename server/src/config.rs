@@ -67,6 +67,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub events: EventSettings,
     pub webhooks: WebhookSettings,
+    pub mail: MailSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -184,6 +185,26 @@ pub struct AuthSettings {
 pub enum LogFormat {
     Pretty,
     Json,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: crate::transports::smtp::Security,
+    pub username: String,
+    pub password: Secret,
+    pub from: String,
+    pub public_url: String,
+    pub reset_valid_minutes: u32,
+}
+
+impl MailSettings {
+    /// Whether mail is configured at all.
+    pub fn enabled(&self) -> bool {
+        !self.host.trim().is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -439,6 +460,27 @@ impl Settings {
                 "webhooks.retry_delays",
                 &format!("`{bad}` is not a duration like 30s, 5m, 2h or 1d"),
             ));
+        }
+        if self.mail.enabled() {
+            if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(invalid(
+                    "mail.from",
+                    "must be an address like \"Ulak <ulak@example.com>\" when mail.host is set",
+                ));
+            }
+            let url = reqwest::Url::parse(self.mail.public_url.trim());
+            if !url.is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()) {
+                return Err(invalid(
+                    "mail.public_url",
+                    "must be the console's http(s) address, e.g. https://ulak.example.com, when mail.host is set",
+                ));
+            }
+            if self.mail.port == 0 {
+                return Err(invalid("mail.port", "must be above 0"));
+            }
+        }
+        if !(5..=1440).contains(&self.mail.reset_valid_minutes) {
+            return Err(invalid("mail.reset_valid_minutes", "must be 5–1440"));
         }
         if !(1..=120).contains(&self.webhooks.timeout_secs) {
             return Err(invalid("webhooks.timeout_secs", "must be 1–120"));

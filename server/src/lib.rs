@@ -14,6 +14,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod health;
+pub mod mail;
 pub mod media;
 pub mod messages;
 pub mod metrics;

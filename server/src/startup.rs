@@ -35,6 +35,8 @@ fn api_routes(cfg: &mut ServiceConfig) {
                 .service(auth::routes::logout)
                 .service(auth::routes::me)
                 .service(auth::routes::change_password)
+                .service(auth::reset::request_reset)
+                .service(auth::reset::confirm_reset)
                 .service(auth::routes::list_users)
                 .service(auth::tokens::create_token)
                 .service(auth::tokens::list_tokens)

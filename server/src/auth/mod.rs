@@ -6,6 +6,7 @@ pub mod casbin_adapter;
 pub mod permissions;
 pub mod policy;
 pub mod rate_limit;
+pub mod reset;
 pub mod routes;
 pub mod secrets;
 pub mod sessions;

@@ -23,6 +23,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (12, V12_UPLOADED_PLUGINS_STAY_ON),
     (13, V13_CONTACT_INDEX),
     (14, V14_EVENTS_AND_WEBHOOKS),
+    (15, V15_PASSWORD_RESETS),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -389,6 +390,12 @@ DEFINE INDEX IF NOT EXISTS webhook_workspace ON webhook FIELDS workspace;
 DEFINE TABLE IF NOT EXISTS webhook_delivery SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS webhook_due SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS webhook_lease SCHEMALESS;
+"#;
+
+/// Password resets by e-mail, keyed by the SHA-256 of the link's token.
+const V15_PASSWORD_RESETS: &str = r#"
+DEFINE TABLE IF NOT EXISTS password_reset SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS password_reset_user ON password_reset FIELDS user;
 "#;
 
 #[derive(Deserialize)]

@@ -58,6 +58,9 @@ pub struct CreatedInvitation {
     pub code: String,
     /// The console page that accepts it: `/app/invitations/<id>?code=<code>`.
     pub accept_path: String,
+    /// Whether a mail with the link is on its way to the invitee (when the server has `[mail]`
+    /// settings); otherwise send the link yourself.
+    pub emailed: bool,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -179,10 +182,43 @@ pub async fn invite(
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("invitation not returned")))?;
     tracing::info!(workspace = %path, invitation = %invitation.id, "member invited");
     let accept_path = format!("/app/invitations/{}?code={code}", invitation.id);
+    let emailed = match &state.mailer {
+        Some(mailer) => {
+            let link = mailer.link(&accept_path);
+            mailer.send_later(
+                "invitation",
+                crate::mail::Mail {
+                    to: invitation.email.clone(),
+                    subject: format!(
+                        "Ulak: {} sizi davet ediyor / invites you",
+                        invitation.workspace_name
+                    ),
+                    text: format!(
+                        "Merhaba,\n\n\
+                         {by}, sizi Ulak'taki \"{ws}\" çalışma alanına ({role}) davet etti. \
+                         Davet {days} gün geçerli; kabul etmek için bu adresle giriş yapın ya da \
+                         kayıt olun:\n{link}\n\n\
+                         ---\n\n\
+                         Hello,\n\n\
+                         {by} invited you to the \"{ws}\" workspace on Ulak (as {role}). The \
+                         invitation is open for {days} days; sign in or register with this address \
+                         to accept it:\n{link}\n",
+                        by = invitation.invited_by,
+                        ws = invitation.workspace_name,
+                        role = invitation.role,
+                        days = VALID_DAYS,
+                    ),
+                },
+            );
+            true
+        }
+        None => false,
+    };
     Ok(HttpResponse::Created().json(CreatedInvitation {
         invitation,
         code,
         accept_path,
+        emailed,
     }))
 }
 

@@ -10,6 +10,7 @@ mod events;
 mod hardening;
 mod helpers;
 mod imports;
+mod mail;
 mod media;
 mod openapi;
 mod persistence;

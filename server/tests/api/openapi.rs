@@ -43,6 +43,8 @@ async fn the_spec_lists_every_route() {
         "POST /api/v1/auth/logout",
         "GET /api/v1/auth/me",
         "POST /api/v1/auth/password",
+        "POST /api/v1/auth/password-reset",
+        "POST /api/v1/auth/password-reset/confirm",
         "GET /api/v1/admin/users",
         "POST /api/v1/tokens",
         "GET /api/v1/tokens",

@@ -833,7 +833,7 @@ pub fn free_port() -> u16 {
 }
 
 /// Starts the aiosmtpd sink on loopback; every message it receives becomes a JSON line in `out`.
-fn smtp_sink(out: &std::path::Path) -> (Child, u16) {
+pub fn smtp_sink(out: &std::path::Path) -> (Child, u16) {
     use std::io::BufRead;
     let port = free_port();
     let mut child = std::process::Command::new("python3")

@@ -107,6 +107,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password-reset e-mail
+         * @description Mails a link to `/app/reset-password?token=…` that sets a new password once, within
+         *     `mail.reset_valid_minutes` (60 by default). The answer is 202 whether or not the address has an
+         *     account, and the mail leaves after it; at most 3 mails an hour go to one address. Without
+         *     `[mail]` settings the answer is 409 `mail_not_configured`.
+         */
+        post: operations["request_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset link
+         * @description Takes the token of a password-reset mail; the link works once and expires. Every session of
+         *     the account ends (API tokens stay; revoke them in the console if the account was taken over).
+         */
+        post: operations["confirm_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/register": {
         parameters: {
             query?: never;
@@ -2299,6 +2343,11 @@ export interface components {
              * @example 3f9a…
              */
             code: string;
+            /**
+             * @description Whether a mail with the link is on its way to the invitee (when the server has `[mail]`
+             *     settings); otherwise send the link yourself.
+             */
+            emailed: boolean;
         };
         CreatedToken: components["schemas"]["ApiToken"] & {
             /**
@@ -3541,6 +3590,22 @@ export interface components {
             /** @example Merhaba, siparişiniz yarın kargoda. */
             text: string;
         };
+        ResetConfirm: {
+            /**
+             * @description At least 8 characters.
+             * @example correct horse battery staple
+             */
+            new_password: string;
+            /**
+             * @description The `token` of the link the mail carried.
+             * @example 5c0f9b0e4a…
+             */
+            token: string;
+        };
+        ResetRequest: {
+            /** @example ayse@example.com */
+            email: string;
+        };
         Role: {
             /** @description Built-in roles (owner, admin, editor, viewer) cannot be changed or deleted. */
             builtin: boolean;
@@ -4124,6 +4189,133 @@ export interface operations {
             };
             /** @description Current password wrong, CSRF token missing, or called with an API token */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    request_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ayse@example.com"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResetRequest"];
+            };
+        };
+        responses: {
+            /** @description If the address has an account, a link is on its way */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an e-mail address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description This server sends no e-mail */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests from your network; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    confirm_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "new_password": "correct horse battery staple",
+                 *       "token": "5c0f9b0e4a…"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description Password set; sign in with it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link is invalid, used or expired, or the password is too short or too long */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

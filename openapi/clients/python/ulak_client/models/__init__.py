@@ -146,6 +146,8 @@ from .render_request import RenderRequest
 from .render_warning import RenderWarning
 from .rendered import Rendered
 from .reply import Reply
+from .reset_confirm import ResetConfirm
+from .reset_request import ResetRequest
 from .role import Role
 from .row_issue import RowIssue
 from .sample import Sample
@@ -326,6 +328,8 @@ __all__ = (
     "RenderRequest",
     "RenderWarning",
     "Reply",
+    "ResetConfirm",
+    "ResetRequest",
     "Role",
     "RowIssue",
     "Sample",

@@ -36,6 +36,8 @@ class CreatedInvitation:
             accept_path (str): The console page that accepts it: `/app/invitations/<id>?code=<code>`.
             code (str): Send this (or `accept_path`) to the invitee: an account registered after the invitation
                 accepts only with it. Example: 3f9a….
+            emailed (bool): Whether a mail with the link is on its way to the invitee (when the server has `[mail]`
+                settings); otherwise send the link yourself.
      """
 
     created_at: datetime.datetime
@@ -48,6 +50,7 @@ class CreatedInvitation:
     workspace_name: str
     accept_path: str
     code: str
+    emailed: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -75,6 +78,8 @@ class CreatedInvitation:
 
         code = self.code
 
+        emailed = self.emailed
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -89,6 +94,7 @@ class CreatedInvitation:
             "workspace_name": workspace_name,
             "accept_path": accept_path,
             "code": code,
+            "emailed": emailed,
         })
 
         return field_dict
@@ -124,6 +130,8 @@ class CreatedInvitation:
 
         code = d.pop("code")
 
+        emailed = d.pop("emailed")
+
         created_invitation = cls(
             created_at=created_at,
             email=email,
@@ -135,6 +143,7 @@ class CreatedInvitation:
             workspace_name=workspace_name,
             accept_path=accept_path,
             code=code,
+            emailed=emailed,
         )
 
 

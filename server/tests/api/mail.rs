@@ -1,0 +1,233 @@
+//! The instance's mail, against a real SMTP server on loopback (aiosmtpd): password resets and
+//! invitations arrive, and their links work once.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::pipeline::{Child, wait_for};
+use ulak::transports::smtp::Security;
+
+struct SmtpSink {
+    _child: Child,
+    port: u16,
+    out: PathBuf,
+}
+
+fn smtp_sink() -> SmtpSink {
+    let dir = std::env::temp_dir().join(format!("ulak-mail-{}", ulak::db::new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("mail.jsonl");
+    let (child, port) = crate::pipeline::smtp_sink(&out);
+    SmtpSink {
+        _child: child,
+        port,
+        out,
+    }
+}
+
+fn mails(out: &Path) -> Vec<Value> {
+    std::fs::read_to_string(out)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The first link to this server's console in a mail's text, as a path with its query.
+fn link_in(mail: &Value) -> String {
+    let text = mail["text"].as_str().unwrap();
+    let start = text.find("http://console.test").expect("a link") + "http://console.test".len();
+    text[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+async fn app_with_mail(sink: &SmtpSink) -> TestApp {
+    let port = sink.port;
+    TestApp::spawn_with(move |s| {
+        s.mail.host = "127.0.0.1".into();
+        s.mail.port = port;
+        s.mail.security = Security::None;
+        s.mail.from = "Ulak <ulak@example.com>".into();
+        s.mail.public_url = "http://console.test/".into();
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reset_mail_arrives_its_link_works_once_and_unknown_addresses_are_answered_alike() {
+    let sink = smtp_sink();
+    let app = app_with_mail(&sink).await;
+    let (owner, _) = app.signed_up("ayse@example.com").await;
+    let anonymous = app.anonymous();
+
+    // Known and unknown addresses get the same answer; only the known one gets mail.
+    for email in ["Ayse@Example.com", "nobody@example.com"] {
+        let (status, body) = anonymous
+            .post("/api/v1/auth/password-reset", json!({ "email": email }))
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    }
+    let mail = wait_for(Duration::from_secs(15), || async {
+        mails(&sink.out).into_iter().next()
+    })
+    .await;
+    assert_eq!(mail["rcpt_tos"], json!(["ayse@example.com"]), "{mail}");
+    assert!(
+        mail["from"].as_str().unwrap().contains("ulak@example.com"),
+        "{mail}"
+    );
+    let link = link_in(&mail);
+    assert!(link.starts_with("/app/reset-password?token="), "{link}");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(mails(&sink.out).len(), 1, "no mail for an unknown address");
+
+    // The link sets the password once and ends the sessions there were.
+    let confirm = |password: &'static str| {
+        let anonymous = app.anonymous();
+        let token = token.clone();
+        async move {
+            anonymous
+                .post(
+                    "/api/v1/auth/password-reset/confirm",
+                    json!({ "token": token, "new_password": password }),
+                )
+                .await
+        }
+    };
+    let (status, body) = confirm("a new password").await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, body) = confirm("another password").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["code"], "invalid_reset_link", "{body}");
+    let (status, _) = owner.get("/api/v1/auth/me").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old session ended");
+    let (status, _) = anonymous
+        .post(
+            "/api/v1/auth/login",
+            json!({ "email": "ayse@example.com", "password": "password123" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = anonymous
+        .post(
+            "/api/v1/auth/login",
+            json!({ "email": "ayse@example.com", "password": "a new password" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // A newer link replaces an older one; an expired link does not work.
+    for _ in 0..2 {
+        let (status, _) = anonymous
+            .post(
+                "/api/v1/auth/password-reset",
+                json!({ "email": "ayse@example.com" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED);
+    }
+    let sent = wait_for(Duration::from_secs(15), || async {
+        let all = mails(&sink.out);
+        (all.len() == 3).then_some(all)
+    })
+    .await;
+    let older = link_in(&sent[1]).split("token=").nth(1).unwrap().to_owned();
+    let newer = link_in(&sent[2]).split("token=").nth(1).unwrap().to_owned();
+    let (status, body) = anonymous
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            json!({ "token": older, "new_password": "yet another one" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    app.state
+        .db
+        .exec(
+            "UPDATE password_reset SET expires_at = time::now() - 1m",
+            json!({}),
+        )
+        .await
+        .unwrap();
+    let (status, body) = anonymous
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            json!({ "token": newer, "new_password": "yet another one" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    // A fourth request within the hour is answered alike but sends nothing.
+    let (status, _) = anonymous
+        .post(
+            "/api/v1/auth/password-reset",
+            json!({ "email": "ayse@example.com" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(mails(&sink.out).len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invitation_mail_arrives_and_its_link_lets_a_new_account_join_once() {
+    let sink = smtp_sink();
+    let app = app_with_mail(&sink).await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    let ws = owner.first_workspace().await;
+    let (status, invitation) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/members"),
+            json!({ "email": "mehmet@example.com", "role": "editor" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{invitation}");
+    assert_eq!(invitation["emailed"], true, "{invitation}");
+    let mail = wait_for(Duration::from_secs(15), || async {
+        mails(&sink.out).into_iter().next()
+    })
+    .await;
+    assert_eq!(mail["rcpt_tos"], json!(["mehmet@example.com"]), "{mail}");
+    let link = link_in(&mail);
+    assert_eq!(link, invitation["accept_path"].as_str().unwrap());
+
+    // Someone without an account registers and accepts with the link's code, once.
+    app.register("mehmet@example.com").await;
+    let mehmet = app.login("mehmet@example.com").await;
+    let (path, code) = link.split_once("?code=").unwrap();
+    let id = path.rsplit('/').next().unwrap();
+    let accept = format!("/api/v1/invitations/{id}/accept");
+    let (status, body) = mehmet.post(&accept, json!({ "code": code })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = mehmet.post(&accept, json!({ "code": code })).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, body) = mehmet.get(&format!("/api/v1/workspaces/{ws}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_mail_settings_a_reset_says_so_and_an_invitation_is_not_mailed() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    let (status, body) = app
+        .anonymous()
+        .post(
+            "/api/v1/auth/password-reset",
+            json!({ "email": "owner@example.com" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "mail_not_configured", "{body}");
+    let ws = owner.first_workspace().await;
+    let (status, invitation) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/members"),
+            json!({ "email": "mehmet@example.com", "role": "editor" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{invitation}");
+    assert_eq!(invitation["emailed"], false, "{invitation}");
+}
