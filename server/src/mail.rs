@@ -68,7 +68,8 @@ impl Mailer {
         tokio::spawn(async move {
             match mailer.send(mail).await {
                 Ok(()) => tracing::info!(what, "mail sent"),
-                Err(e) => tracing::warn!(what, error = %e, "mail not sent"),
+                // The server's answer can quote the address: only its kind and code are logged.
+                Err(e) => tracing::warn!(what, error = %describe(&e), "mail not sent"),
             }
         });
     }
@@ -82,6 +83,31 @@ impl Mailer {
             .body(mail.text)?;
         self.transport.send(message).await?;
         Ok(())
+    }
+}
+
+/// What went wrong, without anything the mail server's answer quotes.
+fn describe(error: &anyhow::Error) -> String {
+    match error.downcast_ref::<lettre::transport::smtp::Error>() {
+        Some(e) => {
+            let code = e
+                .status()
+                .map(|c| format!(" (SMTP {c})"))
+                .unwrap_or_default();
+            let kind = if e.is_permanent() {
+                "refused by the mail server"
+            } else if e.is_transient() {
+                "deferred by the mail server"
+            } else if e.is_timeout() {
+                "the mail server did not answer in time"
+            } else if e.is_tls() {
+                "TLS with the mail server failed"
+            } else {
+                "the mail server could not be reached or answered unexpectedly"
+            };
+            format!("{kind}{code}")
+        }
+        None => "the mail could not be built (an address is not valid)".to_owned(),
     }
 }
 

@@ -233,6 +233,9 @@ impl OutboundPolicy {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))
+            // Many servers close a kept-alive connection after 5 idle seconds; one reused at that
+            // moment fails ("connection closed before message completed"). Ours go first.
+            .pool_idle_timeout(Duration::from_secs(4))
             .user_agent(user_agent)
             .build();
         match built {

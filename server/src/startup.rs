@@ -397,6 +397,7 @@ fn spawn_housekeeping(state: web::Data<AppState>) {
                 }
             }
             state.login_limits.forget_idle();
+            state.reset_limits.forget_idle();
             contacts::imports::keep_leases(&state).await;
             // A purge can take long; it runs beside the upkeep (one per workspace at a time).
             let purging = state.clone();
@@ -411,7 +412,8 @@ fn spawn_housekeeping(state: web::Data<AppState>) {
             if let Err(e) = state
                 .db
                 .exec(
-                    "DELETE session WHERE expires_at < time::now()",
+                    "DELETE session WHERE expires_at < time::now(); \
+                     DELETE password_reset WHERE expires_at < time::now();",
                     serde_json::json!({}),
                 )
                 .await

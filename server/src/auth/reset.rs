@@ -11,26 +11,55 @@ use std::num::NonZeroU32;
 use utoipa::ToSchema;
 
 use super::rate_limit::{ClientNet, MAX_EMAIL_KEY_BYTES};
-use super::{secrets, sessions, users};
+use super::{secrets, users};
 use crate::app::AppState;
 use crate::error::{ApiError, ErrorBody};
 
-/// Reset requests allowed per address and per client network.
+/// Reset requests allowed per address and per client network, and invitation mails per workspace
+/// and per recipient.
 pub struct ResetLimits {
     per_address: DefaultKeyedRateLimiter<String>,
     per_net: DefaultKeyedRateLimiter<ClientNet>,
+    invitations_per_workspace: DefaultKeyedRateLimiter<String>,
+    invitations_per_recipient: DefaultKeyedRateLimiter<(String, String)>,
+}
+
+fn per_hour(n: u32) -> Quota {
+    let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+    Quota::per_hour(n).allow_burst(n)
 }
 
 impl ResetLimits {
     pub fn new() -> Self {
-        let per_hour = |n: u32| {
-            Quota::per_hour(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
-                .allow_burst(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN))
-        };
         Self {
             per_address: RateLimiter::keyed(per_hour(3)),
             per_net: RateLimiter::keyed(per_hour(10)),
+            invitations_per_workspace: RateLimiter::keyed(per_hour(20)),
+            invitations_per_recipient: RateLimiter::keyed(
+                Quota::with_period(std::time::Duration::from_secs(24 * 3600))
+                    .unwrap_or_else(|| per_hour(1)),
+            ),
         }
+    }
+
+    /// Whether an invitation may be mailed now: 20 an hour from one workspace, one a day to one
+    /// address from one workspace (so nobody uses invitations to mail others at will).
+    pub fn invitation_mail_allowed(&self, workspace: &str, email: &str) -> bool {
+        self.invitations_per_workspace
+            .check_key(&workspace.to_owned())
+            .is_ok()
+            && self
+                .invitations_per_recipient
+                .check_key(&(workspace.to_owned(), email.to_owned()))
+                .is_ok()
+    }
+
+    /// Drops the state of keys that are back to their full allowance.
+    pub fn forget_idle(&self) {
+        self.per_address.retain_recent();
+        self.per_net.retain_recent();
+        self.invitations_per_workspace.retain_recent();
+        self.invitations_per_recipient.retain_recent();
     }
 }
 
@@ -101,21 +130,35 @@ pub async fn request_reset(
         // Answered like any other request: the limit says nothing about the address.
         return Ok(HttpResponse::Accepted().finish());
     }
-    let Some(user) = users::find_by_email(&state, &email).await? else {
-        return Ok(HttpResponse::Accepted().finish());
+    // Everything that depends on whether the address has an account happens after the answer, so
+    // neither its time nor a store error tells.
+    let state = state.into_inner();
+    tokio::spawn(async move {
+        if let Err(e) = mail_reset_link(&state, &mailer, email).await {
+            tracing::warn!(error = %e, "password reset not mailed");
+        }
+    });
+    Ok(HttpResponse::Accepted().finish())
+}
+
+async fn mail_reset_link(
+    state: &AppState,
+    mailer: &std::sync::Arc<crate::mail::Mailer>,
+    email: String,
+) -> Result<(), ApiError> {
+    let Some(user) = users::find_by_email(state, &email).await? else {
+        return Ok(());
     };
     let token = secrets::random_secret();
     let minutes = state.settings.mail.reset_valid_minutes;
-    // A new link replaces the ones before it.
+    // Earlier links stay valid until one of them is used (all go then), so nobody else asking
+    // for a reset can spoil the link someone just received.
     state
         .db
         .exec(
             &format!(
-                "BEGIN; \
-                 DELETE password_reset WHERE user = $user; \
-                 CREATE type::record('password_reset', $key) SET user = $user, \
-                     created_at = time::now(), expires_at = time::now() + {minutes}m; \
-                 COMMIT;"
+                "CREATE type::record('password_reset', $key) SET user = $user, \
+                     created_at = time::now(), expires_at = time::now() + {minutes}m;"
             ),
             json!({ "key": secrets::sha256_hex(&token), "user": user.user.id }),
         )
@@ -141,7 +184,7 @@ pub async fn request_reset(
         },
     );
     tracing::info!(user = %user.user.id, "password reset mailed");
-    Ok(HttpResponse::Accepted().finish())
+    Ok(())
 }
 
 /// Set a new password with a reset link
@@ -174,31 +217,40 @@ pub async fn confirm_reset(
     if token.is_empty() || token.len() > 200 {
         return Err(invalid());
     }
+    // Hashed first; then the link is taken, the password set and every session ended in one
+    // transaction: a failure leaves the link usable and nothing half done.
+    let hash = secrets::hash_password(body.new_password).await?;
     #[derive(Deserialize)]
     struct Taken {
         user: String,
-        expired: bool,
     }
-    // Taken and removed at once: a second use finds nothing.
-    let taken: Option<Taken> = state
+    let sql = format!(
+        "BEGIN; \
+                 LET $link = (SELECT user, expires_at FROM ONLY type::record('password_reset', $key)); \
+                 IF $link = NONE OR $link.expires_at < time::now() {{ THROW 'invalid_reset_link'; }}; \
+                 IF !record::exists(type::record('user', $link.user)) {{ THROW 'invalid_reset_link'; }}; \
+                 DELETE password_reset WHERE user = $link.user; \
+                 UPDATE type::record('user', $link.user) SET password_hash = $hash; \
+                 DELETE session WHERE user = $link.user; \
+                 {} \
+                 RETURN {{ user: $link.user }}; \
+                 COMMIT;",
+        super::BUMP_AUTH_VERSION
+    );
+    let vars = json!({ "key": secrets::sha256_hex(token), "hash": hash });
+    // A lost race is tried again, and then finds the link used.
+    let taken = state
         .db
-        .last_rows(
-            "LET $gone = (DELETE type::record('password_reset', $key) RETURN BEFORE); \
-             RETURN IF array::len($gone) = 0 { NONE } ELSE { { user: $gone[0].user, expired: $gone[0].expires_at < time::now() } };",
-            json!({ "key": secrets::sha256_hex(token) }),
-        )
-        .await?
-        .into_iter()
-        .next()
-        .flatten();
-    let Some(taken) = taken.filter(|t| !t.expired) else {
-        return Err(invalid());
+        .retrying(|| state.db.last_rows::<Taken>(&sql, vars.clone()))
+        .await;
+    let taken = match taken {
+        Ok(rows) => rows.into_iter().next().ok_or_else(invalid)?,
+        Err(crate::db::DbError::Store(text)) if text.contains("invalid_reset_link") => {
+            return Err(invalid());
+        }
+        Err(e) => return Err(e.into()),
     };
-    if users::find_by_id(&state, &taken.user).await?.is_none() {
-        return Err(invalid());
-    }
-    users::set_password(&state, &taken.user, body.new_password).await?;
-    sessions::delete_all_for_user(&state, &taken.user, None).await?;
+    state.principals.evict_user(&taken.user);
     tracing::info!(user = %taken.user, "password reset by mail");
     Ok(HttpResponse::NoContent().finish())
 }

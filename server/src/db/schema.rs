@@ -23,7 +23,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (12, V12_UPLOADED_PLUGINS_STAY_ON),
     (13, V13_CONTACT_INDEX),
     (14, V14_EVENTS_AND_WEBHOOKS),
-    (15, V15_PASSWORD_RESETS),
+    (15, V15_PASSWORD_RESETS_WEBHOOK_QUEUES),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -392,10 +392,16 @@ DEFINE TABLE IF NOT EXISTS webhook_due SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS webhook_lease SCHEMALESS;
 "#;
 
-/// Password resets by e-mail, keyed by the SHA-256 of the link's token.
-const V15_PASSWORD_RESETS: &str = r#"
+/// Password resets by e-mail, keyed by the SHA-256 of the link's token; webhook due entries in
+/// one queue per subscription (`webhook_queue:[webhook, ms, event]`) instead of one for all.
+const V15_PASSWORD_RESETS_WEBHOOK_QUEUES: &str = r#"
 DEFINE TABLE IF NOT EXISTS password_reset SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS password_reset_user ON password_reset FIELDS user;
+DEFINE TABLE IF NOT EXISTS webhook_queue SCHEMALESS;
+FOR $d IN (SELECT VALUE record::id(id) FROM webhook_due) {
+    CREATE type::record('webhook_queue', [$d[1], $d[0], $d[2]]) SET at = time::now();
+};
+DELETE webhook_due;
 "#;
 
 #[derive(Deserialize)]

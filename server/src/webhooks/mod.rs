@@ -3,7 +3,7 @@
 //!
 //! A delivery is stored before it is attempted: the fan-out moves each subscription's cursor along
 //! the event log and writes the deliveries it passes in the same transaction; a due queue
-//! (`webhook_due:[ms, webhook, event]`) says when each is attempted next. One replica at a time
+//! (`webhook_queue:[webhook, ms, event]`, one per subscription) says when each is attempted next. One replica at a time
 //! delivers (a lease in the store); an attempt moves its due entry past the attempt's timeout
 //! first, so a process killed mid-attempt tries again after its restart and loses nothing.
 
@@ -245,9 +245,14 @@ impl Deliverer {
         }
     }
 
-    /// Marks a delivery as being attempted by hand here until the guard drops: the worker leaves it
-    /// alone meanwhile, and a second attempt by hand is refused (409).
-    pub fn attempt_by_hand(&self, webhook: &str, event: &str) -> Result<ByHand<'_>, ApiError> {
+    /// Makes an attempt by hand and records it, in a task of its own (a caller that goes away does
+    /// not cut it short). Meanwhile the worker here leaves the delivery alone, and a second
+    /// attempt by hand at it is refused (409).
+    pub async fn attempt_by_hand(
+        self: &Arc<Self>,
+        webhook: &str,
+        event: &str,
+    ) -> Result<Delivery, ApiError> {
         let key = (webhook.to_owned(), event.to_owned());
         if !self.in_flight.lock().insert(key.clone()) {
             return Err(ApiError::conflict(
@@ -255,10 +260,14 @@ impl Deliverer {
                 "this delivery is being attempted now; look at it again in a few seconds",
             ));
         }
-        Ok(ByHand {
-            deliverer: self,
-            key,
-        })
+        let deliverer = self.clone();
+        let task = tokio::spawn(async move {
+            let outcome = attempt(&deliverer, &key.0, &key.1, None).await;
+            deliverer.in_flight.lock().remove(&key);
+            outcome
+        });
+        task.await
+            .map_err(|e| ApiError::internal(anyhow::anyhow!("attempt stopped: {e}")))?
     }
 
     /// Whether one more attempt by hand at this subscription may be made now (1 a second, 5 at
@@ -267,18 +276,6 @@ impl Deliverer {
         self.manual
             .check_key(&webhook.to_owned())
             .map_err(|_| ApiError::rate_limited(1))
-    }
-}
-
-/// An attempt by hand under way (see [`Deliverer::attempt_by_hand`]).
-pub struct ByHand<'a> {
-    deliverer: &'a Deliverer,
-    key: (String, String),
-}
-
-impl Drop for ByHand<'_> {
-    fn drop(&mut self) {
-        self.deliverer.in_flight.lock().remove(&self.key);
     }
 }
 
@@ -429,7 +426,7 @@ async fn fan_out_one(deliverer: &Deliverer, follower: &Follower) -> Result<(), A
                          CREATE $key SET workspace = $ws, \
                              type = $d.type, body = $d.body, state = 'pending', attempts = [], \
                              due = $now_ms, next_attempt_at = time::now(), created_at = time::now(); \
-                         CREATE type::record('webhook_due', [$now_ms, $id, $d.event]) SET at = time::now(); \
+                         CREATE type::record('webhook_queue', [$id, $now_ms, $d.event]) SET at = time::now(); \
                      }; \
                  }; \
                  UPDATE $hook SET cursor = $last; \
@@ -455,56 +452,66 @@ async fn fan_out_one(deliverer: &Deliverer, follower: &Follower) -> Result<(), A
     Ok(())
 }
 
-/// Starts an attempt for each due delivery, as many as there are free permits.
+/// Starts an attempt for each due delivery, as many as there are free permits: each
+/// subscription's own queue is read for as many entries as it has free slots, so a slow
+/// receiver's backlog neither hides the others' deliveries nor costs a scan.
 async fn deliver_due(deliverer: &Arc<Deliverer>) -> Result<(), ApiError> {
-    let free = deliverer.permits.available_permits();
-    if free == 0 {
+    if deliverer.permits.available_permits() == 0 {
         return Ok(());
     }
-    let now_ms = Utc::now().timestamp_millis();
-    // Subscriptions with all their slots in use are left out of the read, so a slow receiver's
-    // backlog does not hide the entries of the others behind it.
-    let busy: Vec<String> = {
-        let in_flight = deliverer.in_flight.lock();
-        let mut counts = std::collections::HashMap::<&str, usize>::new();
-        for (webhook, _) in in_flight.iter() {
-            *counts.entry(webhook.as_str()).or_default() += 1;
-        }
-        counts
-            .into_iter()
-            .filter(|(_, n)| *n >= per_webhook(&deliverer.settings))
-            .map(|(w, _)| w.to_owned())
-            .collect()
-    };
-    let due: Vec<(i64, String, String)> = deliverer
+    let mut hooks: Vec<String> = deliverer
         .db
-        .rows(
-            "SELECT VALUE record::id(id) FROM array::first([webhook_due:[NONE]..[$now]]) \
-             WHERE record::id(id)[1] NOTINSIDE $busy LIMIT $n",
-            json!({ "now": now_ms, "n": 500, "busy": busy }),
-        )
+        .rows("SELECT VALUE record::id(id) FROM webhook", json!({}))
         .await?;
-    for (ms, webhook, event) in due {
-        let key = (webhook.clone(), event.clone());
-        {
-            let mut in_flight = deliverer.in_flight.lock();
-            let busy = in_flight.iter().filter(|(w, _)| *w == webhook).count();
-            if busy >= per_webhook(&deliverer.settings) || !in_flight.insert(key.clone()) {
+    // A different one first each tick, so none is always served last.
+    if !hooks.is_empty() {
+        let first = rand::random_range(0..hooks.len());
+        hooks.rotate_left(first);
+    }
+    let now_ms = Utc::now().timestamp_millis();
+    for webhook in hooks {
+        let free = deliverer.permits.available_permits();
+        if free == 0 {
+            break;
+        }
+        let busy = deliverer
+            .in_flight
+            .lock()
+            .iter()
+            .filter(|(w, _)| *w == webhook)
+            .count();
+        let slots = per_webhook(&deliverer.settings)
+            .saturating_sub(busy)
+            .min(free);
+        if slots == 0 {
+            continue;
+        }
+        let due: Vec<(String, i64, String)> = deliverer
+            .db
+            .rows(
+                "SELECT VALUE record::id(id) FROM array::first([webhook_queue:[$hook, NONE]..[$hook, $now]]) LIMIT $n",
+                json!({ "hook": webhook, "now": now_ms, "n": slots }),
+            )
+            .await?;
+        for (webhook, ms, event) in due {
+            let key = (webhook.clone(), event.clone());
+            // Attempted by hand here at this moment: the worker leaves it.
+            if !deliverer.in_flight.lock().insert(key.clone()) {
                 continue;
             }
+            let Ok(permit) = deliverer.permits.clone().try_acquire_owned() else {
+                deliverer.in_flight.lock().remove(&key);
+                return Ok(());
+            };
+            let deliverer = deliverer.clone();
+            tokio::spawn(async move {
+                if let Err(e) = attempt(&deliverer, &webhook, &event, Some(ms)).await {
+                    tracing::warn!(%webhook, error = %e, "webhook attempt not recorded; it will be made again");
+                }
+                deliverer.in_flight.lock().remove(&key);
+                drop(permit);
+            });
         }
-        let Ok(permit) = deliverer.permits.clone().try_acquire_owned() else {
-            deliverer.in_flight.lock().remove(&key);
-            break;
-        };
-        let deliverer = deliverer.clone();
-        tokio::spawn(async move {
-            if let Err(e) = attempt(&deliverer, &webhook, &event, Some(ms)).await {
-                tracing::warn!(%webhook, error = %e, "webhook attempt not recorded; it will be made again");
-            }
-            deliverer.in_flight.lock().remove(&key);
-            drop(permit);
-        });
     }
     Ok(())
 }
@@ -536,9 +543,9 @@ pub async fn attempt(
         let taken = db
             .exec(
                 "BEGIN; \
-                 LET $gone = (DELETE type::record('webhook_due', [$ms, $hook, $event]) RETURN BEFORE); \
+                 LET $gone = (DELETE type::record('webhook_queue', [$hook, $ms, $event]) RETURN BEFORE); \
                  IF array::len($gone) = 0 { THROW 'taken'; }; \
-                 CREATE type::record('webhook_due', [$later, $hook, $event]) SET at = time::now(); \
+                 CREATE type::record('webhook_queue', [$hook, $later, $event]) SET at = time::now(); \
                  UPDATE type::record('webhook_delivery', [$hook, $event]) SET due = $later; \
                  COMMIT;",
                 json!({ "ms": ms, "later": later, "hook": webhook_id, "event": event }),
@@ -569,7 +576,7 @@ pub async fn attempt(
         // The subscription or the delivery is gone: so is the reason to attempt it.
         if let Some(later) = claimed {
             db.exec(
-                "DELETE type::record('webhook_due', [$later, $hook, $event])",
+                "DELETE type::record('webhook_queue', [$hook, $later, $event])",
                 json!({ "later": later, "hook": webhook_id, "event": event }),
             )
             .await?;
@@ -600,7 +607,7 @@ pub async fn attempt(
             "BEGIN; \
              LET $d = type::record('webhook_delivery', [$hook, $event]); \
              LET $due = (SELECT VALUE due FROM ONLY $d); \
-             IF $due != NONE { DELETE type::record('webhook_due', [$due, $hook, $event]); }; \
+             IF $due != NONE { DELETE type::record('webhook_queue', [$hook, $due, $event]); }; \
              UPDATE $d SET due = NONE, next_attempt_at = NONE, \
                  state = IF state = 'pending' AND $reason != NONE { 'dead' } ELSE { state }, \
                  attempts = IF $reason != NONE { array::slice(array::push(attempts, { at: time::now(), latency_ms: 0, error: $reason }), -50) } ELSE { attempts }; \
@@ -661,8 +668,8 @@ pub async fn attempt(
          LET $done = $ok OR $cur.state = 'delivered'; \
          LET $new_state = IF $done {{ 'delivered' }} ELSE IF $scheduled {{ $failed_state }} ELSE {{ $cur.state }}; \
          LET $new_due = IF $done {{ NONE }} ELSE IF $scheduled {{ $next_ms }} ELSE {{ $cur.due }}; \
-         IF $cur.due != NONE AND $cur.due != $new_due {{ DELETE type::record('webhook_due', [$cur.due, $hook, $event]); }}; \
-         IF $new_due != NONE AND $cur.due != $new_due {{ CREATE type::record('webhook_due', [$new_due, $hook, $event]) SET at = time::now(); }}; \
+         IF $cur.due != NONE AND $cur.due != $new_due {{ DELETE type::record('webhook_queue', [$hook, $cur.due, $event]); }}; \
+         IF $new_due != NONE AND $cur.due != $new_due {{ CREATE type::record('webhook_queue', [$hook, $new_due, $event]) SET at = time::now(); }}; \
          UPDATE $d SET state = $new_state, due = $new_due, \
              attempts = array::slice(array::push(attempts, $attempt), -{KEPT_ATTEMPTS}), \
              tries = (tries ?? 0) + IF $scheduled {{ 1 }} ELSE {{ 0 }}, \
@@ -824,7 +831,7 @@ async fn forget_deliveries_in(db: &Db, webhook: &str) -> Result<(), ApiError> {
             .last_rows(
                 "LET $batch = (SELECT id, due FROM array::first([webhook_delivery:[$hook, '']..[$hook, {}]]) LIMIT 2000); \
                  FOR $d IN $batch { \
-                     IF $d.due != NONE { DELETE type::record('webhook_due', [$d.due, $hook, record::id($d.id)[1]]); }; \
+                     IF $d.due != NONE { DELETE type::record('webhook_queue', [$hook, $d.due, record::id($d.id)[1]]); }; \
                      DELETE $d.id; \
                  }; \
                  RETURN array::len($batch);",

@@ -8,7 +8,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{
-    DELIVERY_FIELDS, Delivery, FIELDS, StoredWebhook, Webhook, attempt, delivery, find, new_secret,
+    DELIVERY_FIELDS, Delivery, FIELDS, StoredWebhook, Webhook, delivery, find, new_secret,
 };
 use crate::access::{Access, Read, Webhooks, Write};
 use crate::app::AppState;
@@ -373,15 +373,15 @@ pub async fn update(
         Some(text) => checked_description(text)?,
         None => current.description.clone(),
     };
-    let switched_on = body.active == Some(true) && !current.active;
     let changed: Option<StoredWebhook> = state
         .db
         .last_rows(
             &format!(
-                "UPDATE type::record('webhook', $id) SET url = $url, types = $types, \
+                "UPDATE type::record('webhook', $id) SET \
+                 cursor = IF $active = true AND active = false {{ $cursor }} ELSE {{ cursor }}, \
+                 failing_since = IF $active = true AND active = false {{ NONE }} ELSE {{ failing_since }}, \
+                 url = $url, types = $types, \
                  description = $description, active = $active ?? active, updated_at = time::now(), \
-                 cursor = IF $on {{ $cursor }} ELSE {{ cursor }}, \
-                 failing_since = IF $on {{ NONE }} ELSE {{ failing_since }}, \
                  disabled_reason = IF $active = true {{ NONE }} ELSE {{ disabled_reason }} \
                  WHERE workspace = $ws; \
                  SELECT {FIELDS} FROM type::record('webhook', $id) WHERE workspace = $ws;"
@@ -393,7 +393,6 @@ pub async fn update(
                 "types": types,
                 "description": description,
                 "active": body.active,
-                "on": switched_on,
                 "cursor": events::ulid_floor(chrono::Utc::now()),
             }),
         )
@@ -624,10 +623,9 @@ pub async fn redeliver(
             stored_delivery.event_type
         )));
     }
-    let _by_hand = state.webhooks.attempt_by_hand(&id, &event)?;
     state.webhooks.manual_allowed(&id)?;
     Ok(web::Json(
-        attempt(&state.webhooks, &id, &event, None).await?,
+        state.webhooks.attempt_by_hand(&id, &event).await?,
     ))
 }
 
@@ -680,8 +678,7 @@ pub async fn ping(
         .into_iter()
         .next();
     let event = event.ok_or_else(|| ApiError::internal(anyhow::anyhow!("ping not stored")))?;
-    let _by_hand = state.webhooks.attempt_by_hand(&id, &event)?;
     Ok(web::Json(
-        attempt(&state.webhooks, &id, &event, None).await?,
+        state.webhooks.attempt_by_hand(&id, &event).await?,
     ))
 }

@@ -58,8 +58,9 @@ pub struct CreatedInvitation {
     pub code: String,
     /// The console page that accepts it: `/app/invitations/<id>?code=<code>`.
     pub accept_path: String,
-    /// Whether a mail with the link is on its way to the invitee (when the server has `[mail]`
-    /// settings); otherwise send the link yourself.
+    /// Whether a mail with the link is on its way to the invitee: when the server has `[mail]`
+    /// settings, at most 20 an hour from a workspace and one a day to one address. Otherwise send
+    /// the link yourself.
     pub emailed: bool,
 }
 
@@ -183,7 +184,11 @@ pub async fn invite(
     tracing::info!(workspace = %path, invitation = %invitation.id, "member invited");
     let accept_path = format!("/app/invitations/{}?code={code}", invitation.id);
     let emailed = match &state.mailer {
-        Some(mailer) => {
+        Some(mailer)
+            if state
+                .reset_limits
+                .invitation_mail_allowed(&path, &invitation.email) =>
+        {
             let link = mailer.link(&accept_path);
             mailer.send_later(
                 "invitation",
@@ -212,7 +217,7 @@ pub async fn invite(
             );
             true
         }
-        None => false,
+        _ => false,
     };
     Ok(HttpResponse::Created().json(CreatedInvitation {
         invitation,

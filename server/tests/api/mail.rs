@@ -120,7 +120,8 @@ async fn a_reset_mail_arrives_its_link_works_once_and_unknown_addresses_are_answ
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
-    // A newer link replaces an older one; an expired link does not work.
+    // Two more links: expired ones do not work; a valid one works, and then none of the
+    // account's links do.
     for _ in 0..2 {
         let (status, _) = anonymous
             .post(
@@ -137,28 +138,41 @@ async fn a_reset_mail_arrives_its_link_works_once_and_unknown_addresses_are_answ
     .await;
     let older = link_in(&sent[1]).split("token=").nth(1).unwrap().to_owned();
     let newer = link_in(&sent[2]).split("token=").nth(1).unwrap().to_owned();
-    let (status, body) = anonymous
-        .post(
-            "/api/v1/auth/password-reset/confirm",
-            json!({ "token": older, "new_password": "yet another one" }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    app.state
-        .db
-        .exec(
-            "UPDATE password_reset SET expires_at = time::now() - 1m",
-            json!({}),
-        )
-        .await
-        .unwrap();
-    let (status, body) = anonymous
-        .post(
-            "/api/v1/auth/password-reset/confirm",
-            json!({ "token": newer, "new_password": "yet another one" }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let db = app.state.db.clone();
+    let expire = |by: &'static str| {
+        let db = db.clone();
+        async move {
+            db.exec(
+                &format!("UPDATE password_reset SET expires_at = time::now() {by}"),
+                json!({}),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let use_link = |token: String| {
+        let anonymous = app.anonymous();
+        async move {
+            anonymous
+                .post(
+                    "/api/v1/auth/password-reset/confirm",
+                    json!({ "token": token, "new_password": "yet another one" }),
+                )
+                .await
+        }
+    };
+    expire("- 1m").await;
+    let (status, body) = use_link(older.clone()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "expired: {body}");
+    expire("+ 10m").await;
+    let (status, body) = use_link(older).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, body) = use_link(newer).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "used up with the other: {body}"
+    );
 
     // A fourth request within the hour is answered alike but sends nothing.
     let (status, _) = anonymous

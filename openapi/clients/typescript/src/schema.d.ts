@@ -2344,8 +2344,9 @@ export interface components {
              */
             code: string;
             /**
-             * @description Whether a mail with the link is on its way to the invitee (when the server has `[mail]`
-             *     settings); otherwise send the link yourself.
+             * @description Whether a mail with the link is on its way to the invitee: when the server has `[mail]`
+             *     settings, at most 20 an hour from a workspace and one a day to one address. Otherwise send
+             *     the link yourself.
              */
             emailed: boolean;
         };

@@ -36,8 +36,9 @@ class CreatedInvitation:
             accept_path (str): The console page that accepts it: `/app/invitations/<id>?code=<code>`.
             code (str): Send this (or `accept_path`) to the invitee: an account registered after the invitation
                 accepts only with it. Example: 3f9a….
-            emailed (bool): Whether a mail with the link is on its way to the invitee (when the server has `[mail]`
-                settings); otherwise send the link yourself.
+            emailed (bool): Whether a mail with the link is on its way to the invitee: when the server has `[mail]`
+                settings, at most 20 an hour from a workspace and one a day to one address. Otherwise send
+                the link yourself.
      """
 
     created_at: datetime.datetime
