@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { Gallery, Problems, launchBrowser, runSteps } from './lib/harness.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
-import { startUlak } from './lib/ulak.mjs';
+import { startSmtpSink, startUlak } from './lib/ulak.mjs';
 import { accountSteps } from './steps/account.mjs';
 import { cloudSteps } from './steps/cloud.mjs';
 import { contactSteps } from './steps/contacts.mjs';
@@ -61,9 +61,24 @@ async function main() {
 
 async function setUpAndRun(spec, cleanups) {
   let ulakUrl = process.env.ULAK_URL;
+  let mailbox = null;
   if (!ulakUrl) {
     const binary = process.env.ULAK_BIN;
-    const ulak = await startUlak({ binary, pluginsDir: path.join(repo, 'plugins'), logFile: path.join(here, 'artifacts', 'ulak.log') });
+    // The server mails through a real SMTP server on loopback; the steps read what it received.
+    const sink = await startSmtpSink({
+      script: path.join(repo, 'server/tests/support/smtp_sink.py'),
+      out: path.join(here, 'artifacts', `mail-${process.pid}.jsonl`),
+    });
+    cleanups.push(() => sink.stop());
+    mailbox = sink.out;
+    const env = {
+      ULAK__MAIL__HOST: '127.0.0.1',
+      ULAK__MAIL__PORT: String(sink.port),
+      ULAK__MAIL__SECURITY: 'none',
+      ULAK__MAIL__FROM: 'Ulak <ulak@example.com>',
+      ULAK__MAIL__PUBLIC_URL: 'http://console.test',
+    };
+    const ulak = await startUlak({ binary, pluginsDir: path.join(repo, 'plugins'), logFile: path.join(here, 'artifacts', 'ulak.log'), env });
     cleanups.push(() => ulak.stop());
     ulakUrl = ulak.url;
     console.log(`ulak ${binary} at ${ulakUrl} (data ${ulak.dataDir})`);
@@ -93,6 +108,7 @@ async function setUpAndRun(spec, cleanups) {
     baseUrl,
     repo,
     spec,
+    mailbox,
     gallery: new Gallery(path.join(here, 'screenshots'), problems),
     metrics: {},
     async onFailure(name) {

@@ -32,7 +32,7 @@ async function waitForReady(url, child, timeoutMs) {
 }
 
 /** Runs `binary serve` and resolves once /readyz answers; `stop()` ends it and removes its data. */
-export async function startUlak({ binary, pluginsDir, logFile }) {
+export async function startUlak({ binary, pluginsDir, logFile, env = {} }) {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ulak-browser-data-'));
   const url = `http://127.0.0.1:${port}`;
@@ -44,6 +44,7 @@ export async function startUlak({ binary, pluginsDir, logFile }) {
       ULAK__PLUGINS__DIR: pluginsDir,
       ULAK__OUTBOUND__ALLOW_PRIVATE_NETWORKS: 'true',
       ULAK__LOG__FORMAT: 'json',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -72,6 +73,26 @@ export async function startUlak({ binary, pluginsDir, logFile }) {
         });
       }
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts the aiosmtpd sink of the server tests on loopback: every mail becomes a JSON line in `out`. */
+export async function startSmtpSink({ script, out }) {
+  const port = await freePort();
+  const child = spawn('python3', [script, String(port), out], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the SMTP sink exited with ${code}: is aiosmtpd installed? ./test.sh installs it`)));
+    child.stdout.once('data', (chunk) => (String(chunk).includes('ready') ? resolve() : reject(new Error(String(chunk)))));
+  });
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  return {
+    port,
+    out,
+    stop() {
+      process.removeListener('exit', killOnExit);
+      child.kill('SIGTERM');
     },
   };
 }

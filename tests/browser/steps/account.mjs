@@ -1,4 +1,5 @@
 // Registration, the first workspace, a second workspace, and the dashboard's time to interactive.
+import { existsSync, readFileSync } from 'node:fs';
 import { check, newWatchedContext, waitForText } from '../lib/harness.mjs';
 
 export const OWNER = { name: 'Ayşe Yılmaz', email: 'ayse@example.com', password: 'a long password 1' };
@@ -78,6 +79,62 @@ export const accountSteps = [
           `(first contentful paint ${timing.firstContentfulPaint?.toFixed(0) ?? '?'} ms, DOMContentLoaded ${timing.domContentLoaded?.toFixed(0) ?? '?'} ms)`,
       );
       await page.close();
+    },
+  },
+  {
+    name: 'reset a forgotten password with the link a real mail brings',
+    skip: (ctx) => (ctx.mailbox ? null : 'the server was started elsewhere, without the SMTP sink'),
+    async run(ctx) {
+      const who = { email: 'unutkan@example.com', password: 'the first password', name: 'Unutkan Kullanıcı' };
+      const registered = await fetch(`${ctx.baseUrl}/api/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(who),
+      });
+      check(registered.status === 201, `registering ${who.email}: HTTP ${registered.status}`);
+      const { context, page } = await newWatchedContext(ctx.browser, ctx.problems, { label: 'forgetful', locale: 'en-US' });
+      try {
+        await page.goto(`${ctx.baseUrl}/app/signin`);
+        await page.getByRole('link', { name: 'Forgot your password?' }).click();
+        await page.waitForURL(/\/app\/forgot-password/);
+        await page.getByLabel('Email').fill(who.email);
+        await ctx.gallery.shootBoth(page, 'forgot-password');
+        await page.getByRole('button', { name: 'Send the link' }).click();
+        await waitForText(page.getByTestId('reset-requested'), /link is on its way/);
+        // The mail the SMTP server received carries the link.
+        let mail;
+        const deadline = Date.now() + 15_000;
+        while (!mail && Date.now() < deadline) {
+          const lines = existsSync(ctx.mailbox) ? readFileSync(ctx.mailbox, 'utf8').split('\n').filter(Boolean) : [];
+          mail = lines.map((l) => JSON.parse(l)).find((m) => m.rcpt_tos.includes(who.email));
+          if (!mail) await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        check(mail, 'the reset mail arrived at the SMTP server');
+        const link = mail.text.match(/http:\/\/console\.test(\/app\/reset-password\?token=\S+)/);
+        check(link, `the mail carries a reset link: ${mail.text}`);
+        await page.goto(`${ctx.baseUrl}${link[1]}`);
+        await page.getByLabel('New password').fill('the second password');
+        await ctx.gallery.shootBoth(page, 'reset-password');
+        await page.getByRole('button', { name: 'Set the password' }).click();
+        await waitForText(page.getByTestId('password-reset'), /password is set/);
+        // The link worked once.
+        const restore = ctx.problems.allow(400, /\/auth\/password-reset\/confirm$/, 'a used reset link');
+        try {
+          await page.goto(`${ctx.baseUrl}${link[1]}`);
+          await page.getByLabel('New password').fill('a third password');
+          await page.getByRole('button', { name: 'Set the password' }).click();
+          await waitForText(page.getByRole('alert'), /invalid, already used or expired/);
+        } finally {
+          restore();
+        }
+        await page.goto(`${ctx.baseUrl}/app/signin`);
+        await page.getByLabel('Email').fill(who.email);
+        await page.getByLabel('Password').fill('the second password');
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.waitForURL((url) => !url.pathname.endsWith('/signin'));
+      } finally {
+        await context.close();
+      }
     },
   },
 ];

@@ -291,4 +291,22 @@ export const messagingSteps = [
       await ctx.gallery.shootBoth(page, 'dashboard-messages');
     },
   },
+  {
+    name: 'activity: the last hour of events, then a new one arrives live',
+    async run(ctx) {
+      const { page } = ctx.owner;
+      await navTo(page, 'Activity');
+      await waitForText(page.getByTestId('activity-connection'), /Live/);
+      // The campaign above left its events in the log.
+      await waitForText(page.getByTestId('activity-events'), /campaign\.completed/);
+      await waitForText(page.getByTestId('activity-events'), /message\.sent/);
+      const response = await asOwner(ctx, 'POST', `/api/v1/workspaces/${ctx.workspaceId}/contacts`, { phone: '+905329990011', first_name: 'Canlı' });
+      check(response.status() === 201, `a contact for the live feed: HTTP ${response.status()}`);
+      const created = await response.json();
+      await waitForText(page.getByTestId('activity-events').locator('tbody tr').first(), new RegExp(`contact\\.created.*${created.id}`));
+      await choose(page, 'Kind', 'contact.*');
+      check((await page.getByTestId('activity-events').locator('tbody tr', { hasText: 'message.sent' }).count()) === 0, 'the kind filter hides message events');
+      await ctx.gallery.shootBoth(page, 'activity');
+    },
+  },
 ];

@@ -6,6 +6,8 @@ const base = '/api/v1/workspaces';
 const seg = encodeURIComponent;
 
 export const urls = {
+  /** stream (events) */
+  eventStream: (workspace: string, query: URLSearchParams) => `${base}/${seg(workspace)}/events/stream?${query}`,
   /** export_csv */
   contactsExport: (workspace: string, query: URLSearchParams) =>
     `${base}/${seg(workspace)}/contacts/export.csv${query.size ? `?${query}` : ''}`,

@@ -1,4 +1,5 @@
 import { createBrowserRouter, Navigate, Outlet, type RouteObject } from 'react-router';
+import { ForgotPasswordPage, ResetPasswordPage } from '../features/session/PasswordResetPages';
 import RegisterPage from '../features/session/RegisterPage';
 import { RequireSession } from '../features/session/session';
 import SignInPage from '../features/session/SignInPage';
@@ -41,6 +42,8 @@ export const router = createBrowserRouter(
   [
     { path: '/signin', element: <SignInPage /> },
     { path: '/register', element: <RegisterPage /> },
+    { path: '/forgot-password', element: <ForgotPasswordPage /> },
+    { path: '/reset-password', element: <ResetPasswordPage /> },
     {
       element: <RequireSession />,
       children: [

@@ -50,6 +50,7 @@ export const WORKSPACE_SCREENS: readonly WorkspaceScreen[] = [
   { path: 'members', label: 'nav.members', icon: 'members', requires: { resource: 'members', action: 'read' }, inNav: true, ...page(() => import('../features/members/MembersPage')) },
   { path: 'roles', label: 'nav.roles', icon: 'roles', requires: { resource: 'roles', action: 'read' }, inNav: true, ...page(() => import('../features/roles/RolesPage')) },
   { path: 'tokens', label: 'nav.tokens', icon: 'tokens', requires: { resource: 'tokens', action: 'read' }, inNav: true, ...page(() => import('../features/tokens/TokensPage')) },
+  { path: 'activity', label: 'nav.activity', icon: 'activity', requires: { resource: 'workspace', action: 'read' }, inNav: true, ...page(() => import('../features/activity/ActivityPage')) },
   { path: 'webhooks', label: 'nav.webhooks', icon: 'webhooks', requires: { resource: 'webhooks', action: 'read' }, inNav: true, ...page(() => import('../features/webhooks/WebhooksPage')) },
   { path: 'plugins', label: 'nav.plugins', icon: 'plugins', requires: { resource: 'plugins', action: 'read' }, inNav: true, ...page(() => import('../features/plugins/PluginsPage')) },
   { path: 'settings', label: 'nav.settings', icon: 'settings', requires: { resource: 'workspace', action: 'read' }, inNav: true, ...page(() => import('../features/workspace/WorkspaceSettingsPage')) },
@@ -61,7 +62,7 @@ export const WORKSPACE_SCREENS: readonly WorkspaceScreen[] = [
  * permissions in the catalogue. Move an entry to WORKSPACE_SCREENS with a Component to enable it.
  */
 export const PLANNED_SCREENS = [
-  { path: 'audit', label: 'nav.audit', requires: { resource: 'workspace', action: 'read' }, api: '/api/v1/workspaces/{workspace}/events' },
+  { path: 'audit', label: 'nav.audit', requires: { resource: 'workspace', action: 'read' }, api: '/api/v1/workspaces/{workspace}/audit' },
 ] as const satisfies readonly { path: string; label: MessageKey; requires: Permission; api: string }[];
 
 /** Pages of your account, outside any workspace. */

@@ -67,6 +67,9 @@ export default function SignInPage() {
         </Button>
       </form>
       <p className="auth-switch">
+        <Link to="/forgot-password">{t('auth.forgotPassword')}</Link>
+      </p>
+      <p className="auth-switch">
         {t('auth.noAccount')} <Link to={`/register${params.size ? `?${params}` : ''}`}>{t('auth.register')}</Link>
       </p>
     </AuthLayout>
