@@ -218,6 +218,8 @@ pub struct Deliverer {
     pub permits: Arc<tokio::sync::Semaphore>,
     /// Deliveries being attempted here (webhook, event).
     in_flight: parking_lot::Mutex<std::collections::HashSet<(String, String)>>,
+    /// Woken when an attempt ends, so its slot is used again at once rather than at the next tick.
+    freed: tokio::sync::Notify,
     /// Pings and redeliveries by hand, per subscription.
     manual: governor::DefaultKeyedRateLimiter<String>,
 }
@@ -238,6 +240,7 @@ impl Deliverer {
             settle,
             node,
             in_flight: Default::default(),
+            freed: tokio::sync::Notify::new(),
             manual: governor::RateLimiter::keyed(
                 governor::Quota::per_second(std::num::NonZeroU32::MIN)
                     .allow_burst(std::num::NonZeroU32::new(5).unwrap_or(std::num::NonZeroU32::MIN)),
@@ -285,6 +288,7 @@ const TICK: Duration = Duration::from_millis(250);
 /// Runs fan-out and deliveries while this replica holds the webhook lease, until `shutdown`.
 pub async fn run(deliverer: Arc<Deliverer>, mut shutdown: watch::Receiver<bool>) {
     let mut lease_until: Option<Instant> = None;
+    let mut last_fan_out: Option<Instant> = None;
     loop {
         if *shutdown.borrow() {
             break;
@@ -301,8 +305,12 @@ pub async fn run(deliverer: Arc<Deliverer>, mut shutdown: watch::Receiver<bool>)
             };
         }
         if lease_until.is_some() {
-            if let Err(e) = fan_out(&deliverer).await {
-                tracing::warn!(error = %e, "webhook fan-out failed; trying again");
+            // The log is followed every tick; a freed slot only looks for the next due delivery.
+            if last_fan_out.is_none_or(|at| at.elapsed() >= TICK) {
+                last_fan_out = Some(Instant::now());
+                if let Err(e) = fan_out(&deliverer).await {
+                    tracing::warn!(error = %e, "webhook fan-out failed; trying again");
+                }
             }
             if let Err(e) = deliver_due(&deliverer).await {
                 tracing::warn!(error = %e, "webhook deliveries could not be read; trying again");
@@ -315,6 +323,7 @@ pub async fn run(deliverer: Arc<Deliverer>, mut shutdown: watch::Receiver<bool>)
         };
         tokio::select! {
             _ = tokio::time::sleep(pause) => {}
+            _ = deliverer.freed.notified(), if lease_until.is_some() => {}
             _ = shutdown.changed() => {}
         }
     }
@@ -510,6 +519,7 @@ async fn deliver_due(deliverer: &Arc<Deliverer>) -> Result<(), ApiError> {
                 }
                 deliverer.in_flight.lock().remove(&key);
                 drop(permit);
+                deliverer.freed.notify_one();
             });
         }
     }
