@@ -514,8 +514,15 @@ async fn deliver_due(deliverer: &Arc<Deliverer>) -> Result<(), ApiError> {
             };
             let deliverer = deliverer.clone();
             tokio::spawn(async move {
-                if let Err(e) = attempt(&deliverer, &webhook, &event, Some(ms)).await {
-                    tracing::warn!(%webhook, error = %e, "webhook attempt not recorded; it will be made again");
+                match attempt(&deliverer, &webhook, &event, Some(ms)).await {
+                    Ok(_) => {}
+                    // Its entry was taken meanwhile (attempted already, or the delivery is gone).
+                    Err(e) if e.code() == "not_found" => {
+                        tracing::debug!(%webhook, "webhook delivery no longer due");
+                    }
+                    Err(e) => {
+                        tracing::warn!(%webhook, error = %e, "webhook attempt not recorded; it will be made again");
+                    }
                 }
                 deliverer.in_flight.lock().remove(&key);
                 drop(permit);
