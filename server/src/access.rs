@@ -45,6 +45,7 @@ markers!(Resource:
     Media = "media",
     Settings = "workspace",
     Webhooks = "webhooks",
+    Audit = "audit",
 );
 
 markers!(Action:
@@ -68,6 +69,15 @@ impl<R: Resource, A: Action> Access<R, A> {
             .authz
             .check(&self.principal, &self.workspace, R2::NAME, A2::NAME)
             .await
+    }
+
+    /// An audit entry of this caller in this workspace.
+    pub fn audit(
+        &self,
+        origin: &crate::audit::Origin,
+        action: &'static str,
+    ) -> crate::audit::Entry {
+        crate::audit::Entry::by(&self.principal, origin, action).workspace(&self.workspace)
     }
 
     /// Whether the caller also holds a permission (for what to show, not for what to allow).

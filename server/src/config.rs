@@ -66,6 +66,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub log: LogSettings,
     pub events: EventSettings,
+    pub audit: AuditSettings,
     pub webhooks: WebhookSettings,
     pub mail: MailSettings,
 }
@@ -205,6 +206,12 @@ impl MailSettings {
     pub fn enabled(&self) -> bool {
         !self.host.trim().is_empty()
     }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    pub keep_days: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -441,8 +448,11 @@ impl Settings {
         if self.auth.session_ttl_hours == 0 {
             return Err(invalid("auth.session_ttl_hours", "must be above 0"));
         }
-        if self.events.keep_days == 0 {
-            return Err(invalid("events.keep_days", "must be above 0"));
+        if !(1..=36_500).contains(&self.audit.keep_days) {
+            return Err(invalid("audit.keep_days", "must be 1–36500"));
+        }
+        if !(1..=36_500).contains(&self.events.keep_days) {
+            return Err(invalid("events.keep_days", "must be 1–36500"));
         }
         if !(100..=60_000).contains(&self.events.settle_ms) {
             return Err(invalid("events.settle_ms", "must be 100–60000"));

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod channels;
@@ -18,6 +19,7 @@ pub mod mail;
 pub mod media;
 pub mod messages;
 pub mod metrics;
+pub mod notices;
 pub mod openapi;
 pub mod outbound;
 pub mod pagination;

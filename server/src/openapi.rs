@@ -39,6 +39,7 @@ use crate::auth::SESSION_COOKIE;
         (name = "conversations", description = "Inbound and outbound messages per contact: the inbox, threads, replies; the opt-out words"),
         (name = "events", description = "The workspace event log: every change worth reacting to, in pages or as a live server-sent event stream"),
         (name = "webhooks", description = "Outbound webhooks: subscriptions to events, delivered signed (Standard Webhooks), retried, with their delivery records"),
+        (name = "audit", description = "The audit log: who did what, when, from which address; per workspace (owners and admins) and for the instance (the superadmin)"),
         (name = "admin", description = "Instance administration (superadmin)"),
         (name = "health", description = "Liveness and readiness"),
     )

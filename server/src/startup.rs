@@ -136,6 +136,12 @@ fn api_routes(cfg: &mut ServiceConfig) {
                 .service(messages::routes::set_words)
                 .service(messages::hooks::receive)
                 .service(messages::hooks::verify)
+                .service(crate::notices::get_notices)
+                .service(crate::notices::put_notices)
+                .service(crate::audit::routes::list)
+                .service(crate::audit::routes::export)
+                .service(crate::audit::routes::list_instance)
+                .service(crate::audit::routes::export_instance)
                 .service(events::routes::list)
                 .service(events::routes::stream)
                 .service(webhooks::routes::list)
@@ -207,6 +213,7 @@ impl Application {
         let server = serve(listener, state.clone())?;
         spawn_housekeeping(state.clone());
         spawn_version_watch(state.clone());
+        crate::notices::spawn(&state.clone().into_inner());
         let resuming = state.clone();
         tokio::spawn(async move {
             workspaces::deletion::resume_interrupted(&resuming).await;
@@ -394,6 +401,11 @@ fn spawn_housekeeping(state: web::Data<AppState>) {
                 }
                 if let Err(e) = crate::webhooks::sweep(&state.db, keep).await {
                     tracing::warn!(error = %e, "cannot sweep old webhook deliveries");
+                }
+                match crate::audit::sweep(&state.db, state.settings.audit.keep_days).await {
+                    Ok(0) => {}
+                    Ok(removed) => tracing::info!(removed, "old audit entries removed"),
+                    Err(e) => tracing::warn!(error = %e, "cannot sweep old audit entries"),
                 }
             }
             state.login_limits.forget_idle();

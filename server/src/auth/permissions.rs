@@ -61,6 +61,11 @@ pub const CATALOGUE: &[(&str, &[&str], &str)] = &[
         &["read", "write"],
         "Plugins enabled in this workspace and their configuration",
     ),
+    (
+        "audit",
+        &["read"],
+        "The audit log: who did what in the workspace",
+    ),
 ];
 
 pub const BUILTIN_ROLES: &[(&str, &str)] = &[
@@ -68,9 +73,12 @@ pub const BUILTIN_ROLES: &[(&str, &str)] = &[
     ("admin", "Everything except deleting the workspace"),
     (
         "editor",
-        "Reads everything; edits contacts, templates, variables, media, campaign drafts and tokens; answers conversations",
+        "Reads everything but the audit log; edits contacts, templates, variables, media, campaign drafts and tokens; answers conversations",
     ),
-    ("viewer", "Reads everything, changes nothing"),
+    (
+        "viewer",
+        "Reads everything but the audit log, changes nothing",
+    ),
 ];
 
 const EDITOR_WRITES: &[&str] = &[
@@ -85,7 +93,7 @@ const EDITOR_WRITES: &[&str] = &[
 
 /// Bumped whenever the built-in roles' permissions change; existing workspaces get the new ones
 /// at the next start.
-pub const BUILTIN_ROLES_VERSION: i64 = 2;
+pub const BUILTIN_ROLES_VERSION: i64 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 pub struct Permission {
@@ -133,11 +141,14 @@ pub fn builtin_permissions(role: &str) -> Option<Vec<Permission>> {
         "editor" => all
             .into_iter()
             .filter(|p| {
-                p.action == "read"
+                (p.action == "read" && p.resource != "audit")
                     || (EDITOR_WRITES.contains(&p.resource.as_str()) && p.action == "write")
             })
             .collect(),
-        "viewer" => all.into_iter().filter(|p| p.action == "read").collect(),
+        "viewer" => all
+            .into_iter()
+            .filter(|p| p.action == "read" && p.resource != "audit")
+            .collect(),
         _ => return None,
     };
     Some(granted)

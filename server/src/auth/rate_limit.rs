@@ -153,6 +153,8 @@ pub struct LoginLimits {
     per_network: DefaultKeyedRateLimiter<ClientNet>,
     per_site: DefaultKeyedRateLimiter<ClientNet>,
     registrations: DefaultKeyedRateLimiter<ClientNet>,
+    /// Failed sign-ins written to the audit log per IPv6 site (/48) or IPv4 address: 60 an hour.
+    audited_failures: DefaultKeyedRateLimiter<ClientNet>,
     free_failures: u32,
     by_account_and_network: Mutex<HashMap<(String, Option<ClientNet>), Failures>>,
 }
@@ -191,6 +193,7 @@ impl LoginLimits {
                 settings.login_attempts_per_minute_per_ip.saturating_mul(4),
             )),
             registrations: RateLimiter::keyed(per_hour(settings.registrations_per_hour_per_ip)),
+            audited_failures: RateLimiter::keyed(per_hour(60)),
             free_failures: settings.failed_logins_before_backoff,
             by_account_and_network: Mutex::new(HashMap::new()),
         }
@@ -244,7 +247,14 @@ impl LoginLimits {
     }
 
     /// Drops state of keys whose limits have refilled, so memory stays bounded.
+    /// Whether a failed sign-in from this network goes into the audit log: the first 60 an hour of
+    /// each site do, so someone with many addresses cannot fill the log.
+    pub fn audit_failure(&self, net: Option<ClientNet>) -> bool {
+        net.is_none_or(|net| self.audited_failures.check_key(&net.site()).is_ok())
+    }
+
     pub fn forget_idle(&self) {
+        self.audited_failures.retain_recent();
         self.per_network.retain_recent();
         self.per_site.retain_recent();
         self.registrations.retain_recent();

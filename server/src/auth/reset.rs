@@ -203,6 +203,7 @@ async fn mail_reset_link(
 #[tracing::instrument(skip_all)]
 pub async fn confirm_reset(
     state: web::Data<AppState>,
+    origin: crate::audit::Origin,
     body: web::Json<ResetConfirm>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -252,5 +253,14 @@ pub async fn confirm_reset(
     };
     state.principals.evict_user(&taken.user);
     tracing::info!(user = %taken.user, "password reset by mail");
+    let actor = crate::audit::Actor {
+        user: Some(taken.user),
+        ..Default::default()
+    };
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::new(actor, &origin, "auth.password_reset"),
+    )
+    .await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -9,6 +9,7 @@ use super::rate_limit::{ClientNet, MAX_EMAIL_KEY_BYTES};
 use super::users::{self, NewAccount, User};
 use super::{Credential, Principal, SESSION_COOKIE, secrets, sessions};
 use crate::app::AppState;
+use crate::audit::{self, Actor, Origin};
 use crate::error::{ApiError, ErrorBody};
 use crate::pagination::{Page, PageQuery};
 use crate::workspaces::Workspace;
@@ -131,21 +132,57 @@ pub async fn login(
     if email.len() > MAX_EMAIL_KEY_BYTES {
         return Err(wrong());
     }
-    let net = state.client_address.of(&req).map(ClientNet::of);
+    let origin = Origin::of(&state, &req);
+    let net = origin.ip.map(ClientNet::of);
     state.login_limits.before_sign_in(net, &email)?;
+    // An unknown address is logged as a digest: what was typed (sometimes a password) stays out of
+    // the log, and repeated tries at one address still show as one.
+    let failed = |user: Option<(&str, &str)>| {
+        if !state.login_limits.audit_failure(net) {
+            return None;
+        }
+        let actor = Actor {
+            user: user.map(|(id, _)| id.to_owned()),
+            email: user.map(|(_, email)| email.to_owned()),
+            token: None,
+        };
+        let details = match user {
+            Some(_) => serde_json::json!({}),
+            None => serde_json::json!({
+                "unknown_address_sha256": secrets::sha256_hex(&email)[..16].to_owned(),
+            }),
+        };
+        Some(audit::Entry::new(actor, &origin, "auth.sign_in_failed").details(details))
+    };
     let Some(stored) = users::find_by_email(&state, &email).await? else {
         // Spend the same time as a real check, so response times do not reveal which emails exist.
         let _ = secrets::verify_password(body.password, state.dummy_password_hash.clone()).await;
         state.login_limits.failed_sign_in(net, &email);
+        if let Some(entry) = failed(None) {
+            audit::append(&state.db, entry).await;
+        }
         return Err(wrong());
     };
     if !secrets::verify_password(body.password, stored.password_hash).await? {
         tracing::info!(user = %stored.user.id, "failed login");
         state.login_limits.failed_sign_in(net, &email);
+        if let Some(entry) = failed(Some((&stored.user.id, &stored.user.email))) {
+            audit::append(&state.db, entry).await;
+        }
         return Err(wrong());
     }
     state.login_limits.signed_in(net, &email);
     let session = sessions::create(&state, &stored.user.id).await?;
+    let actor = Actor {
+        user: Some(stored.user.id.clone()),
+        email: Some(stored.user.email.clone()),
+        token: None,
+    };
+    audit::append(
+        &state.db,
+        audit::Entry::new(actor, &origin, "auth.signed_in"),
+    )
+    .await;
     let hours = i64::from(state.settings.auth.session_ttl_hours);
     let cookie = session_cookie(&state, session.secret, CookieDuration::hours(hours));
     Ok(HttpResponse::Ok().cookie(cookie).json(LoginResponse {
@@ -258,6 +295,7 @@ pub struct ChangePasswordRequest {
 pub async fn change_password(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: Origin,
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let Credential::Session { key, .. } = principal.credential.as_ref() else {
@@ -276,6 +314,12 @@ pub async fn change_password(
         ));
     }
     users::set_password(&state, &principal.user.id, body.new_password).await?;
+    audit::append(
+        &state.db,
+        audit::Entry::by(&principal, &origin, "auth.password_changed")
+            .details(serde_json::json!({ "revoke_tokens": body.revoke_tokens })),
+    )
+    .await;
     sessions::delete_all_for_user(&state, &principal.user.id, Some(key)).await?;
     if body.revoke_tokens {
         let revoked = super::tokens::revoke_all_of_user(&state, &principal.user.id).await?;

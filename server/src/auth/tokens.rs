@@ -186,6 +186,7 @@ async fn revoke(state: &AppState, token: &ApiToken) -> Result<(), ApiError> {
 pub async fn create_token(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     body: web::Json<CreateToken>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require_session()?;
@@ -229,6 +230,14 @@ pub async fn create_token(
         .assign(&format!("token:{id}"), &role, &body.workspace)
         .await?;
     let secret = format!("{}{id}_{secret}", super::TOKEN_PREFIX);
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "token.created")
+            .workspace(&body.workspace)
+            .target(&id)
+            .details(json!({ "name": token.name, "role": role })),
+    )
+    .await;
     Ok(HttpResponse::Created().json(CreatedToken { token, secret }))
 }
 
@@ -298,6 +307,7 @@ pub async fn list_tokens(
 pub async fn revoke_token(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require_session()?;
@@ -312,5 +322,13 @@ pub async fn revoke_token(
         .await?
         .ok_or_else(|| ApiError::not_found("token"))?;
     revoke(&state, &token).await?;
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "token.revoked")
+            .workspace(&token.workspace)
+            .target(&token.id)
+            .details(json!({ "name": token.name })),
+    )
+    .await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -699,6 +699,7 @@ fn wrong_state(campaign: &Campaign, action: &str) -> ApiError {
 pub async fn start(
     state: web::Data<AppState>,
     access: Access<Campaigns, Send>,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let stored = found(&state, &access.workspace, &path.1).await?;
@@ -745,6 +746,14 @@ pub async fn start(
     .await?
     .ok_or_else(|| wrong_state(campaign, "started"))?;
     tracing::info!(workspace = %access.workspace, campaign = %path.1, state = to, "campaign started");
+    crate::audit::append(
+        &state.db,
+        access
+            .audit(&origin, "campaign.started")
+            .target(&path.1)
+            .details(json!({ "name": campaign.name, "state": to })),
+    )
+    .await;
     Ok(HttpResponse::Accepted().json(started))
 }
 
@@ -839,6 +848,7 @@ pub async fn resume(
 pub async fn cancel(
     state: web::Data<AppState>,
     access: Access<Campaigns, Send>,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<Campaign>, ApiError> {
     let current = found(&state, &access.workspace, &path.1).await?;
@@ -852,6 +862,14 @@ pub async fn cancel(
     )
     .await?
     .ok_or_else(|| wrong_state(&current.campaign, "cancelled"))?;
+    crate::audit::append(
+        &state.db,
+        access
+            .audit(&origin, "campaign.cancelled")
+            .target(&path.1)
+            .details(json!({ "name": current.campaign.name })),
+    )
+    .await;
     let pipeline = state.pipeline.clone();
     let workspace = access.workspace.clone();
     let id = path.1.clone();
@@ -1042,11 +1060,20 @@ pub async fn results(
 pub async fn results_csv(
     state: web::Data<AppState>,
     access: Access<Campaigns, Read>,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
     query: web::Query<ResultsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     access.also::<Messages, Read>(&state).await?;
     found(&state, &access.workspace, &path.1).await?;
+    crate::audit::append(
+        &state.db,
+        access
+            .audit(&origin, "messages.exported")
+            .target(&path.1)
+            .details(json!({ "status": query.status })),
+    )
+    .await;
     let header = csv_line(&[
         "contact",
         "address",
@@ -1120,7 +1147,7 @@ pub async fn results_csv(
 }
 
 /// One CSV row; every cell is made safe for spreadsheets (no formula can start it).
-fn csv_line(cells: &[&str]) -> Vec<u8> {
+pub(crate) fn csv_line(cells: &[&str]) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());

@@ -107,6 +107,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     access: Access<Channels, Write>,
+    origin: crate::audit::Origin,
     body: web::Json<NewChannel>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -152,6 +153,14 @@ pub async fn create(
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("channel not returned")))?;
     state.pipeline.wake();
     tracing::info!(workspace = %access.workspace, channel = %id, kind = body.kind.as_str(), "channel created");
+    crate::audit::append(
+        &state.db,
+        access
+            .audit(&origin, "channel.created")
+            .target(&id)
+            .details(json!({ "name": name, "kind": body.kind })),
+    )
+    .await;
     Ok(HttpResponse::Created().json(channel.public()))
 }
 
@@ -220,6 +229,7 @@ pub async fn get_one(
 pub async fn update(
     state: web::Data<AppState>,
     access: Access<Channels, Write>,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
     body: web::Json<ChannelUpdate>,
 ) -> Result<web::Json<Channel>, ApiError> {
@@ -269,6 +279,30 @@ pub async fn update(
         .await?
         .ok_or_else(not_found)?;
     state.pipeline.wake();
+    // What changed, by name: settings' values may be secrets.
+    let settings: Vec<String> = body
+        .config
+        .as_ref()
+        .and_then(|c| c.as_object())
+        .map(|c| {
+            c.keys()
+                .take(100)
+                .map(|k| k.chars().take(64).collect())
+                .collect()
+        })
+        .unwrap_or_default();
+    crate::audit::append(
+        &state.db,
+        access
+            .audit(&origin, "channel.updated")
+            .target(&path.1)
+            .details(json!({
+                "name": body.name.as_ref().map(|_| &name),
+                "settings": settings,
+                "state": body.state,
+            })),
+    )
+    .await;
     Ok(web::Json(channel.public()))
 }
 
@@ -291,9 +325,10 @@ pub async fn update(
 pub async fn delete_one(
     state: web::Data<AppState>,
     access: Access<Channels, Write>,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    find(&state.db, &access.workspace, &path.1)
+    let deleted = find(&state.db, &access.workspace, &path.1)
         .await?
         .ok_or_else(not_found)?;
     let users: Vec<serde_json::Value> = state
@@ -322,6 +357,14 @@ pub async fn delete_one(
         )
         .await?;
     state.pipeline.wake();
+    crate::audit::append(
+        &state.db,
+        access
+            .audit(&origin, "channel.deleted")
+            .target(&path.1)
+            .details(json!({ "name": deleted.name, "kind": deleted.kind })),
+    )
+    .await;
     // Its retries, provider ids, per-recipient gaps (which name recipients), day counts and
     // inbound ids go with it; its messages stay in the log.
     super::purge_data(&state.db, &path.1).await?;

@@ -431,6 +431,7 @@ fn cell(value: &Value) -> String {
 pub async fn export_csv(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     path: web::Path<String>,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, ApiError> {
@@ -441,6 +442,20 @@ pub async fn export_csv(
     let parsed = parse_query(&query)?;
     // The body starts before the first page is read: a filter the list would refuse is refused now.
     super::check_filter(&state, &path, &parsed.filter).await?;
+    // The filter as asked (its parameters), so the entry says which contacts left.
+    let mut asked: Vec<(&String, &String)> = query.iter().collect();
+    asked.sort();
+    asked.truncate(50);
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "contacts.exported")
+            .workspace(&path)
+            .details(serde_json::json!({ "filter": asked
+                .iter()
+                .map(|(k, v)| (k.chars().take(64).collect(), serde_json::Value::String(v.chars().take(200).collect())))
+                .collect::<serde_json::Map<_, _>>() })),
+    )
+    .await;
     // One column per custom field the workspace knows, so the header is written before any row.
     let custom: Vec<String> = crate::templates::known_custom_fields(&state.db, &path)
         .await?

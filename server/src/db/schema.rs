@@ -24,6 +24,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (13, V13_CONTACT_INDEX),
     (14, V14_EVENTS_AND_WEBHOOKS),
     (15, V15_PASSWORD_RESETS_WEBHOOK_QUEUES),
+    (16, V16_AUDIT_NOTICES),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -402,6 +403,14 @@ FOR $d IN (SELECT VALUE record::id(id) FROM webhook_due) {
     CREATE type::record('webhook_queue', [$d[1], $d[0], $d[2]]) SET at = time::now();
 };
 DELETE webhook_due;
+"#;
+
+/// The audit log: `audit:['', mirrored ulid]` for the instance, `audit:[workspace, mirrored ulid]`
+/// once more for a workspace's entries; where each workspace's e-mail notices have got to.
+const V16_AUDIT_NOTICES: &str = r#"
+DEFINE TABLE IF NOT EXISTS audit SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS notice_cursor SCHEMALESS;
+DEFINE FIELD IF NOT EXISTS notices ON user TYPE option<object> FLEXIBLE;
 "#;
 
 #[derive(Deserialize)]

@@ -252,7 +252,7 @@ impl Drop for StreamSlot {
     }
 }
 
-const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+pub(crate) const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// The smallest ULID of a moment: events with smaller ids happened before it.
 pub fn ulid_floor(at: DateTime<Utc>) -> String {
@@ -326,15 +326,35 @@ pub async fn read_after(
 }
 
 /// Removes events older than `keep_days` in every workspace, a group at a time, and every event
-/// of a workspace that no longer exists (a last few may be written while it is purged). The
-/// workspaces are found in the log itself, one key look-up each.
+/// of a workspace that no longer exists (a last few may be written while it is purged).
 pub async fn sweep(db: &Db, keep_days: u32) -> Result<u64, ApiError> {
+    sweep_logs(db, Log::Events, keep_days).await
+}
+
+/// A table of per-workspace logs keyed `[workspace, ulid]`.
+#[derive(Clone, Copy)]
+pub(crate) enum Log {
+    /// `event`: keys are ULIDs.
+    Events,
+    /// `audit`: keys are mirrored ULIDs (newest first); the instance's log (`''`) is not a
+    /// workspace and stays.
+    Audit,
+}
+
+/// Removes a log's entries older than `keep_days`, a group at a time, and every entry of a
+/// workspace that no longer exists. The workspaces are found in the log itself, one key look-up
+/// each.
+pub(crate) async fn sweep_logs(db: &Db, log: Log, keep_days: u32) -> Result<u64, ApiError> {
     let cut = ulid_floor(Utc::now() - chrono::Duration::days(i64::from(keep_days)));
+    let (table, old) = match log {
+        Log::Events => ("event", ("".to_owned(), cut)),
+        Log::Audit => ("audit", (crate::audit::mirror(&cut), "~".to_owned())),
+    };
     let mut removed = 0;
     let mut after: Option<String> = None;
     loop {
-        // The first event key past the last workspace's events: ids are upper-case ULIDs, which
-        // sort before `~`.
+        // The first key past the last workspace's entries: keys are upper-case Crockford
+        // characters, which sort before `~`.
         #[derive(Deserialize)]
         struct Next {
             ws: String,
@@ -342,9 +362,12 @@ pub async fn sweep(db: &Db, keep_days: u32) -> Result<u64, ApiError> {
         }
         let next: Option<Next> = db
             .last_rows(
-                "LET $first = (SELECT VALUE record::id(id)[0] \
-                     FROM array::first([event:[$after, '~']..[{}]]) LIMIT 1)[0]; \
-                 RETURN IF $first = NONE { NONE } ELSE { { ws: $first, exists: record::exists(type::record('workspace', $first)) } };",
+                &format!(
+                    "LET $first = (SELECT VALUE record::id(id)[0] \
+                         FROM array::first([{table}:[$after, '~']..[{{}}]]) LIMIT 1)[0]; \
+                     RETURN IF $first = NONE {{ NONE }} ELSE {{ {{ ws: $first, \
+                         exists: $first = '' OR record::exists(type::record('workspace', $first)) }} }};"
+                ),
                 crate::db::without_nulls(json!({ "after": after })),
             )
             .await?
@@ -354,14 +377,20 @@ pub async fn sweep(db: &Db, keep_days: u32) -> Result<u64, ApiError> {
         let Some(Next { ws, exists }) = next else {
             break;
         };
-        let upto = if exists { cut.clone() } else { "~".to_owned() };
+        let (from, upto) = if exists {
+            old.clone()
+        } else {
+            ("".to_owned(), "~".to_owned())
+        };
         loop {
             let gone: Option<u64> = db
                 .last_rows(
-                    "LET $old = (SELECT VALUE id FROM array::first([event:[$ws, '']..[$ws, $cut]]) LIMIT 2000); \
-                     FOR $e IN $old { DELETE $e; }; \
-                     RETURN array::len($old);",
-                    json!({ "ws": ws, "cut": upto }),
+                    &format!(
+                        "LET $old = (SELECT VALUE id FROM array::first([{table}:[$ws, $from]..[$ws, $upto]]) LIMIT 2000); \
+                         FOR $e IN $old {{ DELETE $e; }}; \
+                         RETURN array::len($old);"
+                    ),
+                    json!({ "ws": ws, "from": from, "upto": upto }),
                 )
                 .await?
                 .into_iter()

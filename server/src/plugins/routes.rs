@@ -217,6 +217,7 @@ pub struct InstallQuery {
 pub async fn install(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     query: web::Query<InstallQuery>,
     mut payload: Multipart,
 ) -> Result<HttpResponse, ApiError> {
@@ -256,6 +257,25 @@ pub async fn install(
         outcome: format!("{outcome:?}").to_lowercase(),
         plugin: plugin.as_ref().into(),
     };
+    let action = match outcome {
+        InstallOutcome::Installed => Some("plugin.installed"),
+        InstallOutcome::Upgraded => Some("plugin.upgraded"),
+        InstallOutcome::Replaced => Some("plugin.replaced"),
+        InstallOutcome::Downgraded => Some("plugin.downgraded"),
+        InstallOutcome::Unchanged => None,
+    };
+    if let Some(action) = action {
+        crate::audit::append(
+            &state.db,
+            crate::audit::Entry::by(&principal, &origin, action)
+                .target(&body.plugin.name)
+                .details(serde_json::json!({
+                    "version": body.plugin.version,
+                    "outcome": body.outcome,
+                })),
+        )
+        .await;
+    }
     Ok(match outcome {
         InstallOutcome::Installed => HttpResponse::Created().json(body),
         _ => HttpResponse::Ok().json(body),
@@ -305,11 +325,17 @@ pub async fn get_installed(
 pub async fn uninstall(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     state.plugins.loaded().await;
     principal.require_superadmin()?;
     state.plugins.uninstall(&path).await?;
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "plugin.removed").target(path.as_str()),
+    )
+    .await;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -451,6 +477,7 @@ pub async fn activity(
 pub async fn configure(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
     body: web::Json<PluginSettingInput>,
 ) -> Result<HttpResponse, ApiError> {
@@ -462,10 +489,29 @@ pub async fn configure(
         .await?;
     let plugin = plugin_or_404(&state, &name)?;
     let input = body.into_inner();
+    // The settings' names only: their values may be secrets.
+    let names: Vec<String> = input
+        .config
+        .as_ref()
+        .map(|c| {
+            c.keys()
+                .take(100)
+                .map(|k| k.chars().take(64).collect())
+                .collect()
+        })
+        .unwrap_or_default();
     let setting = state
         .plugins
         .configure(&workspace, &plugin, input.enabled, input.config)
         .await?;
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "plugin.configured")
+            .workspace(&workspace)
+            .target(&name)
+            .details(serde_json::json!({ "enabled": input.enabled, "settings": names })),
+    )
+    .await;
     Ok(HttpResponse::Ok().json(workspace_view(&plugin, &setting)))
 }
 

@@ -244,6 +244,7 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     access: Access<Webhooks, Write>,
+    origin: crate::audit::Origin,
     body: web::Json<NewWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -293,6 +294,14 @@ pub async fn create(
         .into_iter()
         .next();
     let created = created.ok_or_else(not_found)?;
+    crate::audit::append(
+        &state.db,
+        access
+            .audit(&origin, "webhook.created")
+            .target(&id)
+            .details(json!({ "url": audited_url(&url), "types": types })),
+    )
+    .await;
     Ok(HttpResponse::Created().json(WebhookWithSecret {
         webhook: created.public(),
         secret,
@@ -351,6 +360,7 @@ pub async fn get_one(
 pub async fn update(
     state: web::Data<AppState>,
     access: Access<Webhooks, Write>,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
     body: web::Json<WebhookUpdate>,
 ) -> Result<web::Json<Webhook>, ApiError> {
@@ -399,7 +409,21 @@ pub async fn update(
         .await?
         .into_iter()
         .next();
-    Ok(web::Json(changed.ok_or_else(not_found)?.public()))
+    let changed = changed.ok_or_else(not_found)?;
+    crate::audit::append(
+        &state.db,
+        access
+            .audit(&origin, "webhook.updated")
+            .target(&id)
+            .details(json!({
+                "url": body.url.as_ref().map(|_| audited_url(&url)),
+                "types": body.types.as_ref().map(|_| &types),
+                "active": body.active,
+                "description": body.description.as_ref().map(|_| &description),
+            })),
+    )
+    .await;
+    Ok(web::Json(changed.public()))
 }
 
 /// Delete a webhook
@@ -423,10 +447,11 @@ pub async fn update(
 pub async fn delete_one(
     state: web::Data<AppState>,
     access: Access<Webhooks, Write>,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (_, id) = path.into_inner();
-    stored(&state, &access.workspace, &id).await?;
+    let gone = stored(&state, &access.workspace, &id).await?;
     state
         .db
         .exec(
@@ -434,6 +459,14 @@ pub async fn delete_one(
             json!({ "id": id, "ws": access.workspace }),
         )
         .await?;
+    crate::audit::append(
+        &state.db,
+        access
+            .audit(&origin, "webhook.deleted")
+            .target(&id)
+            .details(json!({ "url": audited_url(&gone.url) })),
+    )
+    .await;
     super::forget_deliveries(&state.db, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -460,6 +493,7 @@ pub async fn delete_one(
 pub async fn rotate_secret(
     state: web::Data<AppState>,
     access: Access<Webhooks, Write>,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<WebhookWithSecret>, ApiError> {
     let (_, id) = path.into_inner();
@@ -484,10 +518,13 @@ pub async fn rotate_secret(
         .await?
         .into_iter()
         .next();
-    Ok(web::Json(WebhookWithSecret {
-        webhook: changed.ok_or_else(not_found)?.public(),
-        secret,
-    }))
+    let webhook = changed.ok_or_else(not_found)?.public();
+    crate::audit::append(
+        &state.db,
+        access.audit(&origin, "webhook.secret_rotated").target(&id),
+    )
+    .await;
+    Ok(web::Json(WebhookWithSecret { webhook, secret }))
 }
 
 /// List a webhook's deliveries
@@ -681,4 +718,12 @@ pub async fn ping(
     Ok(web::Json(
         state.webhooks.attempt_by_hand(&id, &event).await?,
     ))
+}
+
+/// A receiver's address for the audit log: its origin only. Paths and queries often carry the
+/// receiver's own secret (chat services' hook URLs do).
+fn audited_url(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .map(|parsed| parsed.origin().ascii_serialization())
+        .unwrap_or_default()
 }

@@ -123,6 +123,7 @@ async fn open_for_workspace(
 pub async fn invite(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     path: web::Path<String>,
     body: web::Json<InviteMember>,
 ) -> Result<HttpResponse, ApiError> {
@@ -219,6 +220,16 @@ pub async fn invite(
         }
         _ => false,
     };
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "member.invited")
+            .workspace(&path)
+            .target(&invitation.id)
+            .details(
+                json!({ "email": invitation.email, "role": invitation.role, "emailed": emailed }),
+            ),
+    )
+    .await;
     Ok(HttpResponse::Created().json(CreatedInvitation {
         invitation,
         code,
@@ -272,6 +283,7 @@ pub async fn list_for_workspace(
 pub async fn withdraw(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (workspace, id) = path.into_inner();
@@ -286,9 +298,17 @@ pub async fn withdraw(
             json!({ "id": id, "ws": workspace }),
         )
         .await?;
-    if deleted.is_empty() {
+    let Some(before) = deleted.first() else {
         return Err(ApiError::not_found("invitation"));
-    }
+    };
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "member.invitation_withdrawn")
+            .workspace(&workspace)
+            .target(&id)
+            .details(json!({ "email": before["email"], "role": before["role"] })),
+    )
+    .await;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -409,6 +429,7 @@ async fn consume(state: &AppState, id: &str) -> Result<(), ApiError> {
 pub async fn accept(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     id: web::Path<String>,
     body: Option<web::Json<AcceptInvitation>>,
 ) -> Result<web::Json<Member>, ApiError> {
@@ -470,6 +491,14 @@ pub async fn accept(
         .assign(&subject, &invitation.role, &invitation.workspace)
         .await?;
     tracing::info!(workspace = %invitation.workspace, user = %principal.user.id, "invitation accepted");
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "member.joined")
+            .workspace(&invitation.workspace)
+            .target(&principal.user.id)
+            .details(json!({ "invitation": invitation.id, "role": invitation.role })),
+    )
+    .await;
     Ok(web::Json(Member {
         user_id: principal.user.id.clone(),
         email: principal.user.email.clone(),

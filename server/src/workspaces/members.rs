@@ -115,6 +115,7 @@ pub struct ChangeRole {
 pub async fn change_role(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
     body: web::Json<ChangeRole>,
 ) -> Result<web::Json<Member>, ApiError> {
@@ -140,6 +141,14 @@ pub async fn change_role(
         .await?
         .ok_or_else(|| ApiError::not_found("member"))?
         .user;
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "member.role_changed")
+            .workspace(&workspace)
+            .target(&user.id)
+            .details(serde_json::json!({ "email": user.email, "from": current, "to": body.role })),
+    )
+    .await;
     Ok(web::Json(Member {
         user_id: user.id,
         email: user.email,
@@ -167,6 +176,7 @@ pub async fn change_role(
 pub async fn remove(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (workspace, user_id) = path.into_inner();
@@ -196,6 +206,14 @@ pub async fn remove(
         .authz
         .set_member_role(&target, &workspace, None)
         .await?;
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "member.removed")
+            .workspace(&workspace)
+            .target(&user_id)
+            .details(serde_json::json!({ "role": current, "left": leaving_self })),
+    )
+    .await;
     tokens::revoke_for_member(&state, &workspace, Some(&user_id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

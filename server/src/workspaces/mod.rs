@@ -155,6 +155,7 @@ pub struct WorkspaceUpdate {
 pub async fn create(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     body: web::Json<WorkspaceName>,
 ) -> Result<HttpResponse, ApiError> {
     principal.require_session()?;
@@ -177,6 +178,14 @@ pub async fn create(
         }
     }
     let workspace = create_workspace(&state, &body.name, &principal.user.id).await?;
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "workspace.created")
+            .workspace(&workspace.id)
+            .target(&workspace.id)
+            .details(json!({ "name": workspace.name })),
+    )
+    .await;
     Ok(HttpResponse::Created().json(workspace))
 }
 
@@ -275,6 +284,7 @@ pub async fn get_one(
 pub async fn rename(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     path: web::Path<String>,
     body: web::Json<WorkspaceUpdate>,
 ) -> Result<web::Json<Workspace>, ApiError> {
@@ -311,6 +321,19 @@ pub async fn rename(
         .await?
         .ok_or_else(|| ApiError::not_found("workspace"))?;
     workspace.role = state.authz.role_of(&subject, &path).await;
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "workspace.updated")
+            .workspace(&path)
+            .target(path.as_str())
+            .details(json!({
+                "name": workspace.name,
+                "default_region": workspace.default_region,
+                "locale": workspace.locale,
+                "time_zone": workspace.time_zone,
+            })),
+    )
+    .await;
     Ok(web::Json(workspace))
 }
 
@@ -334,13 +357,27 @@ pub async fn rename(
 pub async fn delete_one(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     state
         .authz
         .check(&principal, &path, "workspace", "delete")
         .await?;
-    deletion::start(state.clone(), &path).await?;
+    let name = find(&state, &path).await?.map(|w| w.name);
+    let started = deletion::start(state.clone(), &path).await;
+    // Deleted once marked, whatever of the rest failed (the purge resumes it).
+    if started.is_ok() || is_being_deleted(&state.db, &path).await.unwrap_or(false) {
+        crate::audit::append(
+            &state.db,
+            crate::audit::Entry::by(&principal, &origin, "workspace.deleted")
+                .workspace(&path)
+                .target(path.as_str())
+                .details(json!({ "name": name })),
+        )
+        .await;
+    }
+    started?;
     tracing::info!(workspace = %path, "workspace deleted");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -426,6 +426,7 @@ fn validate_description(raw: &str) -> Result<String, ApiError> {
 pub async fn create(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     path: web::Path<String>,
     body: web::Json<CreateRole>,
 ) -> Result<HttpResponse, ApiError> {
@@ -449,6 +450,14 @@ pub async fn create(
         builtin: false,
         permissions,
     };
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "role.created")
+            .workspace(&path)
+            .target(&role.name)
+            .details(json!({ "permissions": role.permissions })),
+    )
+    .await;
     Ok(HttpResponse::Created().json(role))
 }
 
@@ -488,6 +497,7 @@ fn builtin_immutable() -> ApiError {
 pub async fn update(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
     body: web::Json<UpdateRole>,
 ) -> Result<web::Json<Role>, ApiError> {
@@ -520,6 +530,14 @@ pub async fn update(
         .authz
         .set_role_permissions(&workspace, &name, &permissions)
         .await?;
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "role.updated")
+            .workspace(&workspace)
+            .target(&name)
+            .details(json!({ "permissions": permissions })),
+    )
+    .await;
     Ok(web::Json(Role {
         name,
         description,
@@ -547,6 +565,7 @@ pub async fn update(
 pub async fn delete_one(
     state: web::Data<AppState>,
     principal: Principal,
+    origin: crate::audit::Origin,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (workspace, name) = path.into_inner();
@@ -586,5 +605,12 @@ pub async fn delete_one(
         )
         .await?;
     state.authz.remove_role(&workspace, &name).await?;
+    crate::audit::append(
+        &state.db,
+        crate::audit::Entry::by(&principal, &origin, "role.deleted")
+            .workspace(&workspace)
+            .target(&name),
+    )
+    .await;
     Ok(HttpResponse::NoContent().finish())
 }

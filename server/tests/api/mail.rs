@@ -119,6 +119,23 @@ async fn a_reset_mail_arrives_its_link_works_once_and_unknown_addresses_are_answ
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // The reset is in the audit log, between the sign-ins (newest first).
+    let (_, audit) = anonymous.get("/api/v1/audit?action=auth").await;
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "auth.signed_in",
+            "auth.sign_in_failed",
+            "auth.password_reset",
+            "auth.signed_in"
+        ]
+    );
 
     // Two more links: expired ones do not work; a valid one works, and then none of the
     // account's links do.
@@ -244,4 +261,146 @@ async fn without_mail_settings_a_reset_says_so_and_an_invitation_is_not_mailed()
         .await;
     assert_eq!(status, StatusCode::CREATED, "{invitation}");
     assert_eq!(invitation["emailed"], false, "{invitation}");
+}
+
+/// Mails to one address whose subject contains `part`.
+fn mails_to(out: &Path, to: &str, part: &str) -> Vec<Value> {
+    mails(out)
+        .into_iter()
+        .filter(|m| m["rcpt_tos"] == json!([to]))
+        .filter(|m| m["subject"].as_str().unwrap_or("").contains(part))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn opted_in_users_get_one_notice_per_finished_campaign_and_import() {
+    let sink = smtp_sink();
+    let port = sink.port;
+    let app = crate::plugins::app_with_plugins(move |s| {
+        s.mail.host = "127.0.0.1".into();
+        s.mail.port = port;
+        s.mail.security = Security::None;
+        s.mail.from = "Ulak <ulak@example.com>".into();
+        s.mail.public_url = "http://console.test/".into();
+    })
+    .await;
+    let (owner, _) = app.signed_up("bildirim@example.com").await;
+    let ws = owner.first_workspace().await;
+    // An admin who chose no notices gets none.
+    app.register("sessiz@example.com").await;
+    let quiet = app
+        .add_member(&owner, &ws, "sessiz@example.com", "admin")
+        .await;
+    let (status, notices) = quiet.get("/api/v1/auth/notices").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        notices,
+        json!({ "campaign_finished": false, "channel_disconnected": false,
+                "import_finished": false, "mail_configured": true })
+    );
+    let (status, body) = owner
+        .put(
+            "/api/v1/auth/notices",
+            json!({ "campaign_finished": true, "import_finished": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, notices) = owner.get("/api/v1/auth/notices").await;
+    assert_eq!(notices["campaign_finished"], true);
+    assert_eq!(notices["channel_disconnected"], false);
+    // Notices follow the log from when the workspace was first looked at for them.
+    let db = app.state.db.clone();
+    let ws_key = ws.clone();
+    wait_for(Duration::from_secs(15), || {
+        let db = db.clone();
+        let ws = ws_key.clone();
+        async move {
+            let cursor: Option<String> = db
+                .row(
+                    "SELECT VALUE cursor FROM type::record('notice_cursor', $ws)",
+                    json!({ "ws": ws }),
+                )
+                .await
+                .unwrap();
+            cursor.map(|_| ())
+        }
+    })
+    .await;
+
+    crate::pipeline::contacts(&owner, &ws, 2, "bildirim").await;
+    let template = crate::pipeline::template(&owner, &ws, "Merhaba %ad%", Vec::new()).await;
+    let channel = crate::pipeline::channel(&owner, &ws, "sandbox", json!({})).await;
+    let campaign = crate::pipeline::campaign(
+        &owner,
+        &ws,
+        json!({ "name": "Kasım", "template": template, "channel": channel, "audience": { "all": true } }),
+    )
+    .await;
+    crate::pipeline::start(&owner, &ws, &campaign).await;
+    crate::pipeline::campaign_in(&owner, &ws, &campaign, "completed", Duration::from_secs(30))
+        .await;
+
+    let out = sink.out.clone();
+    let finished = wait_for(Duration::from_secs(30), || {
+        let out = out.clone();
+        async move {
+            let mails = mails_to(&out, "bildirim@example.com", "\"Kasım\"");
+            (!mails.is_empty()).then_some(mails)
+        }
+    })
+    .await;
+    let text = finished[0]["text"].as_str().unwrap();
+    assert!(text.contains("completed"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "http://console.test/app/w/{ws}/campaigns/{campaign}"
+        )),
+        "{text}"
+    );
+    let out = sink.out.clone();
+    wait_for(Duration::from_secs(30), || {
+        let out = out.clone();
+        async move {
+            (!mails_to(&out, "bildirim@example.com", "import completed").is_empty()).then_some(())
+        }
+    })
+    .await;
+    // Once each, and nothing to the member who chose none (beyond the invitation).
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    assert_eq!(
+        mails_to(&sink.out, "bildirim@example.com", "\"Kasım\"").len(),
+        1
+    );
+    assert_eq!(
+        mails_to(&sink.out, "bildirim@example.com", "import completed").len(),
+        1
+    );
+    assert_eq!(mails_to(&sink.out, "sessiz@example.com", "").len(), 1);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn notices_need_mail_and_say_so() {
+    let app = TestApp::spawn().await;
+    let (owner, _) = app.signed_up("postasiz@example.com").await;
+    let (status, notices) = owner.get("/api/v1/auth/notices").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(notices["mail_configured"], false);
+    let (status, body) = owner
+        .put("/api/v1/auth/notices", json!({ "campaign_finished": true }))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "mail_not_configured");
+    let (status, _) = owner
+        .put(
+            "/api/v1/auth/notices",
+            json!({ "campaign_finished": false }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = owner
+        .put("/api/v1/auth/notices", json!({ "everything": true }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    app.stop().await;
 }

@@ -1,6 +1,7 @@
 //! Black-box tests of the whole server: HTTP against a real instance on port 0.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit;
 mod auth;
 mod cli;
 mod contacts;

@@ -35,7 +35,7 @@ pub async fn app_with_plugins(adjust: impl FnOnce(&mut ulak::config::Settings)) 
     .await
 }
 
-async fn upload(caller: &Caller, manifest: &str, component: Vec<u8>) -> (StatusCode, Value) {
+pub async fn upload(caller: &Caller, manifest: &str, component: Vec<u8>) -> (StatusCode, Value) {
     upload_to(caller, "/api/v1/plugins", manifest, component).await
 }
 

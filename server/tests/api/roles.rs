@@ -21,6 +21,7 @@ const CATALOGUE: &[(&str, &[&str])] = &[
     ("conversations", &["read", "write"]),
     ("webhooks", &["read", "write"]),
     ("plugins", &["read", "write"]),
+    ("audit", &["read"]),
 ];
 
 fn expected(role: &str, resource: &str, action: &str) -> bool {
@@ -29,8 +30,9 @@ fn expected(role: &str, resource: &str, action: &str) -> bool {
         "admin" => (resource, action) != ("workspace", "delete"),
         // Editors write drafts and answer conversations; running campaigns and channels, and
         // single sends, are for admins.
+        // The audit log is for owners and admins.
         "editor" => {
-            action == "read"
+            (action == "read" && resource != "audit")
                 || (action == "write"
                     && [
                         "contacts",
@@ -43,7 +45,7 @@ fn expected(role: &str, resource: &str, action: &str) -> bool {
                     ]
                     .contains(&resource))
         }
-        "viewer" => action == "read",
+        "viewer" => action == "read" && resource != "audit",
         _ => unreachable!(),
     }
 }
@@ -81,6 +83,7 @@ async fn probe(
                 .0
         }
         ("roles", "read") => caller.get(&format!("/api/v1/workspaces/{ws}/roles")).await.0,
+        ("audit", "read") => caller.get(&format!("/api/v1/workspaces/{ws}/audit")).await.0,
         ("roles", "write") => {
             caller
                 .post(

@@ -24,6 +24,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the instance's audit log
+         * @description Every audited action on the instance, newest first: sign-ins and failed sign-ins, password
+         *     changes and resets, plugin installs, upgrades and removals, and every workspace's entries
+         *     (kept here after a workspace is deleted). Only the superadmin.
+         */
+        get: operations["list_instance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the instance's audit log as CSV
+         * @description The entries `/api/v1/audit` lists, with the same filters, as `…/audit.csv` writes them. Only
+         *     the superadmin.
+         */
+        get: operations["export_instance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -79,6 +122,34 @@ export interface paths {
          */
         get: operations["me"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your e-mail notices
+         * @description Which notices this account gets by e-mail: a campaign finished (completed or cancelled), a
+         *     channel disconnected, a contact import finished (completed or failed), in any of your
+         *     workspaces where your role may read campaigns, channels or contacts. All are off until you
+         *     choose them. `mail_configured` says whether this server sends e-mail at all.
+         */
+        get: operations["get_notices"];
+        /**
+         * Choose your e-mail notices
+         * @description Replaces your choices. Choosing any notice on a server without `[mail]` settings is a 409
+         *     `mail_not_configured`; switching all off always works.
+         */
+        put: operations["put_notices"];
         post?: never;
         delete?: never;
         options?: never;
@@ -435,6 +506,52 @@ export interface paths {
          *     salutations, or the time zone.
          */
         patch: operations["rename"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the workspace's audit log
+         * @description Who did what in the workspace, when, from which address: member and role changes, invitations,
+         *     tokens, plugin settings, channels, campaign starts and cancels, exports, webhook changes and the
+         *     workspace's deletion. Newest first. Needs `audit:read` (owners and admins have it). Nothing
+         *     changes or removes an entry; they are kept `audit.keep_days` (365).
+         */
+        get: operations["audit_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the workspace's audit log as CSV
+         * @description The entries `…/audit` lists, with the same filters (and `cursor`: older than that entry),
+         *     newest first, at most 100,000 (narrow `since`/`until` for more; `limit` does not apply). An
+         *     export looks at a million entries at most. Columns: id, at, action, workspace, user, email, token, ip, target,
+         *     details (JSON). Cells that a spreadsheet would run as a formula start with `'`.
+         */
+        get: operations["export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/workspaces/{workspace}/campaigns": {
@@ -1866,6 +1983,18 @@ export interface components {
              */
             code?: string | null;
         };
+        /**
+         * @description Who did it: a signed-in user, an API token (and the user who made it), or, for a failed
+         *     sign-in, nobody known.
+         */
+        Actor: {
+            /** @description The user's e-mail address when it happened (for a failed sign-in: the address tried). */
+            email?: string | null;
+            /** @description The API token's id, when the request came with one. */
+            token?: string | null;
+            /** @description The user's id. */
+            user?: string | null;
+        };
         ApiToken: {
             /** Format: date-time */
             created_at: string;
@@ -2878,6 +3007,35 @@ export interface components {
              */
             url: string;
         };
+        /**
+         * @description The notices a user wants.
+         * @example {
+         *       "campaign_finished": true,
+         *       "channel_disconnected": true,
+         *       "import_finished": false
+         *     }
+         */
+        NoticeChoices: {
+            /** @description A campaign completed or was cancelled. */
+            campaign_finished?: boolean;
+            /** @description A channel lost its connection. */
+            channel_disconnected?: boolean;
+            /** @description A contact import completed or failed. */
+            import_finished?: boolean;
+        };
+        /**
+         * @description The user's notices, and whether this server can send them.
+         * @example {
+         *       "campaign_finished": true,
+         *       "channel_disconnected": true,
+         *       "import_finished": false,
+         *       "mail_configured": true
+         *     }
+         */
+        Notices: components["schemas"]["NoticeChoices"] & {
+            /** @description False when the server has no `[mail]` settings: nothing can be sent. */
+            mail_configured: boolean;
+        };
         OptOutWords: {
             /**
              * @example [
@@ -2911,6 +3069,33 @@ export interface components {
                 /** @example editor */
                 role: string;
                 workspace: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        Page_AuditEntry: {
+            items: {
+                /** @example token.created */
+                action: string;
+                actor: components["schemas"]["Actor"];
+                /** Format: date-time */
+                at: string;
+                /** @description More about it, by action (the new role, the plugin's version, the changed fields…). */
+                details: Record<string, never>;
+                /**
+                 * @description Ordered by time (a ULID): the cursor of the next page.
+                 * @example 01JDZ8Q6W3A0S7T5ZK8N2M4P6R
+                 */
+                id: string;
+                /**
+                 * @description The client's address (behind the configured reverse proxies).
+                 * @example 203.0.113.7
+                 */
+                ip?: string | null;
+                /** @description What was acted on: an id, or a plugin's name. */
+                target?: string | null;
+                /** @description The workspace it happened in; none for instance actions (sign-ins, plugin installs). */
+                workspace?: string | null;
             }[];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
@@ -4016,6 +4201,130 @@ export interface operations {
             };
         };
     };
+    list_instance: {
+        parameters: {
+            query?: {
+                /** @description Only entries about this workspace (its id); deleted workspaces' entries are here too. */
+                workspace?: string;
+                /** @description As on `…/audit`. */
+                action?: string;
+                /** @description As on `…/audit`. */
+                user?: string;
+                /** @description As on `…/audit`. */
+                since?: string;
+                /** @description As on `…/audit`. */
+                until?: string;
+                /** @description As on `…/audit`. */
+                cursor?: string;
+                /** @description As on `…/audit`. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntry"];
+                };
+            };
+            /** @description An unknown action, bad times or a malformed cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the superadmin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_instance: {
+        parameters: {
+            query?: {
+                /** @description Only entries about this workspace (its id); deleted workspaces' entries are here too. */
+                workspace?: string;
+                /** @description As on `…/audit`. */
+                action?: string;
+                /** @description As on `…/audit`. */
+                user?: string;
+                /** @description As on `…/audit`. */
+                since?: string;
+                /** @description As on `…/audit`. */
+                until?: string;
+                /** @description As on `…/audit`. */
+                cursor?: string;
+                /** @description As on `…/audit`. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description An unknown action, bad times or a malformed cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the superadmin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -4141,6 +4450,129 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_notices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your choices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notices"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_notices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "campaign_finished": true,
+                 *       "channel_disconnected": true,
+                 *       "import_finished": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["NoticeChoices"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notices"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token, or the CSRF token is missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description This server sends no e-mail (`mail_not_configured`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5551,6 +5983,156 @@ export interface operations {
             };
             /** @description The body is not Content-Type: application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    audit_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only these actions, comma-separated: exact (`token.revoked`) or a family (`member` is every
+                 *     `member.*`).
+                 */
+                action?: string;
+                /** @description Only what this user did (their id). */
+                user?: string;
+                /** @description Entries from this moment on (RFC 3339). */
+                since?: string;
+                /** @description Entries before this moment (RFC 3339). */
+                until?: string;
+                /** @description Entries older than this one (`next_cursor` of the previous page). */
+                cursor?: string;
+                /** @description Entries per page, 1 to 500 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntry"];
+                };
+            };
+            /** @description An unknown action, bad times or a malformed cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read the audit log */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only these actions, comma-separated: exact (`token.revoked`) or a family (`member` is every
+                 *     `member.*`).
+                 */
+                action?: string;
+                /** @description Only what this user did (their id). */
+                user?: string;
+                /** @description Entries from this moment on (RFC 3339). */
+                since?: string;
+                /** @description Entries before this moment (RFC 3339). */
+                until?: string;
+                /** @description Entries older than this one (`next_cursor` of the previous page). */
+                cursor?: string;
+                /** @description Entries per page, 1 to 500 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description An unknown action, bad times or a malformed cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read the audit log */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such workspace of yours */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 """ Contains all the data models used in inputs/outputs """
 
 from .accept_invitation import AcceptInvitation
+from .actor import Actor
 from .api_token import ApiToken
 from .approved_template import ApprovedTemplate
 from .approved_templates import ApprovedTemplates
@@ -82,9 +83,14 @@ from .my_permissions import MyPermissions
 from .new_channel import NewChannel
 from .new_channel_config import NewChannelConfig
 from .new_webhook import NewWebhook
+from .notice_choices import NoticeChoices
+from .notices import Notices
 from .opt_out_words import OptOutWords
 from .page_api_token import PageApiToken
 from .page_api_token_items_item import PageApiTokenItemsItem
+from .page_audit_entry import PageAuditEntry
+from .page_audit_entry_items_item import PageAuditEntryItemsItem
+from .page_audit_entry_items_item_details import PageAuditEntryItemsItemDetails
 from .page_campaign import PageCampaign
 from .page_campaign_items_item import PageCampaignItemsItem
 from .page_channel import PageChannel
@@ -183,6 +189,7 @@ from .workspace_update import WorkspaceUpdate
 
 __all__ = (
     "AcceptInvitation",
+    "Actor",
     "ApiToken",
     "ApprovedTemplate",
     "ApprovedTemplates",
@@ -264,9 +271,14 @@ __all__ = (
     "NewChannel",
     "NewChannelConfig",
     "NewWebhook",
+    "NoticeChoices",
+    "Notices",
     "OptOutWords",
     "PageApiToken",
     "PageApiTokenItemsItem",
+    "PageAuditEntry",
+    "PageAuditEntryItemsItem",
+    "PageAuditEntryItemsItemDetails",
     "PageCampaign",
     "PageCampaignItemsItem",
     "PageChannel",
