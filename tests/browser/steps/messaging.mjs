@@ -1,6 +1,7 @@
 // Messaging: a sandbox channel through its form, a campaign to the imported contacts through the
 // wizard with its live progress, and the conversations inbox.
 import { createHmac } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { check, choose, navTo, waitForText } from '../lib/harness.mjs';
 
 const CHANNEL = 'Prova';
@@ -132,6 +133,23 @@ export const messagingSteps = [
       for (const label of ['Kanallar', 'Kampanyalar', 'Konuşmalar']) {
         check((await nav.getByRole('link', { name: label, exact: true }).count()) === 0, `the member does not see ${label}`);
       }
+    },
+  },
+  {
+    name: 'choose an e-mail notice for finished campaigns in the profile',
+    skip: (ctx) => (ctx.mailbox ? null : 'the server was started elsewhere, without the SMTP sink'),
+    async run(ctx) {
+      const { page } = ctx.owner;
+      await navTo(page, 'Profile');
+      const notices = page.getByTestId('notices');
+      await notices.getByLabel('a campaign finishes (completed or cancelled)').check();
+      await page.getByText('Notices saved').first().waitFor();
+      const saved = await (await ctx.owner.context.request.get(`${ctx.baseUrl}/api/v1/auth/notices`)).json();
+      check(saved.campaign_finished === true && saved.import_finished === false, `the choice is stored: ${JSON.stringify(saved)}`);
+      // Notices follow each workspace's log from the moment it is first looked at (every 3 s).
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      await page.goto(`${ctx.baseUrl}/app/w/${ctx.workspaceId}`);
+      await page.locator('aside.sidebar nav').getByRole('link', { name: 'Campaigns', exact: true }).waitFor();
     },
   },
   {
@@ -307,6 +325,44 @@ export const messagingSteps = [
       await choose(page, 'Kind', 'contact.*');
       check((await page.getByTestId('activity-events').locator('tbody tr', { hasText: 'message.sent' }).count()) === 0, 'the kind filter hides message events');
       await ctx.gallery.shootBoth(page, 'activity');
+    },
+  },
+  {
+    name: 'audit log: who did what, filtered by kind, exported; the instance log for the superadmin',
+    async run(ctx) {
+      const { page } = ctx.owner;
+      await navTo(page, 'Audit log');
+      const entries = page.getByTestId('audit-entries');
+      // The campaign started above and the channel created for it are in the workspace's log.
+      await waitForText(entries, /campaign\.started/);
+      await waitForText(entries, /channel\.created/);
+      await choose(page, 'Kind', 'campaign.*');
+      await waitForText(entries.locator('tbody tr').first(), /campaign\./);
+      check((await entries.locator('tbody tr', { hasText: 'channel.created' }).count()) === 0, 'the kind filter hides channel entries');
+      const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+      check(href === `/api/v1/workspaces/${ctx.workspaceId}/audit.csv?action=campaign`, `the export keeps the filter: ${href}`);
+      const csv = await asOwner(ctx, 'GET', href);
+      const text = await csv.text();
+      check(csv.status() === 200 && text.startsWith('id,at,action') && text.includes('campaign.started'), `the CSV export: HTTP ${csv.status()}`);
+      check(!text.includes('channel.created'), 'the CSV export has only the filtered kind');
+      await ctx.gallery.shootBoth(page, 'audit');
+      await navTo(page, 'Audit log (instance)');
+      await waitForText(page.getByTestId('audit-entries'), /auth\.signed_in/);
+      if (ctx.mailbox) {
+        // The notice chosen before the campaign ran.
+        let mail;
+        const deadline = Date.now() + 20_000;
+        while (!mail && Date.now() < deadline) {
+          const lines = existsSync(ctx.mailbox) ? readFileSync(ctx.mailbox, 'utf8').split('\n').filter(Boolean) : [];
+          mail = lines.map((l) => JSON.parse(l)).find((m) => m.subject.includes(`"${CAMPAIGN}"`));
+          if (!mail) await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        check(mail, 'the campaign-finished notice arrived at the SMTP server');
+        check(mail.rcpt_tos.length === 1 && mail.text.includes(ctx.campaignUrl.replace(ctx.baseUrl, '')), `the notice links to the campaign: ${mail.text}`);
+      }
+      // Back in the workspace for the steps that follow.
+      await page.goto(`${ctx.baseUrl}/app/w/${ctx.workspaceId}`);
+      await page.locator('aside.sidebar nav').getByRole('link', { name: 'Channels', exact: true }).waitFor();
     },
   },
 ];

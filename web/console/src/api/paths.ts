@@ -6,6 +6,11 @@ const base = '/api/v1/workspaces';
 const seg = encodeURIComponent;
 
 export const urls = {
+  /** export (audit) */
+  auditExport: (workspace: string, query: URLSearchParams) =>
+    `${base}/${seg(workspace)}/audit.csv${query.size ? `?${query}` : ''}`,
+  /** export_instance (audit) */
+  instanceAuditExport: (query: URLSearchParams) => `/api/v1/audit.csv${query.size ? `?${query}` : ''}`,
   /** stream (events) */
   eventStream: (workspace: string, query: URLSearchParams) => `${base}/${seg(workspace)}/events/stream?${query}`,
   /** export_csv */

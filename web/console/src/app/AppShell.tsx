@@ -70,6 +70,14 @@ function Navigation({ onNavigate }: { onNavigate?: () => void }) {
             </NavLink>
           </li>
         ) : null}
+        {user.superadmin ? (
+          <li>
+            <NavLink to="/admin/audit" className={linkClass} onClick={onNavigate}>
+              <Icon name="audit" />
+              {t('nav.instanceAudit')}
+            </NavLink>
+          </li>
+        ) : null}
       </ul>
     </nav>
   );

@@ -56,6 +56,7 @@ export const router = createBrowserRouter(
             { path: 'invitations/:invitationId', ...lazyScreen(ACCOUNT_SCREENS.invitations, null) },
             { path: 'profile', ...lazyScreen(ACCOUNT_SCREENS.profile, null) },
             { path: 'admin/users', ...lazyScreen(ACCOUNT_SCREENS.users, null) },
+            { path: 'admin/audit', ...lazyScreen(ACCOUNT_SCREENS.audit, null) },
             { path: '*', element: <NotFound /> },
           ],
         },

@@ -51,23 +51,16 @@ export const WORKSPACE_SCREENS: readonly WorkspaceScreen[] = [
   { path: 'roles', label: 'nav.roles', icon: 'roles', requires: { resource: 'roles', action: 'read' }, inNav: true, ...page(() => import('../features/roles/RolesPage')) },
   { path: 'tokens', label: 'nav.tokens', icon: 'tokens', requires: { resource: 'tokens', action: 'read' }, inNav: true, ...page(() => import('../features/tokens/TokensPage')) },
   { path: 'activity', label: 'nav.activity', icon: 'activity', requires: { resource: 'workspace', action: 'read' }, inNav: true, ...page(() => import('../features/activity/ActivityPage')) },
+  { path: 'audit', label: 'nav.audit', icon: 'audit', requires: { resource: 'audit', action: 'read' }, inNav: true, ...page(() => import('../features/audit/AuditPage')) },
   { path: 'webhooks', label: 'nav.webhooks', icon: 'webhooks', requires: { resource: 'webhooks', action: 'read' }, inNav: true, ...page(() => import('../features/webhooks/WebhooksPage')) },
   { path: 'plugins', label: 'nav.plugins', icon: 'plugins', requires: { resource: 'plugins', action: 'read' }, inNav: true, ...page(() => import('../features/plugins/PluginsPage')) },
   { path: 'settings', label: 'nav.settings', icon: 'settings', requires: { resource: 'workspace', action: 'read' }, inNav: true, ...page(() => import('../features/workspace/WorkspaceSettingsPage')) },
 ];
 
-/**
- * Screens that come with the next server features. They are not routed or shown until their API
- * exists (nothing pretends to work); their labels are already in both dictionaries and their
- * permissions in the catalogue. Move an entry to WORKSPACE_SCREENS with a Component to enable it.
- */
-export const PLANNED_SCREENS = [
-  { path: 'audit', label: 'nav.audit', requires: { resource: 'workspace', action: 'read' }, api: '/api/v1/workspaces/{workspace}/audit' },
-] as const satisfies readonly { path: string; label: MessageKey; requires: Permission; api: string }[];
-
 /** Pages of your account, outside any workspace. */
-export const ACCOUNT_SCREENS: Record<'invitations' | 'profile' | 'users', Loader> = {
+export const ACCOUNT_SCREENS: Record<'invitations' | 'profile' | 'users' | 'audit', Loader> = {
   invitations: () => import('../features/invitations/InvitationsPage'),
   profile: () => import('../features/profile/ProfilePage'),
   users: () => import('../features/admin/UsersPage'),
+  audit: () => import('../features/admin/InstanceAuditPage'),
 };

@@ -2,8 +2,6 @@ import type { Message } from './types';
 
 /**
  * English messages; the keys are the contract. tr.ts must provide every key (tsc checks it).
- * Screens that come next (channels, campaigns, conversations, webhooks, audit) have their
- * navigation labels here already.
  */
 export const en = {
   // Common
@@ -60,6 +58,19 @@ export const en = {
   'activity.type': 'Event',
   'activity.details': 'Details',
   'nav.audit': 'Audit log',
+  'nav.instanceAudit': 'Audit log (instance)',
+  'audit.intro': 'Who did what in this workspace, when, and from which address: members and roles, tokens, plugins, channels, campaigns, exports and webhooks. Entries cannot be changed or removed.',
+  'audit.instanceIntro': 'Everything audited on this server: sign-ins and failed sign-ins, password changes, plugin installs, and every workspace\'s entries (kept after a workspace is deleted).',
+  'audit.superadminOnly': 'Only the superadmin sees the instance\'s audit log.',
+  'audit.entries': 'Entries',
+  'audit.kind': 'Kind',
+  'audit.exportCsv': 'Export CSV',
+  'audit.none': 'No entries.',
+  'audit.who': 'Who',
+  'audit.action': 'Action',
+  'audit.target': 'On',
+  'audit.address': 'Address',
+  'audit.viaToken': 'token {token}',
 
   // Sign in and registration
   'auth.signInTitle': 'Sign in to Ulak',
@@ -577,6 +588,13 @@ export const en = {
   'profile.language': 'Language',
   'profile.languageLabel': 'Console language',
   'profile.languageHint': 'Dates and numbers follow each workspace’s own locale.',
+  'profile.notices': 'E-mail notices',
+  'profile.noticesIntro': 'Mail me when, in any of my workspaces where I may see it:',
+  'profile.noticesNoMail': 'This server sends no e-mail (its [mail] settings are empty), so no notices can be chosen.',
+  'profile.noticeCampaign': 'a campaign finishes (completed or cancelled)',
+  'profile.noticeChannel': 'a channel disconnects',
+  'profile.noticeImport': 'a contact import finishes (completed or failed)',
+  'profile.noticesSaved': 'Notices saved',
   'profile.changePassword': 'Change password',
   'profile.currentPassword': 'Current password',
   'profile.newPassword': 'New password',

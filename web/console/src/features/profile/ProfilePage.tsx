@@ -1,4 +1,4 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { actionError, fieldError, unwrap } from '../../api/errors';
@@ -53,6 +53,46 @@ function ChangePassword() {
   );
 }
 
+type NoticeChoices = { campaign_finished: boolean; channel_disconnected: boolean; import_finished: boolean };
+const NOTICES_KEY = ['auth', 'notices'];
+
+/** The e-mail notices this account chose (all off until chosen); saved as each box changes. */
+function Notices() {
+  const { t } = useI18n();
+  const notify = useNotify();
+  const queryClient = useQueryClient();
+  const notices = useQuery({ queryKey: NOTICES_KEY, queryFn: () => unwrap(api.GET('/api/v1/auth/notices')) });
+  const save = useMutation({
+    mutationFn: (choices: NoticeChoices) => unwrap(api.PUT('/api/v1/auth/notices', { body: choices })),
+    // The box shows the choice at once; a refusal puts back what is stored.
+    onMutate: (choices) => queryClient.setQueryData(NOTICES_KEY, (old: typeof notices.data) => (old ? { ...old, ...choices } : old)),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(NOTICES_KEY, saved);
+      notify(t('profile.noticesSaved'));
+    },
+    onError: () => queryClient.invalidateQueries({ queryKey: NOTICES_KEY }),
+  });
+  const data = notices.data;
+  const choices: NoticeChoices = {
+    campaign_finished: data?.campaign_finished ?? false,
+    channel_disconnected: data?.channel_disconnected ?? false,
+    import_finished: data?.import_finished ?? false,
+  };
+  const toggle = (key: keyof NoticeChoices) => (checked: boolean) => save.mutate({ ...choices, [key]: checked });
+  const off = !data?.mail_configured;
+  return (
+    <Section title={t('profile.notices')}>
+      <div className="stack narrow" data-testid="notices">
+        <p className="muted">{off && data ? t('profile.noticesNoMail') : t('profile.noticesIntro')}</p>
+        <CheckboxField label={t('profile.noticeCampaign')} checked={choices.campaign_finished} onChecked={toggle('campaign_finished')} disabled={off} />
+        <CheckboxField label={t('profile.noticeChannel')} checked={choices.channel_disconnected} onChecked={toggle('channel_disconnected')} disabled={off} />
+        <CheckboxField label={t('profile.noticeImport')} checked={choices.import_finished} onChecked={toggle('import_finished')} disabled={off} />
+        <ErrorMessage message={notices.error?.message ?? save.error?.message} />
+      </div>
+    </Section>
+  );
+}
+
 export default function ProfilePage() {
   const { t, language, setLanguage } = useI18n();
   const format = useFormat();
@@ -96,6 +136,7 @@ export default function ProfilePage() {
           />
         </div>
       </Section>
+      <Notices />
       <ChangePassword />
     </>
   );
