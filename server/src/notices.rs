@@ -6,7 +6,8 @@
 //! moving the cursor on from where it read it, in one conditional update, and only then mails: with
 //! several replicas each event is mailed once (or, should the mail server fail, not at all: notices
 //! are not retried). Events older than an hour are passed over, so a server that was down, or a
-//! user who opts in later, gets no flood of old news. At most 30 notices an hour go to one user.
+//! user who opts in later, gets no flood of old news. At most 30 notices an hour go to one user
+//! from one replica (the count is per process, and starts again with it).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -101,7 +102,7 @@ pub async fn get_notices(
     principal: Principal,
 ) -> Result<web::Json<Notices>, ApiError> {
     principal.require_session()?;
-    let choices: Option<Option<NoticeChoices>> = state
+    let choices: Option<Option<Stored>> = state
         .db
         .row(
             "SELECT VALUE notices FROM type::record('user', $id)",
@@ -109,7 +110,7 @@ pub async fn get_notices(
         )
         .await?;
     Ok(web::Json(Notices {
-        choices: choices.flatten().unwrap_or_default(),
+        choices: choices.flatten().unwrap_or_default().into(),
         mail_configured: state.mailer.is_some(),
     }))
 }
@@ -161,11 +162,30 @@ const STALE: Duration = Duration::from_secs(60 * 60);
 /// Notices one user gets in an hour at most.
 const PER_USER_HOUR: usize = 30;
 
+/// The choices as stored: read leniently (a field a later version adds must not stop notices).
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(default)]
+struct Stored {
+    campaign_finished: bool,
+    channel_disconnected: bool,
+    import_finished: bool,
+}
+
+impl From<Stored> for NoticeChoices {
+    fn from(s: Stored) -> Self {
+        NoticeChoices {
+            campaign_finished: s.campaign_finished,
+            channel_disconnected: s.channel_disconnected,
+            import_finished: s.import_finished,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 struct Recipient {
     id: String,
     email: String,
-    notices: NoticeChoices,
+    notices: Stored,
 }
 
 /// Follows the workspaces' logs and mails notices, while the server runs and mail is configured.
@@ -216,39 +236,11 @@ async fn round(
         }
     }
     let types: Vec<String> = TYPES.iter().map(|(t, _, _)| (*t).to_owned()).collect();
-    let settle = Duration::from_millis(state.settings.events.settle_ms);
     for workspace in workspaces {
-        let Some(taken) = take(state, &workspace, &types, settle).await? else {
-            continue;
-        };
-        for event in taken {
-            let Some((_, kind, resource)) = TYPES.iter().find(|(t, _, _)| *t == event.event_type)
-            else {
-                continue;
-            };
-            let age = chrono::Utc::now() - event.at;
-            if age.to_std().unwrap_or_default() > STALE {
-                continue;
-            }
-            let wanted = [Permission::new(resource, "read")];
-            for recipient in recipients.iter().filter(|r| r.notices.wants(*kind)) {
-                let subject = format!("user:{}", recipient.id);
-                if !state
-                    .authz
-                    .subject_holds_all(&subject, &workspace, &wanted)
-                    .await?
-                {
-                    continue;
-                }
-                let times = sent.entry(recipient.id.clone()).or_default();
-                times.retain(|t| t.elapsed() < Duration::from_secs(3600));
-                if times.len() >= PER_USER_HOUR {
-                    continue;
-                }
-                times.push(Instant::now());
-                let mail = compose(state, mailer, &workspace, &event, &recipient.email).await;
-                mailer.send_later("notice", mail);
-            }
+        // One workspace's trouble does not hold up the others.
+        if let Err(e) = workspace_round(state, mailer, sent, &recipients, &workspace, &types).await
+        {
+            tracing::warn!(%workspace, error = %e, "e-mail notices: a workspace was skipped this round");
         }
     }
     sent.retain(|_, times| {
@@ -256,6 +248,66 @@ async fn round(
             .iter()
             .any(|t| t.elapsed() < Duration::from_secs(3600))
     });
+    Ok(())
+}
+
+async fn workspace_round(
+    state: &AppState,
+    mailer: &Arc<crate::mail::Mailer>,
+    sent: &mut HashMap<String, Vec<Instant>>,
+    recipients: &[Recipient],
+    workspace: &str,
+    types: &[String],
+) -> Result<(), ApiError> {
+    let settle = Duration::from_millis(state.settings.events.settle_ms);
+    let Some(taken) = take(state, workspace, types, settle).await? else {
+        return Ok(());
+    };
+    for event in taken {
+        let Some((_, kind, resource)) = TYPES.iter().find(|(t, _, _)| *t == event.event_type)
+        else {
+            continue;
+        };
+        let age = chrono::Utc::now() - event.at;
+        if age.to_std().unwrap_or_default() > STALE {
+            continue;
+        }
+        let wanted = [Permission::new(resource, "read")];
+        let mut mail: Option<crate::mail::Mail> = None;
+        for recipient in recipients
+            .iter()
+            .filter(|r| NoticeChoices::from(r.notices).wants(*kind))
+        {
+            let subject = format!("user:{}", recipient.id);
+            if !state
+                .authz
+                .subject_holds_all(&subject, workspace, &wanted)
+                .await?
+            {
+                continue;
+            }
+            let times = sent.entry(recipient.id.clone()).or_default();
+            times.retain(|t| t.elapsed() < Duration::from_secs(3600));
+            if times.len() >= PER_USER_HOUR {
+                continue;
+            }
+            times.push(Instant::now());
+            // Written once per event, addressed per recipient.
+            if mail.is_none() {
+                mail = Some(compose(state, mailer, workspace, &event).await);
+            }
+            if let Some(mail) = &mail {
+                mailer.send_later(
+                    "notice",
+                    crate::mail::Mail {
+                        to: recipient.email.clone(),
+                        subject: mail.subject.clone(),
+                        text: mail.text.clone(),
+                    },
+                );
+            }
+        }
+    }
     Ok(())
 }
 
@@ -285,41 +337,63 @@ async fn take(
             .await?;
         return Ok(None);
     };
-    let (found, last) = events::read_after(
-        &state.db,
-        workspace,
-        Some(&cursor),
-        settle,
-        types,
-        200,
-        2000,
-    )
-    .await?;
+    // Nothing older than an hour is mailed: a cursor left behind (nobody opted in for a while)
+    // jumps ahead instead of walking the old log.
+    let floor = events::ulid_floor(
+        chrono::Utc::now() - chrono::Duration::from_std(STALE).unwrap_or_default(),
+    );
+    let from = if cursor < floor {
+        floor
+    } else {
+        cursor.clone()
+    };
+    let (found, last) =
+        events::read_after(&state.db, workspace, Some(&from), settle, types, 200, 2000).await?;
     let Some(last) = last else {
         return Ok(None);
     };
-    let moved: Vec<Value> = state
+    let moved: Vec<Value> = match state
         .db
         .rows(
             "UPDATE type::record('notice_cursor', $ws) SET cursor = $last WHERE cursor = $cursor",
             json!({ "ws": workspace, "last": last, "cursor": cursor }),
         )
-        .await?;
+        .await
+    {
+        Ok(moved) => moved,
+        // Another replica moved it at the same moment: those events are its to mail.
+        Err(crate::db::DbError::Contended(_)) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
     if moved.is_empty() || found.is_empty() {
         return Ok(None);
     }
     Ok(Some(found))
 }
 
+/// A notice's subject and text (the caller addresses it).
 async fn compose(
     state: &AppState,
     mailer: &crate::mail::Mailer,
     workspace: &str,
     event: &Event,
-    to: &str,
 ) -> crate::mail::Mail {
     let data = &event.data;
-    let text = |key: &str| data[key].as_str().unwrap_or("").to_owned();
+    // Text from providers and plugins (a disconnect's reason, an import's failure) goes in as one
+    // line of bounded length, without direction overrides.
+    let text = |key: &str| {
+        data[key]
+            .as_str()
+            .unwrap_or("")
+            .chars()
+            .map(|c| {
+                let overrides = ('\u{202a}'..='\u{202e}').contains(&c)
+                    || ('\u{2066}'..='\u{2069}').contains(&c);
+                if c.is_control() || overrides { ' ' } else { c }
+            })
+            .take(300)
+            .collect::<String>()
+    };
     let workspace_name: Option<String> = state
         .db
         .row(
@@ -418,7 +492,7 @@ async fn compose(
     };
     let link = mailer.link(&path);
     crate::mail::Mail {
-        to: to.to_owned(),
+        to: String::new(),
         subject,
         text: format!(
             "{tr}\n{link}\n\n---\n\n{en}\n{link}\n\n\

@@ -99,7 +99,8 @@ pub async fn purge(state: &AppState, workspace: &str) -> Result<(), ApiError> {
     state
         .db
         .exec(
-            "DELETE type::record('plugin_kv_usage', $ws); DELETE type::record('media_usage', $ws);",
+            "DELETE type::record('plugin_kv_usage', $ws); DELETE type::record('media_usage', $ws); \
+             DELETE type::record('notice_cursor', $ws);",
             json!({ "ws": workspace }),
         )
         .await?;
