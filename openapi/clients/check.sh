@@ -39,7 +39,7 @@ read -r WS TOKEN <<< "$(workspace_and_token typescript)"
 (
   cd openapi/clients/typescript
   npm ci --no-audit --no-fund --silent
-  echo "== Redocly CLI lint, recommended rules (exceptions with reasons in openapi/.redocly.lint-ignore.yaml)"
+  echo "== Redocly CLI lint, recommended rules; examples must fit their schemas (openapi/redocly.yaml; exceptions with reasons in openapi/.redocly.lint-ignore.yaml)"
   (cd ../.. && clients/typescript/node_modules/.bin/redocly lint openapi.json --extends recommended \
      --format stylish 2>&1 | grep -v '[║╔╚]'; exit "${PIPESTATUS[0]}")
   npx openapi-typescript ../../openapi.json -o "$WORK/schema.d.ts" --silent >/dev/null 2>&1

@@ -44,10 +44,27 @@ pub struct NoticeChoices {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({ "campaign_finished": true, "channel_disconnected": true, "import_finished": false, "mail_configured": true }))]
 pub struct Notices {
-    #[serde(flatten)]
-    pub choices: NoticeChoices,
+    /// A campaign completed or was cancelled.
+    pub campaign_finished: bool,
+    /// A channel lost its connection.
+    pub channel_disconnected: bool,
+    /// A contact import completed or failed.
+    pub import_finished: bool,
     /// False when the server has no `[mail]` settings: nothing can be sent.
     pub mail_configured: bool,
+}
+
+impl Notices {
+    // Spelled out rather than `#[serde(flatten)]`: the flattened schema kept `NoticeChoices`'s
+    // `additionalProperties: false`, which `mail_configured` then broke.
+    fn new(choices: NoticeChoices, mail_configured: bool) -> Self {
+        Self {
+            campaign_finished: choices.campaign_finished,
+            channel_disconnected: choices.channel_disconnected,
+            import_finished: choices.import_finished,
+            mail_configured,
+        }
+    }
 }
 
 /// The event types that make notices, the choice each answers to, and the resource a recipient must
@@ -109,10 +126,10 @@ pub async fn get_notices(
             json!({ "id": principal.user.id }),
         )
         .await?;
-    Ok(web::Json(Notices {
-        choices: choices.flatten().unwrap_or_default().into(),
-        mail_configured: state.mailer.is_some(),
-    }))
+    Ok(web::Json(Notices::new(
+        choices.flatten().unwrap_or_default().into(),
+        state.mailer.is_some(),
+    )))
 }
 
 /// Choose your e-mail notices
@@ -149,10 +166,7 @@ pub async fn put_notices(
             json!({ "id": principal.user.id, "notices": choices }),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(Notices {
-        choices,
-        mail_configured: state.mailer.is_some(),
-    }))
+    Ok(HttpResponse::Ok().json(Notices::new(choices, state.mailer.is_some())))
 }
 
 /// How often the logs are looked at.

@@ -3032,7 +3032,13 @@ export interface components {
          *       "mail_configured": true
          *     }
          */
-        Notices: components["schemas"]["NoticeChoices"] & {
+        Notices: {
+            /** @description A campaign completed or was cancelled. */
+            campaign_finished: boolean;
+            /** @description A channel lost its connection. */
+            channel_disconnected: boolean;
+            /** @description A contact import completed or failed. */
+            import_finished: boolean;
             /** @description False when the server has no `[mail]` settings: nothing can be sent. */
             mail_configured: boolean;
         };

@@ -8,7 +8,6 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
-from ..types import UNSET, Unset
 
 
 
@@ -27,16 +26,16 @@ class Notices:
             {'campaign_finished': True, 'channel_disconnected': True, 'import_finished': False, 'mail_configured': True}
 
         Attributes:
+            campaign_finished (bool): A campaign completed or was cancelled.
+            channel_disconnected (bool): A channel lost its connection.
+            import_finished (bool): A contact import completed or failed.
             mail_configured (bool): False when the server has no `[mail]` settings: nothing can be sent.
-            campaign_finished (bool | Unset): A campaign completed or was cancelled.
-            channel_disconnected (bool | Unset): A channel lost its connection.
-            import_finished (bool | Unset): A contact import completed or failed.
      """
 
+    campaign_finished: bool
+    channel_disconnected: bool
+    import_finished: bool
     mail_configured: bool
-    campaign_finished: bool | Unset = UNSET
-    channel_disconnected: bool | Unset = UNSET
-    import_finished: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -44,26 +43,23 @@ class Notices:
 
 
     def to_dict(self) -> dict[str, Any]:
-        mail_configured = self.mail_configured
-
         campaign_finished = self.campaign_finished
 
         channel_disconnected = self.channel_disconnected
 
         import_finished = self.import_finished
 
+        mail_configured = self.mail_configured
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
+            "campaign_finished": campaign_finished,
+            "channel_disconnected": channel_disconnected,
+            "import_finished": import_finished,
             "mail_configured": mail_configured,
         })
-        if campaign_finished is not UNSET:
-            field_dict["campaign_finished"] = campaign_finished
-        if channel_disconnected is not UNSET:
-            field_dict["channel_disconnected"] = channel_disconnected
-        if import_finished is not UNSET:
-            field_dict["import_finished"] = import_finished
 
         return field_dict
 
@@ -72,19 +68,19 @@ class Notices:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        campaign_finished = d.pop("campaign_finished")
+
+        channel_disconnected = d.pop("channel_disconnected")
+
+        import_finished = d.pop("import_finished")
+
         mail_configured = d.pop("mail_configured")
 
-        campaign_finished = d.pop("campaign_finished", UNSET)
-
-        channel_disconnected = d.pop("channel_disconnected", UNSET)
-
-        import_finished = d.pop("import_finished", UNSET)
-
         notices = cls(
-            mail_configured=mail_configured,
             campaign_finished=campaign_finished,
             channel_disconnected=channel_disconnected,
             import_finished=import_finished,
+            mail_configured=mail_configured,
         )
 
 

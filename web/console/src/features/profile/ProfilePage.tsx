@@ -61,24 +61,33 @@ function Notices() {
   const { t } = useI18n();
   const notify = useNotify();
   const queryClient = useQueryClient();
+  // The boxes show a choice in the same render as the click (a controlled checkbox would otherwise
+  // flip back until the query cache notifies), and keep showing it while it is saved.
+  const [shown, setShown] = useState<NoticeChoices | null>(null);
   const notices = useQuery({ queryKey: NOTICES_KEY, queryFn: () => unwrap(api.GET('/api/v1/auth/notices')) });
   const save = useMutation({
     mutationFn: (choices: NoticeChoices) => unwrap(api.PUT('/api/v1/auth/notices', { body: choices })),
-    // The box shows the choice at once; a refusal puts back what is stored.
-    onMutate: (choices) => queryClient.setQueryData(NOTICES_KEY, (old: typeof notices.data) => (old ? { ...old, ...choices } : old)),
     onSuccess: (saved) => {
       queryClient.setQueryData(NOTICES_KEY, saved);
       notify(t('profile.noticesSaved'));
     },
-    onError: () => queryClient.invalidateQueries({ queryKey: NOTICES_KEY }),
+    // A refusal puts back what is stored.
+    onError: () => {
+      setShown(null);
+      void queryClient.invalidateQueries({ queryKey: NOTICES_KEY });
+    },
   });
   const data = notices.data;
-  const choices: NoticeChoices = {
+  const choices: NoticeChoices = shown ?? {
     campaign_finished: data?.campaign_finished ?? false,
     channel_disconnected: data?.channel_disconnected ?? false,
     import_finished: data?.import_finished ?? false,
   };
-  const toggle = (key: keyof NoticeChoices) => (checked: boolean) => save.mutate({ ...choices, [key]: checked });
+  const toggle = (key: keyof NoticeChoices) => (checked: boolean) => {
+    const next = { ...choices, [key]: checked };
+    setShown(next);
+    save.mutate(next);
+  };
   const off = !data?.mail_configured;
   return (
     <Section title={t('profile.notices')}>
