@@ -395,7 +395,8 @@ pub async fn set_state(
 }
 
 /// Removes what is kept per channel besides its messages: retries, provider ids, per-recipient
-/// gaps, day counts, inbound ids and the lease, a group at a time.
+/// gaps, day counts, inbound ids, WhatsApp Web device and session state, and the lease, a group at
+/// a time.
 pub async fn purge_data(db: &crate::db::Db, channel: &str) -> Result<(), ApiError> {
     for table in [
         "retry",
@@ -405,6 +406,7 @@ pub async fn purge_data(db: &crate::db::Db, channel: &str) -> Result<(), ApiErro
         "inbound_seen",
         "wa_template",
         "inbound_last",
+        "wa_state",
     ] {
         loop {
             let removed: Vec<Value> = db

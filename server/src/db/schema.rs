@@ -25,6 +25,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (14, V14_EVENTS_AND_WEBHOOKS),
     (15, V15_PASSWORD_RESETS_WEBHOOK_QUEUES),
     (16, V16_AUDIT_NOTICES),
+    (17, V17_WHATSAPP_WEB_STATE),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -411,6 +412,12 @@ const V16_AUDIT_NOTICES: &str = r#"
 DEFINE TABLE IF NOT EXISTS audit SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS notice_cursor SCHEMALESS;
 DEFINE FIELD IF NOT EXISTS notices ON user TYPE option<object> FLEXIBLE;
+"#;
+
+/// A WhatsApp Web channel's device and Signal state: `wa_state:[channel, kind, key…]`
+/// (`transports::whatsapp_web::store`).
+const V17_WHATSAPP_WEB_STATE: &str = r#"
+DEFINE TABLE IF NOT EXISTS wa_state SCHEMALESS;
 "#;
 
 #[derive(Deserialize)]

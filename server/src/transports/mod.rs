@@ -11,6 +11,7 @@ pub mod plugin;
 pub mod sandbox;
 pub mod smtp;
 pub mod whatsapp_cloud;
+pub mod whatsapp_web;
 
 use std::path::PathBuf;
 use std::time::Duration;
