@@ -43,6 +43,11 @@ impl Blobs {
     }
 
     /// Where uploads are written while they arrive.
+    /// How long unreferenced bytes are kept before the sweep removes them, as a store duration.
+    pub fn grace(&self) -> String {
+        format!("{}s", self.grace.as_secs())
+    }
+
     pub fn incoming_dir(&self) -> PathBuf {
         self.dir.join("incoming")
     }
@@ -121,7 +126,7 @@ impl Blobs {
                  UPSERT type::record('blob_gc', $sha) SET sha256 = $sha, \
                  due = time::now() + <duration>$grace; \
              };",
-            json!({ "sha": sha256, "grace": format!("{}s", self.grace.as_secs()) }),
+            json!({ "sha": sha256, "grace": self.grace() }),
         )
         .await?;
         Ok(())

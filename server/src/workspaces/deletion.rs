@@ -191,27 +191,27 @@ async fn purge_messaging(state: &AppState, workspace: &str) -> Result<(), ApiErr
     Ok(())
 }
 
-/// Media entries go a group at a time; their bytes are released to the blob sweep, which removes
-/// them once no other workspace's entry shares them.
+/// Media entries go a group at a time; their bytes are handed to the blob sweep in the same
+/// statement, so no entry is gone with its bytes unscheduled (a crash in between once left them
+/// on disk for good). The sweep removes them once no other workspace's entry shares them: it
+/// checks that again under the digest's lock.
 async fn purge_media(state: &AppState, workspace: &str) -> Result<(), ApiError> {
     loop {
         let digests: Vec<String> = state
             .db
             .last_rows(
                 "LET $batch = (SELECT id, sha256 FROM media WHERE workspace = $ws LIMIT 500); \
-                 FOR $m IN $batch { DELETE $m.id; }; \
+                 FOR $m IN $batch { \
+                     DELETE $m.id; \
+                     UPSERT type::record('blob_gc', $m.sha256) SET sha256 = $m.sha256, \
+                         due = time::now() + <duration>$grace; \
+                 }; \
                  RETURN $batch.sha256;",
-                json!({ "ws": workspace }),
+                json!({ "ws": workspace, "grace": state.blobs.grace() }),
             )
             .await?;
         if digests.is_empty() {
             return Ok(());
-        }
-        let mut unique = digests;
-        unique.sort();
-        unique.dedup();
-        for sha256 in unique {
-            state.blobs.release(&state.db, &sha256).await?;
         }
     }
 }
