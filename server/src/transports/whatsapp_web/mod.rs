@@ -1,6 +1,16 @@
 //! The WhatsApp Web channel kind (multi-device, through the `whatsapp-rust` crate, in process).
 //!
-//! Built so far: [`store`], the crate's storage backend on SurrealDB. The connection, pairing and
-//! the `Transport` implementation come next (issue #17).
+//! Built so far, each tested on its own:
+//! - [`store`]: the crate's storage backend on SurrealDB, one key range per channel;
+//! - [`session`]: what each connection and pairing event of the client does to the channel;
+//! - [`qr`]: pairing codes drawn as SVG and PNG;
+//! - [`http`]: the crate's HTTP client on reqwest, through the outbound policy.
+//!
+//! Not built yet (issue #17): the connection task that joins them, the channel kind in the API,
+//! its routes (QR, pair code, logout, contacts, number check) and the `Transport` implementation.
+//! Until then `whatsapp_web` is not a kind a channel can be created with.
 
+pub mod http;
+pub mod qr;
+pub mod session;
 pub mod store;
