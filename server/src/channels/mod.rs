@@ -395,7 +395,7 @@ pub async fn set_state(
 }
 
 /// Removes what is kept per channel besides its messages: retries, provider ids, per-recipient
-/// gaps, day counts, inbound ids, WhatsApp Web device and session state, and the lease, a group at
+/// gaps, day counts, inbound ids, WhatsApp Web device and session state and synced contacts, and the lease, a group at
 /// a time.
 pub async fn purge_data(db: &crate::db::Db, channel: &str) -> Result<(), ApiError> {
     for table in [
@@ -407,6 +407,7 @@ pub async fn purge_data(db: &crate::db::Db, channel: &str) -> Result<(), ApiErro
         "wa_template",
         "inbound_last",
         "wa_state",
+        "wa_contact",
     ] {
         loop {
             let removed: Vec<Value> = db

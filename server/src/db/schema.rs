@@ -414,10 +414,12 @@ DEFINE TABLE IF NOT EXISTS notice_cursor SCHEMALESS;
 DEFINE FIELD IF NOT EXISTS notices ON user TYPE option<object> FLEXIBLE;
 "#;
 
-/// A WhatsApp Web channel's device and Signal state: `wa_state:[channel, kind, key…]`
-/// (`transports::whatsapp_web::store`).
+/// A WhatsApp Web channel's device and Signal state, `wa_state:[channel, kind, key…]`
+/// (`transports::whatsapp_web::store`), and the contacts its phone synced,
+/// `wa_contact:[channel, digits]` (`transports::whatsapp_web::contacts`).
 const V17_WHATSAPP_WEB_STATE: &str = r#"
 DEFINE TABLE IF NOT EXISTS wa_state SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS wa_contact SCHEMALESS;
 "#;
 
 #[derive(Deserialize)]
