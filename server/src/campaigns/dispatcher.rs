@@ -765,8 +765,7 @@ impl Dispatcher {
         }
         let now = Utc::now();
         let mut rows = Vec::with_capacity(outcomes.len());
-        let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
-        let (mut sent, mut failed) = (0i64, 0i64);
+        let mut sent = 0i64;
         let mut last_error: Option<String> = None;
         let mut broken: Option<String> = None;
         let record_gap = self
@@ -780,6 +779,10 @@ impl Dispatcher {
         let mut refs: Vec<serde_json::Value> = Vec::new();
         let mut gap_addresses: Vec<&str> = Vec::new();
         let mut drafts: Vec<crate::events::Draft> = Vec::new();
+        // The outcomes that move counts, by key; counted in the transaction only for messages
+        // still `sending` there (see below).
+        let mut counted: Vec<serde_json::Value> = Vec::new();
+        let all_keys: Vec<&str> = outcomes.iter().map(|(m, _)| m.key.as_str()).collect();
         let campaign_id = (batch != DIRECT).then_some(batch);
         let event = |message: &Claimed, event_type: &'static str, reason: Option<&str>| {
             crate::events::Draft::new(
@@ -802,8 +805,7 @@ impl Dispatcher {
                 Outcome::Sent { provider_id } => {
                     drafts.push(event(message, "message.sent", None));
                     sent += 1;
-                    *counts.entry("queued").or_default() -= 1;
-                    *counts.entry("sent").or_default() += 1;
+                    counted.push(json!({ "k": message.key, "s": "sent" }));
                     sent_keys.push(&message.key);
                     // The provider's own id, when it is not the message's: reports come by it.
                     if *provider_id != message_id(batch, &message.key) {
@@ -816,10 +818,8 @@ impl Dispatcher {
                 }
                 Outcome::Failed { reason, code } => {
                     drafts.push(event(message, "message.failed", Some(reason)));
-                    failed += 1;
                     last_error = Some(reason.clone());
-                    *counts.entry("queued").or_default() -= 1;
-                    *counts.entry("failed").or_default() += 1;
+                    counted.push(json!({ "k": message.key, "s": "failed" }));
                     row["status"] = json!("failed");
                     row["attempts"] = json!(attempts);
                     row["reason"] = json!(reason);
@@ -840,9 +840,7 @@ impl Dispatcher {
                         last_error = Some(reason.clone());
                     }
                     if attempts >= self.max_attempts {
-                        failed += 1;
-                        *counts.entry("queued").or_default() -= 1;
-                        *counts.entry("failed").or_default() += 1;
+                        counted.push(json!({ "k": message.key, "s": "failed" }));
                         let reason = format!("gave up after {attempts} attempts: {reason}");
                         drafts.push(event(message, "message.failed", Some(&reason)));
                         row["status"] = json!("failed");
@@ -858,8 +856,7 @@ impl Dispatcher {
                     }
                 }
                 Outcome::Skipped { reason } => {
-                    *counts.entry("queued").or_default() -= 1;
-                    *counts.entry("skipped").or_default() += 1;
+                    counted.push(json!({ "k": message.key, "s": "skipped" }));
                     row["status"] = json!("skipped");
                     row["attempts"] = json!(message.attempts);
                     row["reason"] = json!(reason);
@@ -879,12 +876,27 @@ impl Dispatcher {
             rows.push(row);
         }
         let campaign = (batch != DIRECT).then_some(batch);
-        let counts_clause = super::counts_clause(&counts);
-        let campaign_update = match (campaign, counts_clause.is_empty()) {
-            (Some(_), false) => format!(
-                "UPDATE type::record('campaign', $batch) SET {counts_clause}, updated_at = time::now();"
-            ),
-            _ => String::new(),
+        // Counts move only for messages this transaction finds still `sending`: an outcome for a
+        // message whose claim had lapsed and which was claimed and recorded again (a slow send under
+        // load) must not count twice. Every status update below is guarded the same way.
+        let live = "LET $live = (SELECT VALUE record::id(id)[2] \
+                 FROM array::map($all_keys, |$k| type::record('message', [$ws, $batch, $k])) \
+                 WHERE status = 'sending'); \
+             LET $moved = array::filter($counted, |$o| $o.k IN $live); \
+             LET $n_sent = array::len(array::filter($moved, |$o| $o.s = 'sent')); \
+             LET $n_failed = array::len(array::filter($moved, |$o| $o.s = 'failed')); \
+             LET $n_skipped = array::len(array::filter($moved, |$o| $o.s = 'skipped')); \
+             LET $day_counts = { sent: $n_sent, failed: $n_failed, skipped: $n_skipped };";
+        let campaign_update = match (campaign, counted.is_empty()) {
+            (Some(_), false) => {
+                "UPDATE type::record('campaign', $batch) SET \
+                     counts.queued = (counts.queued ?? 0) - array::len($moved), \
+                     counts.sent = (counts.sent ?? 0) + $n_sent, \
+                     counts.failed = (counts.failed ?? 0) + $n_failed, \
+                     counts.skipped = (counts.skipped ?? 0) + $n_skipped, \
+                     updated_at = time::now();"
+            }
+            _ => "",
         };
         let bulk = [
             (!sent_keys.is_empty()).then_some(
@@ -923,23 +935,19 @@ impl Dispatcher {
                  }; \
              };"
         };
-        let day_counts: BTreeMap<&str, i64> = ["sent", "failed", "skipped"]
-            .into_iter()
-            .map(|status| (status, counts.get(status).copied().unwrap_or(0)))
-            .collect();
-        let day_add = if day_counts.values().any(|n| *n != 0) {
-            crate::messages::stats::ADD_STATEMENT
-        } else {
+        let day_add = if counted.is_empty() {
             ""
+        } else {
+            crate::messages::stats::ADD_STATEMENT
         };
         let sql = format!(
-            "BEGIN; {bulk} {one_by_one} \
+            "BEGIN; {live} {bulk} {one_by_one} \
              {campaign_update} \
              {day_add} \
-             UPSERT type::record('channel_day', [$ch, $day]) SET sent = (sent ?? 0) + $sent; \
-             UPDATE type::record('channel', $ch) SET health.sent = (health.sent ?? 0) + $sent, \
-                 health.failed = (health.failed ?? 0) + $failed, \
-                 health.last_success_at = IF $sent > 0 {{ time::now() }} ELSE {{ health.last_success_at }}, \
+             UPSERT type::record('channel_day', [$ch, $day]) SET sent = (sent ?? 0) + $n_sent; \
+             UPDATE type::record('channel', $ch) SET health.sent = (health.sent ?? 0) + $n_sent, \
+                 health.failed = (health.failed ?? 0) + $n_failed, \
+                 health.last_success_at = IF $n_sent > 0 {{ time::now() }} ELSE {{ health.last_success_at }}, \
                  health.last_error_at = IF $error != NONE {{ time::now() }} ELSE {{ health.last_error_at }}, \
                  health.last_error = $error ?? health.last_error; \
              {events} \
@@ -961,10 +969,9 @@ impl Dispatcher {
             "gap_addresses": gap_addresses,
             "now": now,
             "day": self.today(),
-            "day_counts": day_counts,
+            "all_keys": all_keys,
+            "counted": counted,
             "writer": "recorder",
-            "sent": sent,
-            "failed": failed,
             "error": last_error,
             "ulak_events": drafts,
         }));
