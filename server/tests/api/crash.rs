@@ -57,6 +57,9 @@ fn caller(port: u16, token: Option<&str>) -> Caller {
         base: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::builder()
             .cookie_store(true)
+            // The server drops a connection idle for 5 s; one reused at that moment fails with
+            // `IncompleteMessage` (seen in CI after a test's long wait). Ours go first.
+            .pool_idle_timeout(std::time::Duration::from_secs(3))
             .build()
             .unwrap(),
         csrf: None,

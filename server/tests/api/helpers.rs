@@ -86,6 +86,9 @@ impl TestApp {
             base: self.base.clone(),
             client: reqwest::Client::builder()
                 .cookie_store(true)
+                // The server drops a connection idle for 5 s; one reused at that moment fails with
+                // `IncompleteMessage` (seen in CI after a test's long wait). Ours go first.
+                .pool_idle_timeout(std::time::Duration::from_secs(3))
                 .build()
                 .expect("client"),
             csrf: None,
