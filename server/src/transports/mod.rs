@@ -68,6 +68,17 @@ pub struct Attachment {
     pub path: PathBuf,
 }
 
+/// Which attachment carries the message's text as its caption: the first that is not audio (audio
+/// takes none), when the text fits a caption of `max_caption_chars`. None: the text, if any, goes
+/// as a message of its own, first. The same rule for both WhatsApp transports.
+pub fn captioned_attachment(message: &OutboundMessage, max_caption_chars: usize) -> Option<usize> {
+    message
+        .attachments
+        .iter()
+        .position(|a| a.kind != MediaKind::Audio)
+        .filter(|_| message.text.trim().chars().count() <= max_caption_chars)
+}
+
 impl Attachment {
     pub async fn bytes(&self) -> Result<Vec<u8>, SendError> {
         tokio::fs::read(&self.path)

@@ -856,11 +856,7 @@ impl CloudApi {
         };
         // The text rides as the first captioned attachment's caption when it fits; otherwise, or
         // with only audio, it goes first as a message of its own.
-        let captioned = message
-            .attachments
-            .iter()
-            .position(|a| a.kind != MediaKind::Audio)
-            .filter(|_| text.chars().count() <= MAX_CAPTION_CHARS);
+        let captioned = super::captioned_attachment(message, MAX_CAPTION_CHARS);
         if !text.is_empty() && captioned.is_none() {
             let result = self
                 .post_message(envelope(

@@ -5,12 +5,15 @@
 //! - [`session`]: what each connection and pairing event of the client does to the channel;
 //! - [`qr`]: pairing codes drawn as SVG and PNG;
 //! - [`http`]: the crate's HTTP client on reqwest, through the outbound policy;
+//! - [`compose`]: an outbound message as WhatsApp messages (text, each media kind, voice notes),
+//!   with ids derived from the idempotency key;
 //! - [`contacts`]: the phone's contacts as the protocol syncs them, kept per channel, searchable.
 //!
 //! Not built yet (issue #17): the connection task that joins them, the channel kind in the API,
 //! its routes (QR, pair code, logout, contacts, number check) and the `Transport` implementation.
 //! Until then `whatsapp_web` is not a kind a channel can be created with.
 
+pub mod compose;
 pub mod contacts;
 pub mod http;
 pub mod qr;
