@@ -876,12 +876,13 @@ impl Dispatcher {
             rows.push(row);
         }
         let campaign = (batch != DIRECT).then_some(batch);
-        // Counts move only for messages this transaction finds still `sending`: an outcome for a
-        // message whose claim had lapsed and which was claimed and recorded again (a slow send under
-        // load) must not count twice. Every status update below is guarded the same way.
+        // Counts move only for messages this transaction finds still `sending` under this
+        // dispatcher's claim: an outcome for a message whose claim had lapsed and which was claimed
+        // again (a slow send under load) must neither count twice nor overwrite the new claimant's
+        // state. Every status update below is guarded the same way.
         let live = "LET $live = (SELECT VALUE record::id(id)[2] \
                  FROM array::map($all_keys, |$k| type::record('message', [$ws, $batch, $k])) \
-                 WHERE status = 'sending'); \
+                 WHERE status = 'sending' AND claimed_by = $me); \
              LET $moved = array::filter($counted, |$o| $o.k IN $live); \
              LET $n_sent = array::len(array::filter($moved, |$o| $o.s = 'sent')); \
              LET $n_failed = array::len(array::filter($moved, |$o| $o.s = 'failed')); \
@@ -904,7 +905,7 @@ impl Dispatcher {
                      SET status = 'sent', attempts = (attempts ?? 0) + 1, lease_until = NONE, \
                      provider_id = string::concat($batch, '.', record::id(id)[2]), \
                      history = array::push(history ?? [], { status: 'sent', at: <datetime>$now }) \
-                     WHERE status = 'sending';",
+                     WHERE status = 'sending' AND claimed_by = $me;",
             ),
             (!refs.is_empty()).then_some(
                 "FOR $r IN $refs { \
@@ -929,7 +930,7 @@ impl Dispatcher {
                      reason = $o.reason ?? reason, error_code = $o.code ?? error_code, \
                      next_attempt_at = IF $o.next != NONE { <datetime>$o.next } ELSE { NONE }, \
                      history = IF $o.history != NONE { array::push(history ?? [], $o.history) } ELSE { history } \
-                     WHERE status = 'sending'; \
+                     WHERE status = 'sending' AND claimed_by = $me; \
                  IF $o.retry != NONE { \
                      UPSERT type::record('retry', [$ch, $o.retry, $batch, $o.key]) SET at = time::now(); \
                  }; \
@@ -972,6 +973,7 @@ impl Dispatcher {
             "all_keys": all_keys,
             "counted": counted,
             "writer": "recorder",
+            "me": self.pipeline.incarnation,
             "error": last_error,
             "ulak_events": drafts,
         }));
