@@ -46,10 +46,18 @@ struct Seen {
 /// The longest name kept (names are free text typed on a phone).
 const MAX_NAME: usize = 200;
 
+/// Characters a name from a phone must not carry: controls, and the invisible ones that reorder
+/// or hide text (bidirectional overrides and isolates, zero-width characters, line and paragraph
+/// separators, the byte-order mark).
+fn unwanted(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+}
+
 fn clean(name: Option<&str>) -> Option<String> {
     let name: String = name?
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !unwanted(*c))
         .take(MAX_NAME)
         .collect();
     let name = name.trim();
@@ -323,7 +331,12 @@ mod tests {
             &db,
             &store,
             "ch1",
-            &contact_update("100000000000009@lid", "Can\u{7} Demir", "Can", None),
+            &contact_update(
+                "100000000000009@lid",
+                "Can\u{7} \u{202e}Demir\u{200b}",
+                "Can",
+                None,
+            ),
         )
         .await
         .unwrap();
@@ -394,7 +407,7 @@ mod tests {
                     Some("Ayşe Y.")
                 ),
                 want("+905557776655", Some("Zeynep Kaya"), None, Some("Zeynep")),
-                // Control characters are dropped from names.
+                // Control, direction and zero-width characters are dropped from names.
                 want("+905559998877", Some("Can Demir"), Some("Can"), None),
             ]
         );

@@ -66,7 +66,12 @@ impl HttpClient for PolicyHttp {
         {
             anyhow::bail!("the answer is larger than {} bytes", self.max_response);
         }
-        let mut body = Vec::new();
+        let mut body = Vec::with_capacity(
+            response
+                .content_length()
+                .unwrap_or(0)
+                .min(self.max_response as u64) as usize,
+        );
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| anyhow::anyhow!(describe(&e)))?;

@@ -78,6 +78,8 @@ pub fn step(event: &Event) -> Step {
             format!("the phone-number code was refused: {}", failed.error),
             Then::Continue,
         ),
+        // Without a disconnect, a phone-number code is still outstanding on the same connection.
+        Event::PairingQrCodesExhausted(exhausted) if !exhausted.disconnected => Step::Ignore,
         Event::PairingQrCodesExhausted(_) => state(
             ChannelState::LoggedOut,
             "no phone scanned the QR codes in time; start pairing again".to_owned(),
@@ -95,11 +97,9 @@ pub fn step(event: &Event) -> Step {
             format!("connection lost ({}); reconnecting", gone.reason),
             Then::Continue,
         ),
-        Event::StreamError(error) => state(
-            ChannelState::Disconnected,
-            format!("stream error {}; reconnecting", error.code),
-            Then::Continue,
-        ),
+        // The crate reports only the stream errors it rides out, keeping the socket open; a real
+        // drop arrives as `Disconnected`.
+        Event::StreamError(_) => Step::Ignore,
         Event::LoggedOut(out) => state(
             ChannelState::LoggedOut,
             format!(
@@ -143,7 +143,8 @@ pub fn step(event: &Event) -> Step {
         Event::ConnectFailure(failure) if matches!(failure.reason, ConnectFailureReason::ClientOutdated) => {
             outdated()
         }
-        Event::ConnectFailure(failure) => state(
+        // The crate reconnects by itself only after these (503, 500).
+        Event::ConnectFailure(failure) if failure.reason.should_reconnect() => state(
             ChannelState::Disconnected,
             format!(
                 "WhatsApp refused the connection ({}{}); retrying",
@@ -155,6 +156,21 @@ pub fn step(event: &Event) -> Step {
                     .unwrap_or_default()
             ),
             Then::Continue,
+        ),
+        // Any other refusal: the crate stops; a new client tries again later, with the reason shown
+        // meanwhile.
+        Event::ConnectFailure(failure) => state(
+            ChannelState::Error,
+            format!(
+                "WhatsApp refused the connection ({}{})",
+                failure_reason(&failure.reason),
+                failure
+                    .message
+                    .as_deref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
+            ),
+            Then::RestartAfter(Duration::from_secs(300)),
         ),
         Event::ClientOutdated(_) => outdated(),
         _ => Step::Ignore,
@@ -240,6 +256,15 @@ mod tests {
                 number: "905551112233".into(),
                 business_name: "Ulak Test".into()
             }
+        );
+        // A phone-number code still outstanding on the same connection: nothing stops.
+        assert_eq!(
+            step(&Event::PairingQrCodesExhausted(
+                PairingQrCodesExhausted::builder()
+                    .disconnected(false)
+                    .build()
+            )),
+            Step::Ignore
         );
         expect_state(
             Event::PairingQrCodesExhausted(
@@ -342,11 +367,31 @@ mod tests {
             Then::Stop,
             "outdated",
         );
+        assert_eq!(
+            step(&Event::StreamError(
+                StreamError::builder().code("503".to_owned()).build()
+            )),
+            Step::Ignore
+        );
         expect_state(
-            Event::StreamError(StreamError::builder().code("515".to_owned()).build()),
-            ChannelState::Disconnected,
-            Then::Continue,
-            "515",
+            Event::ConnectFailure(
+                ConnectFailure::builder()
+                    .reason(ConnectFailureReason::BadUserAgent)
+                    .build(),
+            ),
+            ChannelState::Error,
+            Then::RestartAfter(Duration::from_secs(300)),
+            "refused the connection (BadUserAgent)",
+        );
+        expect_state(
+            Event::ConnectFailure(
+                ConnectFailure::builder()
+                    .reason(ConnectFailureReason::Unknown(499))
+                    .build(),
+            ),
+            ChannelState::Error,
+            Then::RestartAfter(Duration::from_secs(300)),
+            "code 499",
         );
         expect_state(
             Event::PairError(

@@ -28,7 +28,8 @@ use whatsapp_rust::wacore::store::Device;
 use whatsapp_rust::wacore::store::error::{Result, StoreError};
 use whatsapp_rust::wacore::store::traits::{
     AppStateSyncKey, AppSyncStore, DeviceListRecord, DeviceStore, LidPnMappingEntry, MessageSecret,
-    MsgSecretEntry, MsgSecretStore, ProtocolStore, SignalStore, TcTokenEntry,
+    MsgSecretEntry, MsgSecretStore, PendingInboundKey, PendingInboundRow, ProtocolStore,
+    SignalStore, TcTokenEntry,
 };
 
 use crate::db::{Db, DbError};
@@ -170,8 +171,13 @@ impl WaStore {
         .await
     }
 
+    /// Runs a write; one that lost to a concurrent write on the same entries runs again (the
+    /// trait asks concurrent writers to converge, not to fail).
     async fn exec(&self, sql: &str, vars: Value) -> Result<()> {
-        self.db.exec(sql, vars).await.map_err(db_error)
+        self.db
+            .retrying(|| self.db.exec(sql, vars.clone()))
+            .await
+            .map_err(db_error)
     }
 
     /// Runs a query over this channel's entries (`$c` is the channel).
@@ -186,10 +192,12 @@ impl WaStore {
         let removed: Vec<u32> = self
             .db
             .last_rows(
+                // The DELETE checks the condition again, in its own statement: an entry refreshed
+                // since the SELECT (a touched token, a secret made permanent) stays.
                 &format!(
                     "LET $gone = (SELECT VALUE id FROM {} WHERE {condition}); \
-                     FOR $r IN $gone {{ DELETE $r; }}; \
-                     RETURN array::len($gone);",
+                     LET $deleted = (DELETE $gone WHERE {condition} RETURN BEFORE); \
+                     RETURN array::len($deleted);",
                     range(kind)
                 ),
                 vars,
@@ -614,11 +622,12 @@ impl ProtocolStore for WaStore {
                 }))
             })
             .collect::<Result<_>>()?;
-        // A LID that moves to another number drops its old reverse entry, as the reference does.
+        // A LID that moves to another number drops its old reverse entry, as the reference does, unless
+        // that number points to another LID by now.
         self.exec(
             "BEGIN; FOR $e IN $rows { \
                LET $old = (SELECT VALUE phone FROM ONLY type::record('wa_state', $e.lid)); \
-               IF $old != NONE AND $old != $e.phone { DELETE type::record('wa_state', [$c, 'pn', $old]); }; \
+               IF $old != NONE AND $old != $e.phone { DELETE type::record('wa_state', [$c, 'pn', $old]) WHERE v = $e.name; }; \
                UPSERT type::record('wa_state', $e.pn) CONTENT { v: $e.name } RETURN NONE; \
                UPSERT type::record('wa_state', $e.lid) CONTENT { v: $e.v, phone: $e.phone } RETURN NONE; \
              }; COMMIT;",
@@ -848,6 +857,35 @@ impl ProtocolStore for WaStore {
 
     async fn delete_pending_inbound(&self, chat: &str, sender: &str, id: &str) -> Result<()> {
         self.delete("pin", &[s(chat), s(sender), s(id)]).await
+    }
+
+    async fn store_pending_inbound_batch(&self, rows: &[PendingInboundRow<'_>]) -> Result<()> {
+        let now = whatsapp_rust::wacore::time::now_secs();
+        let rows = rows
+            .iter()
+            .map(|r| {
+                (
+                    self.key("pin", &[s(r.chat), s(r.sender), s(r.id)]),
+                    json!({ "v": b64(r.message), "ts": now }),
+                )
+            })
+            .collect();
+        self.put_many(rows).await
+    }
+
+    async fn delete_pending_inbound_batch(&self, keys: &[PendingInboundKey<'_>]) -> Result<()> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<Value> = keys
+            .iter()
+            .map(|k| self.key("pin", &[s(k.chat), s(k.sender), s(k.id)]))
+            .collect();
+        self.exec(
+            "BEGIN; FOR $k IN $keys { DELETE type::record('wa_state', $k); }; COMMIT;",
+            json!({ "keys": keys }),
+        )
+        .await
     }
 
     async fn delete_expired_pending_inbound(&self, cutoff_timestamp: i64) -> Result<u32> {

@@ -710,12 +710,31 @@ async fn every_method_answers_as_the_reference_does() {
     let db = memory_db().await;
     let device = Device::new();
     let reference = script(&InMemoryBackend::new(), &device).await;
+    // Another channel's state is in the store first: whole-range reads, clears and sweeps of the
+    // channel under test must neither see nor touch it.
+    let neighbour = WaStore::new(db.clone(), "ch0");
+    assert_eq!(script(&neighbour, &device).await, reference);
     let ours = script(&WaStore::new(db.clone(), "ch1"), &device).await;
     for (expected, got) in reference.iter().zip(&ours) {
         assert_eq!(expected, got);
     }
     assert_eq!(reference.len(), ours.len());
-    // Another channel on the same store sees none of it.
+    assert_eq!(neighbour.get_all_lid_mappings().await.unwrap().len(), 3);
+    assert_eq!(neighbour.get_max_prekey_id().await.unwrap(), 7);
+    assert!(
+        neighbour
+            .get_msg_secret("chat@g.us", "905551112233@s.whatsapp.net", "M1")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Marking a removed pre-key uploaded wrote no record at all (not just none that reads back).
+    let raw: Vec<serde_json::Value> = db
+        .rows("SELECT * FROM wa_state:['ch1', 'pk', 8]", json!({}))
+        .await
+        .unwrap();
+    assert!(raw.is_empty(), "{raw:?}");
+    // A channel with nothing stored sees none of it.
     let other = WaStore::new(db, "ch2");
     assert!(!other.exists().await.unwrap());
     assert_eq!(other.get_session("905551112233.0:1").await.unwrap(), None);
