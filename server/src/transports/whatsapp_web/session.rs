@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use whatsapp_rust::types::events::{ConnectFailureReason, Event};
+use whatsapp_rust::types::events::{ConnectFailure, ConnectFailureReason, Event};
 
 use crate::channels::ChannelState;
 
@@ -146,35 +146,32 @@ pub fn step(event: &Event) -> Step {
         // The crate reconnects by itself only after these (503, 500).
         Event::ConnectFailure(failure) if failure.reason.should_reconnect() => state(
             ChannelState::Disconnected,
-            format!(
-                "WhatsApp refused the connection ({}{}); retrying",
-                failure_reason(&failure.reason),
-                failure
-                    .message
-                    .as_deref()
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default()
-            ),
+            format!("{}; retrying", refused(failure)),
             Then::Continue,
         ),
         // Any other refusal: the crate stops; a new client tries again later, with the reason shown
         // meanwhile.
         Event::ConnectFailure(failure) => state(
             ChannelState::Error,
-            format!(
-                "WhatsApp refused the connection ({}{})",
-                failure_reason(&failure.reason),
-                failure
-                    .message
-                    .as_deref()
-                    .map(|m| format!(": {m}"))
-                    .unwrap_or_default()
-            ),
+            refused(failure),
             Then::RestartAfter(Duration::from_secs(300)),
         ),
         Event::ClientOutdated(_) => outdated(),
         _ => Step::Ignore,
     }
+}
+
+/// "WhatsApp refused the connection (reason: its message)".
+fn refused(failure: &ConnectFailure) -> String {
+    format!(
+        "WhatsApp refused the connection ({}{})",
+        failure_reason(&failure.reason),
+        failure
+            .message
+            .as_deref()
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default()
+    )
 }
 
 fn outdated() -> Step {
