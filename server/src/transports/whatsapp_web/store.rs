@@ -233,6 +233,13 @@ struct Row {
     v: String,
 }
 
+/// An entry keyed by a number (pre-keys, signed pre-keys), with its payload.
+#[derive(serde::Deserialize)]
+struct NumberedRow {
+    n: u32,
+    v: String,
+}
+
 #[async_trait]
 impl SignalStore for WaStore {
     async fn put_identity(&self, address: &str, key: [u8; 32]) -> Result<()> {
@@ -326,13 +333,8 @@ impl SignalStore for WaStore {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        #[derive(serde::Deserialize)]
-        struct Key {
-            n: u32,
-            v: String,
-        }
         let keys: Vec<Value> = ids.iter().map(|id| self.key("pk", &[json!(id)])).collect();
-        let found: Vec<Key> = self
+        let found: Vec<NumberedRow> = self
             .query(
                 "SELECT n, v FROM array::map($keys, |$k| type::record('wa_state', $k))",
                 json!({ "keys": keys }),
@@ -383,12 +385,7 @@ impl SignalStore for WaStore {
     }
 
     async fn load_all_signed_prekeys(&self) -> Result<Vec<(u32, Vec<u8>)>> {
-        #[derive(serde::Deserialize)]
-        struct Key {
-            n: u32,
-            v: String,
-        }
-        let rows: Vec<Key> = self
+        let rows: Vec<NumberedRow> = self
             .query(&format!("SELECT n, v FROM {}", range("spk")), json!({}))
             .await?;
         rows.into_iter()
