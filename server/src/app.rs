@@ -94,6 +94,7 @@ impl AppState {
             work: tokio::sync::Notify::new(),
             hooks: crate::pipeline::HookLimits::new(settings.messaging.webhook_requests_per_second),
             dry_runs: tokio::sync::Semaphore::new(2),
+            whatsapp_web: Default::default(),
         });
         let webhooks = Arc::new(crate::webhooks::Deliverer::new(
             db.clone(),

@@ -69,6 +69,33 @@ pub struct Settings {
     pub audit: AuditSettings,
     pub webhooks: WebhookSettings,
     pub mail: MailSettings,
+    pub whatsapp_web: WhatsappWebSettings,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsappWebSettings {
+    pub server_url: String,
+    pub version: String,
+}
+
+impl WhatsappWebSettings {
+    /// The version to announce, when one is set (`2.3000.1029000000`).
+    pub fn version(&self) -> Result<Option<(u32, u32, u32)>, String> {
+        let text = self.version.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let parts: Vec<u32> = text
+            .split('.')
+            .map(|p| p.parse::<u32>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| format!("`{text}` is not a version like 2.3000.1029000000"))?;
+        match parts[..] {
+            [a, b, c] => Ok(Some((a, b, c))),
+            _ => Err(format!("`{text}` is not a version like 2.3000.1029000000")),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -382,6 +409,17 @@ impl Settings {
             key: key.into(),
             message: message.into(),
         };
+        self.whatsapp_web
+            .version()
+            .map_err(|e| invalid("whatsapp_web.version", &e))?;
+        if !(self.whatsapp_web.server_url.starts_with("wss://")
+            || self.whatsapp_web.server_url.starts_with("ws://"))
+        {
+            return Err(invalid(
+                "whatsapp_web.server_url",
+                "must be a ws:// or wss:// URL",
+            ));
+        }
         if !(1..=4096).contains(&self.plugins.memory_limit_mib) {
             return Err(invalid("plugins.memory_limit_mib", "must be 1–4096"));
         }

@@ -313,6 +313,12 @@ impl Outbound {
         Self { policy, client }
     }
 
+    /// A client with its own time limit and user agent on an existing policy.
+    pub fn from_policy(policy: Arc<OutboundPolicy>, timeout: Duration, user_agent: &str) -> Self {
+        let client = policy.client(timeout, user_agent);
+        Self { policy, client }
+    }
+
     /// A request builder for a URL the policy allows.
     pub fn request(
         &self,

@@ -33,6 +33,8 @@ pub struct Pipeline {
     pub hooks: HookLimits,
     /// Campaign dry runs under way at once (each reads its whole audience).
     pub dry_runs: tokio::sync::Semaphore,
+    /// This replica's running WhatsApp Web channels.
+    pub whatsapp_web: Arc<crate::transports::whatsapp_web::connection::Registry>,
 }
 
 /// Limits of the public webhook route: requests per channel (a keyed token bucket), and how many

@@ -72,6 +72,14 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("channel.created", "Created a channel"),
     ("channel.updated", "Changed a channel's settings"),
     ("channel.deleted", "Deleted a channel"),
+    (
+        "channel.pairing_started",
+        "Started pairing a WhatsApp Web channel (QR code, or a phone-number code)",
+    ),
+    (
+        "channel.logged_out",
+        "Unlinked a WhatsApp Web channel's device and deleted its keys",
+    ),
     ("campaign.started", "Started a campaign"),
     ("campaign.cancelled", "Cancelled a campaign"),
     ("contacts.exported", "Exported the contacts as CSV"),

@@ -5,6 +5,7 @@
 pub mod approved;
 pub mod routes;
 pub mod runner;
+pub mod whatsapp_web;
 
 use std::sync::Arc;
 
@@ -20,6 +21,7 @@ use crate::transports::plugin::{PluginChannelConfig, PluginTransport};
 use crate::transports::sandbox::{Sandbox, SandboxConfig};
 use crate::transports::smtp::{Smtp, SmtpConfig};
 use crate::transports::whatsapp_cloud::{CloudApi, CloudConfig};
+use crate::transports::whatsapp_web::transport::{WaTransport, WebConfig};
 use crate::transports::{Capabilities, Transport};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -34,6 +36,9 @@ pub enum ChannelKind {
     Plugin,
     /// The WhatsApp Business Cloud API (Meta's Graph API).
     WhatsappCloud,
+    /// A WhatsApp number linked as a device (WhatsApp Web, multi-device), paired by QR code or
+    /// phone-number code.
+    WhatsappWeb,
 }
 
 impl ChannelKind {
@@ -43,6 +48,7 @@ impl ChannelKind {
             ChannelKind::Smtp => "smtp",
             ChannelKind::Plugin => "plugin",
             ChannelKind::WhatsappCloud => "whatsapp_cloud",
+            ChannelKind::WhatsappWeb => "whatsapp_web",
         }
     }
 }
@@ -131,7 +137,7 @@ fn address_keys(kind: ChannelKind) -> &'static [&'static str] {
     match kind {
         ChannelKind::Smtp => &["host", "port", "security", "username"],
         ChannelKind::WhatsappCloud => &["base_url", "phone_number_id"],
-        ChannelKind::Sandbox | ChannelKind::Plugin => &[],
+        ChannelKind::Sandbox | ChannelKind::Plugin | ChannelKind::WhatsappWeb => &[],
     }
 }
 
@@ -139,7 +145,7 @@ fn secret_keys(kind: ChannelKind) -> &'static [&'static str] {
     match kind {
         ChannelKind::Smtp => &["password"],
         ChannelKind::WhatsappCloud => &["access_token", "app_secret", "verify_token"],
-        ChannelKind::Sandbox | ChannelKind::Plugin => &[],
+        ChannelKind::Sandbox | ChannelKind::Plugin | ChannelKind::WhatsappWeb => &[],
     }
 }
 
@@ -242,6 +248,12 @@ pub fn validate_config(
             })?;
             Ok(as_map(&parsed))
         }
+        ChannelKind::WhatsappWeb => {
+            let mut parsed: WebConfig = serde_json::from_value(value).map_err(invalid)?;
+            // The paired phone is Ulak's to write: what is sent is ignored.
+            parsed.account = previous.and_then(|p| p.get("account")).cloned();
+            Ok(as_map(&parsed))
+        }
     }
 }
 
@@ -334,6 +346,14 @@ pub async fn transport_for(
             Ok(Arc::new(transport))
         }
         ChannelKind::WhatsappCloud => Ok(Arc::new(cloud_api(pipeline, channel)?)),
+        ChannelKind::WhatsappWeb => {
+            let config: WebConfig = serde_json::from_value(config).map_err(|e| e.to_string())?;
+            Ok(Arc::new(WaTransport::new(
+                pipeline.whatsapp_web.clone(),
+                &channel.id,
+                config,
+            )))
+        }
     }
 }
 
@@ -374,21 +394,49 @@ pub async fn set_state(
     state: ChannelState,
     reason: Option<&str>,
 ) -> Result<(), ApiError> {
-    // A channel that stops working is `channel.disconnected`; one that works again after that,
-    // `channel.connected`.
+    write_state(db, id, state, reason, false).await
+}
+
+/// Records what a channel's connection reports (WhatsApp Web): like [`set_state`], except that a
+/// channel a person paused stays paused until they resume it, unless the phone removed the device
+/// or pairing starts (then the person has to act anyway).
+pub async fn set_connection_state(
+    db: &Db,
+    id: &str,
+    state: ChannelState,
+    reason: Option<&str>,
+) -> Result<(), ApiError> {
+    let keep_paused = !matches!(state, ChannelState::LoggedOut | ChannelState::Pairing);
+    write_state(db, id, state, reason, keep_paused).await
+}
+
+async fn write_state(
+    db: &Db,
+    id: &str,
+    state: ChannelState,
+    reason: Option<&str>,
+    keep_paused: bool,
+) -> Result<(), ApiError> {
+    // A channel that stops working (`error`, or `logged_out`: the phone removed the device) is
+    // `channel.disconnected`; one that works again after that, or for the first time after
+    // pairing, `channel.connected`; a new pairing, `channel.pairing`.
     db.exec(
         "BEGIN; \
-         LET $before = (UPDATE type::record('channel', $id) SET state = $state, state_reason = $reason RETURN BEFORE)[0]; \
+         LET $before = (UPDATE type::record('channel', $id) SET state = $state, state_reason = $reason \
+             WHERE !$keep_paused OR state != 'paused' RETURN BEFORE)[0]; \
          LET $type = IF $before = NONE OR $before.state = $state { NONE } \
-             ELSE IF $state = 'error' { 'channel.disconnected' } \
-             ELSE IF $before.state = 'error' AND $state = 'active' { 'channel.connected' } \
+             ELSE IF $state IN ['error', 'logged_out'] { 'channel.disconnected' } \
+             ELSE IF $before.state IN ['error', 'logged_out', 'pairing'] AND $state = 'active' { 'channel.connected' } \
+             ELSE IF $state = 'pairing' { 'channel.pairing' } \
              ELSE { NONE }; \
          IF $type != NONE { \
              CREATE type::record('event', [$before.workspace, rand::ulid()]) SET type = $type, at = time::now(), \
                  data = { channel: $id, state: $state, reason: $reason }; \
          }; \
          COMMIT;",
-        crate::db::without_nulls(json!({ "id": id, "state": state, "reason": reason })),
+        crate::db::without_nulls(
+            json!({ "id": id, "state": state, "reason": reason, "keep_paused": keep_paused }),
+        ),
     )
     .await?;
     Ok(())
@@ -398,17 +446,38 @@ pub async fn set_state(
 /// gaps, day counts, inbound ids, WhatsApp Web device and session state and synced contacts, and the lease, a group at
 /// a time.
 pub async fn purge_data(db: &crate::db::Db, channel: &str) -> Result<(), ApiError> {
-    for table in [
-        "retry",
-        "provider_ref",
-        "recipient_gap",
-        "channel_day",
-        "inbound_seen",
-        "wa_template",
-        "inbound_last",
-        "wa_state",
-        "wa_contact",
-    ] {
+    purge_tables(
+        db,
+        channel,
+        &[
+            "retry",
+            "provider_ref",
+            "recipient_gap",
+            "channel_day",
+            "inbound_seen",
+            "wa_template",
+            "inbound_last",
+            "wa_state",
+            "wa_contact",
+        ],
+    )
+    .await?;
+    db.exec(
+        "DELETE type::record('channel_lease', $ch); DELETE type::record('wa_template_refresh', $ch); \
+         DELETE type::record('wa_pairing', $ch);",
+        json!({ "ch": channel }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes a channel's rows from tables keyed `[channel, …]`, a group at a time.
+pub async fn purge_tables(
+    db: &crate::db::Db,
+    channel: &str,
+    tables: &[&str],
+) -> Result<(), ApiError> {
+    for table in tables {
         loop {
             let removed: Vec<Value> = db
                 .last_rows(
@@ -425,10 +494,5 @@ pub async fn purge_data(db: &crate::db::Db, channel: &str) -> Result<(), ApiErro
             }
         }
     }
-    db.exec(
-        "DELETE type::record('channel_lease', $ch); DELETE type::record('wa_template_refresh', $ch);",
-        json!({ "ch": channel }),
-    )
-    .await?;
     Ok(())
 }

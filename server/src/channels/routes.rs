@@ -23,7 +23,8 @@ pub struct NewChannel {
     /// from_name, subject, max_attachment_bytes}; `plugin` {plugin}; `whatsapp_cloud` {base_url,
     /// api_version, phone_number_id, business_account_id, access_token, app_secret, verify_token,
     /// preview_links} (checked with one read of the phone number; Meta's answer is kept as
-    /// `phone`).
+    /// `phone`); `whatsapp_web` {typing} (starts in `pairing`: show its QR code, or ask for a
+    /// phone-number code; the paired phone is kept as `account`).
     #[schema(value_type = Object, example = json!({"delivered_rate": 0.9, "read_rate": 0.5, "delay_ms": 1000}))]
     #[serde(default = "empty_object")]
     pub config: serde_json::Value,
@@ -144,10 +145,12 @@ pub async fn create(
         .row(
             &format!(
                 "CREATE type::record('channel', $id) SET workspace = $ws, name = $name, kind = $kind, \
-                 config = $config, state = 'active', health = {{}}, created_at = time::now(), \
+                 config = $config, state = $state, health = {{}}, created_at = time::now(), \
                  updated_at = time::now() RETURN {FIELDS}"
             ),
-            json!({ "id": id, "ws": access.workspace, "name": name, "kind": body.kind, "config": config }),
+            json!({ "id": id, "ws": access.workspace, "name": name, "kind": body.kind, "config": config,
+                    // A WhatsApp Web channel starts by pairing a phone.
+                    "state": if body.kind == ChannelKind::WhatsappWeb { ChannelState::Pairing } else { ChannelState::Active } }),
         )
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("channel not returned")))?;

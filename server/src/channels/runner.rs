@@ -87,7 +87,10 @@ async fn reconcile(
         keep
     });
     for channel in channels {
-        let wanted = matches!(channel.state, ChannelState::Active | ChannelState::Paused);
+        // A WhatsApp Web channel stays connected in every state: pairing, reconnecting, and
+        // waiting (logged out) for a person to pair it again.
+        let wanted = channel.kind == super::ChannelKind::WhatsappWeb
+            || matches!(channel.state, ChannelState::Active | ChannelState::Paused);
         let holding = running.get(&channel.id).map(|r| r.lease_until);
         let needs_lease =
             holding.is_none_or(|until| until - Utc::now() < chrono::Duration::seconds(20));
@@ -194,6 +197,23 @@ async fn start(
             return None;
         }
     };
-    let task = tokio::spawn(dispatcher.run());
+    let task = if channel.kind == super::ChannelKind::WhatsappWeb {
+        let settings = &pipeline.settings.whatsapp_web;
+        let settings = crate::transports::whatsapp_web::connection::Settings {
+            server_url: settings.server_url.clone(),
+            version: settings.version().ok().flatten(),
+        };
+        let connection = crate::transports::whatsapp_web::connection::run(
+            pipeline.clone(),
+            channel,
+            settings,
+            stop.subscribe(),
+        );
+        tokio::spawn(async move {
+            tokio::join!(connection, dispatcher.run());
+        })
+    } else {
+        tokio::spawn(dispatcher.run())
+    };
     Some((stop, task))
 }

@@ -26,6 +26,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (15, V15_PASSWORD_RESETS_WEBHOOK_QUEUES),
     (16, V16_AUDIT_NOTICES),
     (17, V17_WHATSAPP_WEB_STATE),
+    (18, V18_WHATSAPP_WEB_PAIRING),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -420,6 +421,15 @@ DEFINE FIELD IF NOT EXISTS notices ON user TYPE option<object> FLEXIBLE;
 const V17_WHATSAPP_WEB_STATE: &str = r#"
 DEFINE TABLE IF NOT EXISTS wa_state SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS wa_contact SCHEMALESS;
+"#;
+
+/// The pairing code a WhatsApp Web channel shows, `wa_pairing:<channel>` {kind: qr|phone, code,
+/// expires_at}: written by the replica that runs the channel, read by any.
+const V18_WHATSAPP_WEB_PAIRING: &str = r#"
+DEFINE TABLE IF NOT EXISTS wa_pairing SCHEMAFULL;
+DEFINE FIELD IF NOT EXISTS kind ON wa_pairing TYPE string;
+DEFINE FIELD IF NOT EXISTS code ON wa_pairing TYPE string;
+DEFINE FIELD IF NOT EXISTS expires_at ON wa_pairing TYPE datetime;
 "#;
 
 #[derive(Deserialize)]

@@ -22,4 +22,5 @@ mod roles;
 mod templates;
 mod tokens;
 mod whatsapp_cloud;
+mod whatsapp_web;
 mod workspaces;

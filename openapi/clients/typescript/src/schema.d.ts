@@ -828,6 +828,133 @@ export interface paths {
         patch: operations["channels_update"];
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace}/channels/{id}/check-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check numbers on WhatsApp
+         * @description Asks WhatsApp which of these numbers have an account, through this paired channel.
+         */
+        post: operations["channel_check_numbers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/channels/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the phone's contacts
+         * @description The contacts and push names WhatsApp synced to this device after pairing, in number order, for
+         *     choosing what to import.
+         */
+        get: operations["channel_wa_contacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/channels/{id}/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlink the device
+         * @description Removes this device from the phone's linked devices (when connected), deletes its keys and
+         *     session, and leaves the channel `logged_out` until it is paired again.
+         */
+        post: operations["channel_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/channels/{id}/pair": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pair again
+         * @description Starts pairing anew: after the phone removed the device (`logged_out`), after the QR codes ran
+         *     out, or after an error. A paired, working channel is left as it is.
+         */
+        post: operations["channel_pair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/channels/{id}/pair-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pair by phone-number code
+         * @description Asks WhatsApp for the 8-character code to type on the phone (WhatsApp → Linked devices → Link
+         *     with phone number instead), instead of scanning the QR code. The channel must be `pairing` and
+         *     connected to WhatsApp.
+         */
+        post: operations["channel_pair_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace}/channels/{id}/qr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show the pairing QR code
+         * @description The QR code a phone scans (WhatsApp → Linked devices → Link a device) while the channel is
+         *     `pairing`. It rotates (first after 60 s, then every 20 s); each new one is also a
+         *     `channel.pairing` event. As text (`format=json`), or drawn as `svg` or `png`.
+         */
+        get: operations["channel_qr"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace}/channels/{id}/templates": {
         parameters: {
             query?: never;
@@ -2283,7 +2410,7 @@ export interface components {
             sent?: number;
         };
         /** @enum {string} */
-        ChannelKind: "sandbox" | "smtp" | "plugin" | "whatsapp_cloud";
+        ChannelKind: "sandbox" | "smtp" | "plugin" | "whatsapp_cloud" | "whatsapp_web";
         /** @enum {string} */
         ChannelState: "active" | "paused" | "pairing" | "disconnected" | "logged_out" | "error";
         ChannelUpdate: {
@@ -2983,7 +3110,8 @@ export interface components {
              *     from_name, subject, max_attachment_bytes}; `plugin` {plugin}; `whatsapp_cloud` {base_url,
              *     api_version, phone_number_id, business_account_id, access_token, app_secret, verify_token,
              *     preview_links} (checked with one read of the phone number; Meta's answer is kept as
-             *     `phone`).
+             *     `phone`); `whatsapp_web` {typing} (starts in `pairing`: show its QR code, or ask for a
+             *     phone-number code; the paired phone is kept as `account`).
              */
             config?: Record<string, never>;
             kind: components["schemas"]["ChannelKind"];
@@ -3041,6 +3169,24 @@ export interface components {
             import_finished: boolean;
             /** @description False when the server has no `[mail]` settings: nothing can be sent. */
             mail_configured: boolean;
+        };
+        NumberCheck: {
+            /**
+             * @description Up to 50 numbers in international form.
+             * @example [
+             *       "+905551112233",
+             *       "+905559998877"
+             *     ]
+             */
+            numbers: string[];
+        };
+        /** @description Whether one number is on WhatsApp. */
+        NumberOnWhatsapp: {
+            /** @description Whether it is a business account. */
+            business: boolean;
+            /** @example +905551112233 */
+            number: string;
+            on_whatsapp: boolean;
         };
         OptOutWords: {
             /**
@@ -3593,6 +3739,31 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
+        PairCodeRequest: {
+            /**
+             * @description The phone's number in international form.
+             * @example +905551112233
+             */
+            phone: string;
+        };
+        /** @description A pairing code on show. */
+        PairingCode: {
+            /**
+             * @description The QR code's text, or the 8 characters to type.
+             * @example 2@Xk3lq0b9…,u1Y…,Zq…,AA…
+             */
+            code: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-03T15:00:20Z
+             */
+            expires_at: string;
+            /**
+             * @description `qr` (scan it) or `phone` (type it on the phone).
+             * @example qr
+             */
+            kind: string;
+        };
         Permission: {
             /** @example write */
             action: string;
@@ -3991,6 +4162,35 @@ export interface components {
             plugin?: string | null;
             /** @example KASIM50 */
             value?: string | null;
+        };
+        /** @description A contact as the phone knows it. */
+        WaContact: {
+            /** @example Ayşe */
+            first_name?: string | null;
+            /**
+             * @description The name in the phone's address book.
+             * @example Ayşe Yılmaz
+             */
+            name?: string | null;
+            /**
+             * @description E.164, with the plus.
+             * @example +905551112233
+             */
+            number: string;
+            /**
+             * @description The name the person set in WhatsApp.
+             * @example Ayşe Y.
+             */
+            push_name?: string | null;
+        };
+        /** @description A page of the phone's contacts. */
+        WaContactPage: {
+            items: components["schemas"]["WaContact"][];
+            /**
+             * @description Pass as `after` for the next page; absent on the last.
+             * @example 905551112233
+             */
+            next?: string | null;
         };
         /** @description A subscription as the API shows it (without its secret). */
         Webhook: {
@@ -7433,6 +7633,478 @@ export interface operations {
             };
             /** @description The plugin is not a usable transport here */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channel_check_numbers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NumberCheck"];
+            };
+        };
+        responses: {
+            /** @description Each number, in the order given */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberOnWhatsapp"][];
+                };
+            };
+            /** @description Too many numbers, or one not in international form */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not use channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a WhatsApp Web channel, or not connected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description WhatsApp did not answer (the reason is given) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channel_wa_contacts: {
+        parameters: {
+            query?: {
+                /** @description Part of a number or name (case-insensitive). */
+                search?: string;
+                /** @description The `next` of the previous page. */
+                after?: string;
+                /** @description At most 500 (default 100). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of contacts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaContactPage"];
+                };
+            };
+            /** @description A bad search or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not read channels or contacts */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a WhatsApp Web channel */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channel_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlinked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a WhatsApp Web channel, or its connection is not running here */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channel_pair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Pairing starts; QR codes follow */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a WhatsApp Web channel, or it is paired and working */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channel_pair_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PairCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description The code to type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingCode"];
+                };
+            };
+            /** @description Not a phone number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a WhatsApp Web channel, already paired, or not connected to WhatsApp */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description WhatsApp gave no code (the reason is given) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channel_qr: {
+        parameters: {
+            query?: {
+                /** @description `json` (the code as text, default), `svg` or `png`. */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code on show: JSON, or the drawing (`image/svg+xml`, `image/png`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PairingCode"];
+                    "image/svg+xml": components["schemas"]["Binary"];
+                    "image/png": components["schemas"]["Binary"];
+                };
+            };
+            /** @description Not a format this route draws */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not manage channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such channel, or no code on show */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a WhatsApp Web channel */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

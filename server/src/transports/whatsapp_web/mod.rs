@@ -9,13 +9,16 @@
 //!   with ids derived from the idempotency key;
 //! - [`contacts`]: the phone's contacts as the protocol syncs them, kept per channel, searchable.
 //!
-//! Not built yet (issue #17): the connection task that joins them, the channel kind in the API,
-//! its routes (QR, pair code, logout, contacts, number check) and the `Transport` implementation.
-//! Until then `whatsapp_web` is not a kind a channel can be created with.
+//! - [`connect`]: the client's WebSocket, opened through the outbound policy;
+//! - [`connection`]: the task that runs a channel's client and applies its events;
+//! - [`transport`]: sending, acknowledged by the server.
 
 pub mod compose;
+pub mod connect;
+pub mod connection;
 pub mod contacts;
 pub mod http;
 pub mod qr;
 pub mod session;
 pub mod store;
+pub mod transport;

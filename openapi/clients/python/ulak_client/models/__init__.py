@@ -85,6 +85,8 @@ from .new_channel_config import NewChannelConfig
 from .new_webhook import NewWebhook
 from .notice_choices import NoticeChoices
 from .notices import Notices
+from .number_check import NumberCheck
+from .number_on_whatsapp import NumberOnWhatsapp
 from .opt_out_words import OptOutWords
 from .page_api_token import PageApiToken
 from .page_api_token_items_item import PageApiTokenItemsItem
@@ -133,6 +135,8 @@ from .page_workspace_plugin import PageWorkspacePlugin
 from .page_workspace_plugin_items_item import PageWorkspacePluginItemsItem
 from .page_workspace_plugin_items_item_config import PageWorkspacePluginItemsItemConfig
 from .page_workspace_plugin_items_item_effective_config import PageWorkspacePluginItemsItemEffectiveConfig
+from .pair_code_request import PairCodeRequest
+from .pairing_code import PairingCode
 from .permission import Permission
 from .permissions import Permissions
 from .plugin_info import PluginInfo
@@ -175,6 +179,8 @@ from .upload_form import UploadForm
 from .user import User
 from .variable import Variable
 from .variable_input import VariableInput
+from .wa_contact import WaContact
+from .wa_contact_page import WaContactPage
 from .webhook import Webhook
 from .webhook_event_data import WebhookEventData
 from .webhook_update import WebhookUpdate
@@ -273,6 +279,8 @@ __all__ = (
     "NewWebhook",
     "NoticeChoices",
     "Notices",
+    "NumberCheck",
+    "NumberOnWhatsapp",
     "OptOutWords",
     "PageApiToken",
     "PageApiTokenItemsItem",
@@ -321,6 +329,8 @@ __all__ = (
     "PageWorkspacePluginItemsItem",
     "PageWorkspacePluginItemsItemConfig",
     "PageWorkspacePluginItemsItemEffectiveConfig",
+    "PairCodeRequest",
+    "PairingCode",
     "Permission",
     "Permissions",
     "PluginInfo",
@@ -363,6 +373,8 @@ __all__ = (
     "User",
     "Variable",
     "VariableInput",
+    "WaContact",
+    "WaContactPage",
     "Webhook",
     "WebhookEventData",
     "WebhookUpdate",

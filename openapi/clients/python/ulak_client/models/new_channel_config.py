@@ -25,7 +25,8 @@ class NewChannelConfig:
     from_name, subject, max_attachment_bytes}; `plugin` {plugin}; `whatsapp_cloud` {base_url,
     api_version, phone_number_id, business_account_id, access_token, app_secret, verify_token,
     preview_links} (checked with one read of the phone number; Meta's answer is kept as
-    `phone`).
+    `phone`); `whatsapp_web` {typing} (starts in `pairing`: show its QR code, or ask for a
+    phone-number code; the paired phone is kept as `account`).
 
      """
 

@@ -1,0 +1,221 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_body import ErrorBody
+from typing import cast
+
+
+
+def _get_kwargs(
+    workspace: str,
+    id: str,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/workspaces/{workspace}/channels/{id}/logout".format(workspace=quote(str(workspace), safe=""),id=quote(str(id), safe=""),),
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorBody | None:
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_409
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    workspace: str,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[Any | ErrorBody]:
+    """ Unlink the device
+
+     Removes this device from the phone's linked devices (when connected), deletes its keys and
+    session, and leaves the channel `logged_out` until it is paired again.
+
+    Args:
+        workspace (str):
+        id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorBody]
+     """
+
+
+    kwargs = _get_kwargs(
+        workspace=workspace,
+id=id,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    workspace: str,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> Any | ErrorBody | None:
+    """ Unlink the device
+
+     Removes this device from the phone's linked devices (when connected), deletes its keys and
+    session, and leaves the channel `logged_out` until it is paired again.
+
+    Args:
+        workspace (str):
+        id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorBody
+     """
+
+
+    return sync_detailed(
+        workspace=workspace,
+id=id,
+client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    workspace: str,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[Any | ErrorBody]:
+    """ Unlink the device
+
+     Removes this device from the phone's linked devices (when connected), deletes its keys and
+    session, and leaves the channel `logged_out` until it is paired again.
+
+    Args:
+        workspace (str):
+        id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorBody]
+     """
+
+
+    kwargs = _get_kwargs(
+        workspace=workspace,
+id=id,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    workspace: str,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+
+) -> Any | ErrorBody | None:
+    """ Unlink the device
+
+     Removes this device from the phone's linked devices (when connected), deletes its keys and
+    session, and leaves the channel `logged_out` until it is paired again.
+
+    Args:
+        workspace (str):
+        id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorBody
+     """
+
+
+    return (await asyncio_detailed(
+        workspace=workspace,
+id=id,
+client=client,
+
+    )).parsed

@@ -1,0 +1,284 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_body import ErrorBody
+from ...models.wa_contact_page import WaContactPage
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    workspace: str,
+    id: str,
+    *,
+    search: str | Unset = UNSET,
+    after: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    params["search"] = search
+
+    params["after"] = after
+
+    params["limit"] = limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/workspaces/{workspace}/channels/{id}/contacts".format(workspace=quote(str(workspace), safe=""),id=quote(str(id), safe=""),),
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | WaContactPage | None:
+    if response.status_code == 200:
+        response_200 = WaContactPage.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_409
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | WaContactPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    workspace: str,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    search: str | Unset = UNSET,
+    after: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> Response[ErrorBody | WaContactPage]:
+    """ List the phone's contacts
+
+     The contacts and push names WhatsApp synced to this device after pairing, in number order, for
+    choosing what to import.
+
+    Args:
+        workspace (str):
+        id (str):
+        search (str | Unset):
+        after (str | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | WaContactPage]
+     """
+
+
+    kwargs = _get_kwargs(
+        workspace=workspace,
+id=id,
+search=search,
+after=after,
+limit=limit,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    workspace: str,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    search: str | Unset = UNSET,
+    after: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> ErrorBody | WaContactPage | None:
+    """ List the phone's contacts
+
+     The contacts and push names WhatsApp synced to this device after pairing, in number order, for
+    choosing what to import.
+
+    Args:
+        workspace (str):
+        id (str):
+        search (str | Unset):
+        after (str | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | WaContactPage
+     """
+
+
+    return sync_detailed(
+        workspace=workspace,
+id=id,
+client=client,
+search=search,
+after=after,
+limit=limit,
+
+    ).parsed
+
+async def asyncio_detailed(
+    workspace: str,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    search: str | Unset = UNSET,
+    after: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> Response[ErrorBody | WaContactPage]:
+    """ List the phone's contacts
+
+     The contacts and push names WhatsApp synced to this device after pairing, in number order, for
+    choosing what to import.
+
+    Args:
+        workspace (str):
+        id (str):
+        search (str | Unset):
+        after (str | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | WaContactPage]
+     """
+
+
+    kwargs = _get_kwargs(
+        workspace=workspace,
+id=id,
+search=search,
+after=after,
+limit=limit,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    workspace: str,
+    id: str,
+    *,
+    client: AuthenticatedClient,
+    search: str | Unset = UNSET,
+    after: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+
+) -> ErrorBody | WaContactPage | None:
+    """ List the phone's contacts
+
+     The contacts and push names WhatsApp synced to this device after pairing, in number order, for
+    choosing what to import.
+
+    Args:
+        workspace (str):
+        id (str):
+        search (str | Unset):
+        after (str | Unset):
+        limit (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | WaContactPage
+     """
+
+
+    return (await asyncio_detailed(
+        workspace=workspace,
+id=id,
+client=client,
+search=search,
+after=after,
+limit=limit,
+
+    )).parsed

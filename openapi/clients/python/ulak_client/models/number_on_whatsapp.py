@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+
+T = TypeVar("T", bound="NumberOnWhatsapp")
+
+
+
+@_attrs_define
+class NumberOnWhatsapp:
+    """ Whether one number is on WhatsApp.
+
+        Attributes:
+            business (bool): Whether it is a business account.
+            number (str):  Example: +905551112233.
+            on_whatsapp (bool):
+     """
+
+    business: bool
+    number: str
+    on_whatsapp: bool
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        business = self.business
+
+        number = self.number
+
+        on_whatsapp = self.on_whatsapp
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "business": business,
+            "number": number,
+            "on_whatsapp": on_whatsapp,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        business = d.pop("business")
+
+        number = d.pop("number")
+
+        on_whatsapp = d.pop("on_whatsapp")
+
+        number_on_whatsapp = cls(
+            business=business,
+            number=number,
+            on_whatsapp=on_whatsapp,
+        )
+
+
+        number_on_whatsapp.additional_properties = d
+        return number_on_whatsapp
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
