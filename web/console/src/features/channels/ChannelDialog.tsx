@@ -196,6 +196,7 @@ function ChannelDialogFrame({ open, onOpenChange, channel }: ChannelDialogProps)
   const [smtp, setSmtp] = useState(() => smtpForm(channel?.kind === 'smtp' ? stored : {}));
   const [plugin, setPlugin] = useState(channel?.kind === 'plugin' ? text(stored.plugin) : '');
   const [cloud, setCloud] = useState(() => cloudForm(channel?.kind === 'whatsapp_cloud' ? stored : {}));
+  const [typing, setTyping] = useState(channel?.kind === 'whatsapp_web' ? stored.typing === true : false);
   const setCloudField = (patch: Partial<CloudForm>) => setCloud((form) => ({ ...form, ...patch }));
   const plugins = useWorkspacePlugins(open && kind === 'plugin');
   const transports = (plugins.data ?? []).filter((entry) => entry.plugin.kind === 'transport');
@@ -214,7 +215,9 @@ function ChannelDialogFrame({ open, onOpenChange, channel }: ChannelDialogProps)
             ? smtpConfig(smtp, base)
             : kind === 'whatsapp_cloud'
               ? cloudConfig(cloud, base)
-              : { ...base, plugin: chosenPlugin };
+              : kind === 'whatsapp_web'
+                ? { typing }
+                : { ...base, plugin: chosenPlugin };
       const config = settings as ChannelConfigBody;
       const path = { workspace: workspace.id };
       return channel
@@ -356,6 +359,15 @@ function ChannelDialogFrame({ open, onOpenChange, channel }: ChannelDialogProps)
             {channel?.webhook_path ? (
               <TextField label={t('channels.webhook')} readOnly value={`${window.location.origin}${channel.webhook_path}`} hint={t('channels.cloudWebhookHint')} />
             ) : null}
+            {fieldError(error, 'config') ? <p className="field-error" role="alert">{fieldError(error, 'config')}</p> : null}
+          </fieldset>
+        ) : null}
+
+        {kind === 'whatsapp_web' ? (
+          <fieldset className="fieldset">
+            <legend>{t('channels.webSettings')}</legend>
+            <p className="hint">{t('channels.webHelp')}</p>
+            <CheckboxField label={t('channels.typing')} checked={typing} onChecked={setTyping} hint={t('channels.typingHint')} />
             {fieldError(error, 'config') ? <p className="field-error" role="alert">{fieldError(error, 'config')}</p> : null}
           </fieldset>
         ) : null}

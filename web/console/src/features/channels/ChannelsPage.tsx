@@ -11,7 +11,8 @@ import { EmptyState, Loading, PageHeader, TableWrap } from '../../ui/Layout';
 import { useNotify } from '../../ui/Toast';
 import { useWorkspace } from '../workspace/workspace';
 import { ChannelDialog } from './ChannelDialog';
-import { channelKeys, settingsOf, stateBadge, useChannels, type Channel } from './channelsApi';
+import { accountOf, channelKeys, settingsOf, stateBadge, useChannels, type Channel } from './channelsApi';
+import { PairingDialog } from './PairingDialog';
 import { ApprovedTemplatesDialog } from './ApprovedTemplatesDialog';
 import { TestChannelDialog } from './TestChannelDialog';
 
@@ -22,6 +23,10 @@ function ChannelSummary({ channel }: { channel: Channel }) {
   const config = settingsOf(channel);
   if (channel.kind === 'smtp') {
     return <span className="small muted">{`${String(config.from_address ?? '')} · ${String(config.host ?? '')}:${String(config.port ?? '')}`}</span>;
+  }
+  if (channel.kind === 'whatsapp_web') {
+    const account = accountOf(channel);
+    return <span className="small muted">{account.number ? [account.number, account.business_name].filter(Boolean).join(' · ') : t('channels.notPaired')}</span>;
   }
   if (channel.kind === 'plugin') return <span className="small muted">{String(config.plugin ?? '')}</span>;
   if (channel.kind === 'whatsapp_cloud') {
@@ -52,6 +57,7 @@ export default function ChannelsPage() {
   const [dialogOpen, setDialogOpen] = useState(false);
   const [testing, setTesting] = useState<Channel | null>(null);
   const [approved, setApproved] = useState<Channel | null>(null);
+  const [pairing, setPairing] = useState<Channel | null>(null);
 
   const setState = useMutation({
     mutationFn: ({ channel, state }: { channel: Channel; state: 'active' | 'paused' }) =>
@@ -66,6 +72,12 @@ export default function ChannelsPage() {
     await unwrap(api.DELETE('/api/v1/workspaces/{workspace}/channels/{id}', { params: { path: { workspace: workspace.id, id: channel.id } } }));
     await queryClient.invalidateQueries({ queryKey: channelKeys.all(workspace.id) });
     notify(t('channels.deleted', { name: channel.name }));
+  }
+
+  async function unlink(channel: Channel) {
+    await unwrap(api.POST('/api/v1/workspaces/{workspace}/channels/{id}/logout', { params: { path: { workspace: workspace.id, id: channel.id } } }));
+    await queryClient.invalidateQueries({ queryKey: channelKeys.all(workspace.id) });
+    notify(t('channels.unlinked', { name: channel.name }));
   }
 
   function openDialog(channel: Channel | null) {
@@ -153,6 +165,24 @@ export default function ChannelsPage() {
                           <Button small onClick={() => setTesting(channel)} aria-label={t('channels.testNamed', { name: channel.name })}>
                             {t('channels.sendTest')}
                           </Button>
+                          {channel.kind === 'whatsapp_web' && channel.state !== 'active' && channel.state !== 'paused' ? (
+                            <Button small variant="primary" onClick={() => setPairing(channel)} aria-label={t('channels.pairNamed', { name: channel.name })}>
+                              {t('channels.pair')}
+                            </Button>
+                          ) : null}
+                          {channel.kind === 'whatsapp_web' && channel.state !== 'logged_out' ? (
+                            <ConfirmDialog
+                              trigger={
+                                <Button small variant="ghost" aria-label={t('channels.unlinkNamed', { name: channel.name })}>
+                                  {t('channels.unlink')}
+                                </Button>
+                              }
+                              title={t('channels.unlinkTitle')}
+                              description={t('channels.unlinkConfirm', { name: channel.name })}
+                              confirmLabel={t('channels.unlink')}
+                              onConfirm={() => unlink(channel)}
+                            />
+                          ) : null}
                           {channel.state === 'paused' ? (
                             <Button small busy={setState.isPending && setState.variables.channel.id === channel.id} onClick={() => setState.mutate({ channel, state: 'active' })} aria-label={t('channels.resumeNamed', { name: channel.name })}>
                               {t('channels.resume')}
@@ -188,6 +218,7 @@ export default function ChannelsPage() {
         <>
           <ChannelDialog open={dialogOpen} onOpenChange={setDialogOpen} channel={editing} />
           <TestChannelDialog channel={testing} onClose={() => setTesting(null)} />
+          <PairingDialog channel={pairing} onClose={() => setPairing(null)} />
         </>
       ) : null}
     </>

@@ -12,7 +12,7 @@ export type ChannelConfigBody = NonNullable<Schemas['NewChannel']['config']>;
 /** What a stored secret reads back as; sent back unchanged, it keeps the stored value. */
 export const SECRET_MASK = '********';
 
-export const CHANNEL_KINDS: readonly ChannelKind[] = ['sandbox', 'smtp', 'whatsapp_cloud', 'plugin'];
+export const CHANNEL_KINDS: readonly ChannelKind[] = ['sandbox', 'smtp', 'whatsapp_web', 'whatsapp_cloud', 'plugin'];
 
 export const channelKeys = {
   all: (workspace: string) => ['channels', workspace] as const,
@@ -31,6 +31,14 @@ export function useChannels(enabled = true) {
 /** A channel's settings as the plain object they are. */
 export function settingsOf(channel: Channel | null): Record<string, unknown> {
   return (channel?.config ?? {}) as Record<string, unknown>;
+}
+
+/** The phone a WhatsApp Web channel is paired with, as Ulak kept it after pairing. */
+export function accountOf(channel: Channel | null): { number?: string; business_name?: string } {
+  const account = settingsOf(channel).account;
+  if (!account || typeof account !== 'object') return {};
+  const { number, business_name } = account as Record<string, unknown>;
+  return { number: typeof number === 'string' ? number : undefined, business_name: typeof business_name === 'string' ? business_name : undefined };
 }
 
 /** Badge style of a state: sending, stopped by a person, or in trouble. */
