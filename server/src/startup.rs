@@ -113,6 +113,7 @@ fn api_routes(cfg: &mut ServiceConfig) {
                 .service(channels::whatsapp_web::pair)
                 .service(channels::whatsapp_web::logout)
                 .service(channels::whatsapp_web::wa_contacts)
+                .service(channels::whatsapp_web::import_contacts)
                 .service(channels::whatsapp_web::check_numbers)
                 .service(channels::approved::list)
                 .service(channels::approved::refresh)

@@ -254,6 +254,19 @@ pub async fn update(
     if current.kind == ChannelKind::WhatsappCloud && body.config.is_some() {
         super::check_cloud(&state.pipeline, &mut config).await?;
     }
+    // A WhatsApp Web channel is paused or resumed once paired; before that it is the pairing's.
+    if current.kind == ChannelKind::WhatsappWeb
+        && body.state.is_some()
+        && matches!(
+            current.state,
+            ChannelState::Pairing | ChannelState::LoggedOut
+        )
+    {
+        return Err(ApiError::conflict(
+            "not_paired",
+            "pair the channel with a phone first; it can be paused or resumed after that",
+        ));
+    }
     // New settings are a fresh start; otherwise a person may pause or resume.
     let (next_state, reason) = match body.state {
         Some(ChannelState::Active) => (ChannelState::Active, None),
@@ -351,6 +364,20 @@ pub async fn delete_one(
             ),
         )
         .with_details(json!({ "campaigns": users })));
+    }
+    // A linked WhatsApp device is unlinked from the phone first (its connection stops, its keys
+    // go), so that the phone does not keep listing a device nobody can remove any more.
+    if deleted.kind == ChannelKind::WhatsappWeb
+        && let Some(live) = state.pipeline.whatsapp_web.get(&deleted.id)
+    {
+        let (reply, done) = tokio::sync::oneshot::channel();
+        if live
+            .command(crate::transports::whatsapp_web::connection::Command::Logout { reply })
+            .await
+            .is_ok()
+        {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(15), done).await;
+        }
     }
     state
         .db

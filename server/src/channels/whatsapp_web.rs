@@ -17,6 +17,41 @@ use crate::transports::whatsapp_web::connection::{Command, Live};
 use crate::transports::whatsapp_web::contacts::{self, WaContact};
 use crate::transports::whatsapp_web::qr;
 
+/// Requests that make WhatsApp act towards other people, per channel: a phone-number code makes
+/// WhatsApp prompt that phone, a number check asks about up to 50 people. Both are what gets a
+/// number (and the server's address) banned when overdone.
+struct Limits {
+    pair_codes: governor::DefaultKeyedRateLimiter<String>,
+    checks: governor::DefaultKeyedRateLimiter<String>,
+}
+
+static LIMITS: std::sync::LazyLock<Limits> = std::sync::LazyLock::new(|| {
+    let per_minute = |n: u32| {
+        governor::Quota::per_minute(
+            std::num::NonZeroU32::new(n).unwrap_or(std::num::NonZeroU32::MIN),
+        )
+    };
+    Limits {
+        pair_codes: governor::RateLimiter::keyed(per_minute(3)),
+        checks: governor::RateLimiter::keyed(per_minute(10)),
+    }
+});
+
+fn within(
+    limiter: &governor::DefaultKeyedRateLimiter<String>,
+    channel: &str,
+) -> Result<(), ApiError> {
+    limiter.check_key(&channel.to_owned()).map_err(|not_until| {
+        let wait = not_until
+            .wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ))
+            .as_secs()
+            .max(1);
+        ApiError::rate_limited(wait)
+    })
+}
+
 /// The channel, when it is a WhatsApp Web channel of the workspace.
 async fn web_channel(
     state: &AppState,
@@ -171,6 +206,7 @@ pub struct PairCodeRequest {
         (status = 404, description = "No such channel", body = ErrorBody),
         (status = 409, description = "Not a WhatsApp Web channel, already paired, or not connected to WhatsApp", body = ErrorBody),
         (status = 422, description = "WhatsApp gave no code (the reason is given)", body = ErrorBody),
+        (status = 429, description = "Three codes a minute per channel at most", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = []))
 )]
@@ -191,6 +227,12 @@ pub async fn pair_code(
         ));
     }
     let channel = web_channel(&state, &access.workspace, &path.1).await?;
+    if channel.state == ChannelState::Disconnected {
+        return Err(ApiError::conflict(
+            "not_connected",
+            "the channel is not connected to WhatsApp (its state says why); a code can be asked for once it is",
+        ));
+    }
     if channel.state != ChannelState::Pairing {
         return Err(ApiError::conflict(
             "not_pairing",
@@ -198,6 +240,7 @@ pub async fn pair_code(
         ));
     }
     let live = live(&state, &channel)?;
+    within(&LIMITS.pair_codes, &channel.id)?;
     let (reply, answer) = tokio::sync::oneshot::channel();
     live.command(Command::PairCode {
         phone: digits,
@@ -273,12 +316,17 @@ pub async fn pair(
         &state.db,
         &channel.id,
         ChannelState::Pairing,
-        Some("waiting for the first QR code"),
+        Some("connecting to WhatsApp for a QR code"),
     )
     .await?;
-    if let Some(live) = state.pipeline.whatsapp_web.get(&channel.id) {
-        let _ = live.command(Command::Restart).await;
-    }
+    // A new start, on whichever replica runs the channel: its runner restarts it.
+    state
+        .db
+        .exec(
+            "UPDATE type::record('channel', $id) SET updated_at = time::now() RETURN NONE",
+            json!({ "id": channel.id }),
+        )
+        .await?;
     state.pipeline.wake();
     crate::audit::append(
         &state.db,
@@ -448,6 +496,7 @@ pub struct NumberOnWhatsapp {
         (status = 404, description = "No such channel", body = ErrorBody),
         (status = 409, description = "Not a WhatsApp Web channel, or not connected", body = ErrorBody),
         (status = 422, description = "WhatsApp did not answer (the reason is given)", body = ErrorBody),
+        (status = 429, description = "Ten checks a minute per channel at most", body = ErrorBody),
     ),
     security(("session" = []), ("bearer" = []))
 )]
@@ -471,6 +520,7 @@ pub async fn check_numbers(
     let client = live(&state, &channel)?.client().ok_or_else(|| {
         ApiError::conflict("not_connected", "the channel is not connected to WhatsApp")
     })?;
+    within(&LIMITS.checks, &channel.id)?;
     let found = tokio::time::timeout(
         std::time::Duration::from_secs(30),
         client.contacts().is_on_whatsapp(&jids),
@@ -504,4 +554,182 @@ pub async fn check_numbers(
         })
         .collect();
     Ok(web::Json(answers))
+}
+
+/// Most contacts one import from WhatsApp takes.
+const MAX_IMPORT: usize = 100_000;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaContactImport {
+    /// The numbers to import (international form), up to 10,000; absent: every synced contact.
+    #[schema(example = json!(["+905551112233"]))]
+    pub numbers: Option<Vec<String>>,
+    /// Tags every imported contact gets (default `["whatsapp"]`).
+    #[schema(example = json!(["whatsapp"]))]
+    pub tags: Option<Vec<String>>,
+    /// As for file imports: `true` (merge, the default), `false` (leave existing contacts alone)
+    /// or `"overwrite"`.
+    #[schema(value_type = Option<Object>, example = true)]
+    pub update_existing: Option<serde_json::Value>,
+    /// Count and check everything, write nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// One CSV cell, quoted.
+fn cell(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// Import the phone's contacts
+///
+/// Imports the contacts WhatsApp synced to this channel (all, or the numbers given) through the
+/// same import jobs as files (the bundled CSV importer): the job answers at once and is followed
+/// like any import. Each contact's name is the phone's address-book name, else the WhatsApp push
+/// name; the push name is also kept as the custom field `whatsapp_name`.
+#[utoipa::path(
+    operation_id = "channel_wa_contacts_import",
+    tag = "channels",
+    params(("workspace" = String, Path, description = "Workspace id"), ("id" = String, Path, description = "Channel id")),
+    request_body = WaContactImport,
+    responses(
+        (status = 202, description = "Accepted: the import job, queued", body = crate::contacts::imports::ImportJob),
+        (status = 400, description = "Bad numbers or options", body = ErrorBody),
+        (status = 403, description = "Your role may not write contacts or read channels", body = ErrorBody),
+        (status = 404, description = "No such channel", body = ErrorBody),
+        (status = 409, description = "Not a WhatsApp Web channel, no contacts synced yet, or too many imports running", body = ErrorBody),
+        (status = 422, description = "The CSV importer is disabled in this workspace", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = []))
+)]
+#[post("/workspaces/{workspace}/channels/{id}/contacts/import")]
+#[tracing::instrument(skip_all)]
+pub async fn import_contacts(
+    state: web::Data<AppState>,
+    access: Access<Contacts, Write>,
+    path: web::Path<(String, String)>,
+    body: web::Json<WaContactImport>,
+) -> Result<HttpResponse, ApiError> {
+    access.also::<Channels, Read>(&state).await?;
+    let body = body.into_inner();
+    let channel = web_channel(&state, &access.workspace, &path.1).await?;
+    let wanted: Option<Vec<String>> = match &body.numbers {
+        None => None,
+        Some(numbers) if numbers.is_empty() || numbers.len() > 10_000 => {
+            return Err(ApiError::invalid_field(
+                "numbers",
+                "from 1 to 10,000 numbers",
+            ));
+        }
+        Some(numbers) => {
+            let mut digits = Vec::with_capacity(numbers.len());
+            for (i, number) in numbers.iter().enumerate() {
+                let jid = crate::transports::whatsapp_web::transport::recipient(number)
+                    .map_err(|e| ApiError::invalid_field(&format!("numbers[{i}]"), e.reason()))?;
+                digits.push(jid.user.to_string());
+            }
+            Some(digits)
+        }
+    };
+    let found: Vec<WaContact> = match &wanted {
+        Some(digits) => {
+            state
+                .db
+                .rows(
+                    "SELECT number, name, first_name, push_name FROM \
+                     array::map($digits, |$d| type::record('wa_contact', [$ch, $d])) WHERE number != NONE",
+                    json!({ "ch": channel.id, "digits": digits }),
+                )
+                .await?
+        }
+        None => {
+            let mut all = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let page = contacts::list(&state.db, &channel.id, None, after.as_deref(), 2000).await?;
+                let done = page.len() < 2000;
+                after = page.last().map(|c| c.number.trim_start_matches('+').to_owned());
+                all.extend(page);
+                if done || all.len() >= MAX_IMPORT {
+                    break;
+                }
+            }
+            all.truncate(MAX_IMPORT);
+            all
+        }
+    };
+    if found.is_empty() {
+        return Err(ApiError::conflict(
+            "no_contacts",
+            "WhatsApp has synced none of these contacts to this channel (yet)",
+        ));
+    }
+    let mut csv = String::from("phone,name,whatsapp_name\n");
+    for contact in &found {
+        let name = contact
+            .name
+            .as_deref()
+            .or(contact.push_name.as_deref())
+            .unwrap_or_default();
+        csv.push_str(&format!(
+            "{},{},{}\n",
+            cell(&contact.number),
+            cell(name),
+            cell(contact.push_name.as_deref().unwrap_or_default())
+        ));
+    }
+    let mut options = serde_json::Map::new();
+    options.insert(
+        "tags".into(),
+        json!(
+            body.tags
+                .clone()
+                .unwrap_or_else(|| vec!["whatsapp".to_owned()])
+        ),
+    );
+    if let Some(existing) = &body.update_existing {
+        options.insert("update_existing".into(), existing.clone());
+    }
+    let id = crate::db::new_id();
+    let data_dir = state.settings.storage.data_dir.clone();
+    let target = crate::contacts::imports::upload_path(&data_dir, &id);
+    let written = async {
+        if let Some(dir) = target.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        tokio::fs::write(&target, csv.as_bytes()).await
+    }
+    .await;
+    written.map_err(|e| ApiError::internal(anyhow::anyhow!("the import file: {e}")))?;
+    let request = crate::contacts::imports::ImportRequest {
+        importer: "csv-importer".into(),
+        file_name: format!("whatsapp-{}.csv", channel.id),
+        size: csv.len() as u64,
+        dry_run: body.dry_run,
+        options,
+    };
+    match crate::contacts::imports::start(
+        state.clone(),
+        &access.workspace,
+        &id,
+        &access.principal.user.id,
+        request,
+    )
+    .await
+    {
+        Ok(job) => Ok(HttpResponse::Accepted()
+            .insert_header((
+                "Location",
+                format!(
+                    "/api/v1/workspaces/{}/contacts/imports/{id}",
+                    access.workspace
+                ),
+            ))
+            .json(job)),
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&target).await;
+            Err(e)
+        }
+    }
 }

@@ -187,6 +187,9 @@ pub struct ChannelEventData {
     channel: String,
     state: String,
     reason: Option<String>,
+    /// `channel.pairing` of a WhatsApp Web channel, once per new QR code: until when that code
+    /// is valid. The code itself is at `GET …/channels/{id}/qr` (for those who manage channels).
+    qr_expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// `webhook.disabled`: a subscription was switched off after failing for too long.

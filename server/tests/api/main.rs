@@ -21,6 +21,7 @@ mod plugins;
 mod roles;
 mod templates;
 mod tokens;
+mod wa_fake;
 mod whatsapp_cloud;
 mod whatsapp_web;
 mod workspaces;

@@ -127,6 +127,7 @@ async fn the_spec_lists_every_route() {
         "POST /api/v1/workspaces/{workspace}/channels/{id}/pair",
         "POST /api/v1/workspaces/{workspace}/channels/{id}/logout",
         "GET /api/v1/workspaces/{workspace}/channels/{id}/contacts",
+        "POST /api/v1/workspaces/{workspace}/channels/{id}/contacts/import",
         "POST /api/v1/workspaces/{workspace}/channels/{id}/check-numbers",
         "GET /api/v1/workspaces/{workspace}/channels/{id}/templates",
         "POST /api/v1/workspaces/{workspace}/channels/{id}/templates/refresh",

@@ -150,7 +150,7 @@ async fn without_a_reachable_server_the_channel_shows_why_and_retries_with_backo
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    assert_eq!(body["code"], "not_pairing");
+    assert_eq!(body["code"], "not_connected");
     let (status, body) = owner
         .post(
             &format!("/api/v1/workspaces/{ws}/channels/{id}/pair-code"),
@@ -299,5 +299,292 @@ async fn unlinking_forgets_the_device_and_pairing_again_starts_over() {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+/// What WhatsApp syncs after pairing, as the crate's events: an address-book entry and a push name.
+fn synced_contacts() -> Vec<whatsapp_rust::types::events::Event> {
+    use whatsapp_rust::types::events::{ContactUpdate, Event, PushNameUpdate};
+    use whatsapp_rust::waproto::whatsapp as wa;
+    let contact = |jid: &str, full: &str, first: &str| {
+        Event::ContactUpdate(
+            ContactUpdate::builder()
+                .jid(jid.parse().unwrap())
+                .timestamp(chrono::Utc::now())
+                .action(Box::new(wa::sync_action_value::ContactAction {
+                    full_name: Some(full.into()),
+                    first_name: Some(first.into()),
+                    ..Default::default()
+                }))
+                .from_full_sync(true)
+                .build(),
+        )
+    };
+    vec![
+        contact("905551112233@s.whatsapp.net", "Ayşe Yılmaz", "Ayşe"),
+        contact("905557776655@s.whatsapp.net", "Çağlar Öztürk", "Çağlar"),
+        Event::PushNameUpdate(
+            PushNameUpdate::builder()
+                .jid("905551112233:3@s.whatsapp.net".parse().unwrap())
+                .message(Box::new(
+                    whatsapp_rust::types::message::MessageInfo::default(),
+                ))
+                .old_push_name(String::new())
+                .new_push_name("Ayşe Y.".into())
+                .build(),
+        ),
+        Event::PushNameUpdate(
+            PushNameUpdate::builder()
+                .jid("905553334455@s.whatsapp.net".parse().unwrap())
+                .message(Box::new(
+                    whatsapp_rust::types::message::MessageInfo::default(),
+                ))
+                .old_push_name(String::new())
+                .new_push_name("Deniz".into())
+                .build(),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn the_phones_contacts_are_listed_and_imported_through_an_import_job() {
+    let (url, _) = refusing_server().await;
+    // With the bundled plugins: the import goes through the CSV importer.
+    let app = crate::plugins::app_with_plugins(move |s| {
+        s.whatsapp_web.server_url = url;
+        s.whatsapp_web.version = "2.3000.1029000000".into();
+        s.outbound.allow_private_networks = true;
+    })
+    .await;
+    let (owner, _) = app.signed_up("wa-web-contacts@example.com").await;
+    let ws = owner.first_workspace().await;
+    let id = channel(&owner, &ws).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // What the connection task does with each event once paired.
+    let store = ulak::transports::whatsapp_web::store::WaStore::new(app.state.db.clone(), &id);
+    for event in synced_contacts() {
+        ulak::transports::whatsapp_web::contacts::record(&app.state.db, &store, &id, &event)
+            .await
+            .unwrap();
+    }
+
+    let base = format!("/api/v1/workspaces/{ws}/channels/{id}");
+    let (status, page) = owner.get(&format!("{base}/contacts?limit=2")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["items"].as_array().unwrap().len(), 2, "{page}");
+    assert_eq!(page["items"][0]["number"], "+905551112233");
+    assert_eq!(page["items"][0]["name"], "Ayşe Yılmaz");
+    assert_eq!(page["items"][0]["push_name"], "Ayşe Y.");
+    let next = page["next"].as_str().unwrap();
+    let (_, rest) = owner
+        .get(&format!("{base}/contacts?limit=2&after={next}"))
+        .await;
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1, "{rest}");
+    assert!(rest["next"].is_null());
+    let (_, found) = owner
+        .get(&format!("{base}/contacts?search=%C3%A7a%C4%9F"))
+        .await;
+    assert_eq!(found["items"][0]["number"], "+905557776655", "{found}");
+    let (status, _) = owner.get(&format!("{base}/contacts?limit=0")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = owner.get(&format!("{base}/contacts?after=abc")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Bad numbers are refused before anything starts; numbers never synced give nothing to import.
+    let (status, body) = owner
+        .post(
+            &format!("{base}/contacts/import"),
+            json!({ "numbers": ["0555"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = owner
+        .post(
+            &format!("{base}/contacts/import"),
+            json!({ "numbers": ["+905550000000"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "no_contacts");
+
+    // Two chosen ones, through the import job machinery.
+    let (status, job) = owner
+        .post(
+            &format!("{base}/contacts/import"),
+            json!({ "numbers": ["+905551112233", "+905553334455"], "tags": ["wa", "müşteri"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let job_id = job["id"].as_str().unwrap().to_owned();
+    let done = wait_for(Duration::from_secs(60), || {
+        let owner = owner.clone();
+        let path = format!("/api/v1/workspaces/{ws}/contacts/imports/{job_id}");
+        async move {
+            let (_, job) = owner.get(&path).await;
+            (job["status"] == "done" || job["status"] == "failed").then_some(job)
+        }
+    })
+    .await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["counts"]["created"], 2, "{done}");
+    let (status, ayse) = owner
+        .get(&format!("/api/v1/workspaces/{ws}/contacts/905551112233"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{ayse}");
+    assert_eq!(ayse["first_name"], "Ayşe", "{ayse}");
+    assert_eq!(ayse["last_name"], "Yılmaz", "{ayse}");
+    assert_eq!(ayse["custom_fields"]["whatsapp_name"], "Ayşe Y.", "{ayse}");
+    let tags: Vec<&str> = ayse["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        tags.contains(&"wa") && tags.contains(&"müşteri"),
+        "{tags:?}"
+    );
+    // Known only by the push name: that is the name.
+    let (_, deniz) = owner
+        .get(&format!("/api/v1/workspaces/{ws}/contacts/905553334455"))
+        .await;
+    assert_eq!(deniz["first_name"], "Deniz", "{deniz}");
+
+    // All of them, as a dry run: counted, nothing written.
+    let (status, job) = owner
+        .post(
+            &format!("{base}/contacts/import"),
+            json!({ "dry_run": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let job_id = job["id"].as_str().unwrap().to_owned();
+    let done = wait_for(Duration::from_secs(60), || {
+        let owner = owner.clone();
+        let path = format!("/api/v1/workspaces/{ws}/contacts/imports/{job_id}");
+        async move {
+            let (_, job) = owner.get(&path).await;
+            (job["status"] == "done" || job["status"] == "failed").then_some(job)
+        }
+    })
+    .await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["counts"]["read"], 3, "{done}");
+    let (status, _) = owner
+        .get(&format!("/api/v1/workspaces/{ws}/contacts/905557776655"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Reading the phone's contacts needs the contacts permission as well; importing, writing them.
+    app.register("wa-contacts-viewer@example.com").await;
+    let viewer = app
+        .add_member(&owner, &ws, "wa-contacts-viewer@example.com", "viewer")
+        .await;
+    let (status, _) = viewer
+        .post(&format!("{base}/contacts/import"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+/// The code in a QR image.
+fn read_qr(image: image::GrayImage) -> String {
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the image");
+    grids[0].decode().unwrap().1
+}
+
+#[tokio::test]
+async fn pairing_codes_from_the_server_reach_the_api_drawn_and_as_events() {
+    let (url, seen) = crate::wa_fake::start().await;
+    let app = app_with(&url).await;
+    let (owner, _) = app.signed_up("wa-web-qr@example.com").await;
+    let ws = owner.first_workspace().await;
+    let id = channel(&owner, &ws).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let base = format!("/api/v1/workspaces/{ws}/channels/{id}");
+
+    // The client connects through the policy, completes the Noise handshake, is handed the
+    // pairing refs and turns the first into the code a phone scans: ref, its Noise key, its
+    // identity key, the ADV secret and its client type.
+    let shown = wait_for(Duration::from_secs(30), || {
+        let owner = owner.clone();
+        let path = format!("{base}/qr");
+        async move {
+            let (status, code) = owner.get(&path).await;
+            (status == StatusCode::OK).then_some(code)
+        }
+    })
+    .await;
+    assert_eq!(seen.handshakes.load(Ordering::SeqCst), 1);
+    assert_eq!(shown["kind"], "qr");
+    let code = shown["code"].as_str().unwrap().to_owned();
+    let parts: Vec<&str> = code.split(',').collect();
+    assert_eq!(parts.len(), 5, "{code}");
+    assert_eq!(parts[0], crate::wa_fake::REFS[0]);
+    assert!(parts[1..4].iter().all(|p| p.len() == 44), "{code}");
+
+    // Drawn as PNG and SVG, both read back to the same code.
+    let response = owner
+        .request(reqwest::Method::GET, &format!("{base}/qr?format=png"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let png = response.bytes().await.unwrap();
+    let image = image::load_from_memory(&png).unwrap().to_luma8();
+    assert_eq!(read_qr(image), code);
+    let response = owner
+        .request(reqwest::Method::GET, &format!("{base}/qr?format=svg"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-type"], "image/svg+xml");
+    let svg = response.text().await.unwrap();
+    assert!(svg.contains("<svg") && !svg.contains("<script"));
+
+    // Each new code is a `channel.pairing` event too (without the code: that is for those who
+    // manage channels).
+    let events = wait_for(Duration::from_secs(15), || {
+        let owner = owner.clone();
+        let path = format!("/api/v1/workspaces/{ws}/events?type=channel.pairing");
+        async move {
+            let (_, page) = owner.get(&path).await;
+            page["items"]
+                .as_array()
+                .filter(|items| items.iter().any(|e| e["data"]["qr_expires_at"].is_string()))
+                .cloned()
+        }
+    })
+    .await;
+    assert!(events.iter().all(|e| e["data"]["channel"] == id.as_str()));
+    assert!(!events.iter().any(|e| e.to_string().contains(&code)));
+
+    // The channel says what to do; the client acknowledged the server's stanza.
+    let shown = state_of(&owner, &ws, &id).await;
+    assert_eq!(shown["state"], "pairing");
+    assert!(
+        shown["state_reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("scan the QR code"),
+        "{shown}"
+    );
+    assert!(seen.stanzas.lock().iter().any(|tag| tag == "iq"));
+
+    // Unlinking while pairing drops the connection and the code, and keeps it off.
+    let (status, body) = owner.post(&format!("{base}/logout"), json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (status, _) = owner.get(&format!("{base}/qr")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let connections = seen.connections.load(Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(seen.connections.load(Ordering::SeqCst), connections);
     app.stop().await;
 }

@@ -869,6 +869,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace}/channels/{id}/contacts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the phone's contacts
+         * @description Imports the contacts WhatsApp synced to this channel (all, or the numbers given) through the
+         *     same import jobs as files (the bundled CSV importer): the job answers at once and is followed
+         *     like any import. Each contact's name is the phone's address-book name, else the WhatsApp push
+         *     name; the push name is also kept as the custom field `whatsapp_name`.
+         */
+        post: operations["channel_wa_contacts_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspace}/channels/{id}/logout": {
         parameters: {
             query?: never;
@@ -2389,6 +2412,12 @@ export interface components {
         /** @description `channel.*`: a channel's connection changed. */
         ChannelEventData: {
             channel: string;
+            /**
+             * Format: date-time
+             * @description `channel.pairing` of a WhatsApp Web channel, once per new QR code: until when that code
+             *     is valid. The code itself is at `GET …/channels/{id}/qr` (for those who manage channels).
+             */
+            qr_expires_at?: string | null;
             reason?: string | null;
             state: string;
         };
@@ -4182,6 +4211,29 @@ export interface components {
              * @example Ayşe Y.
              */
             push_name?: string | null;
+        };
+        WaContactImport: {
+            /** @description Count and check everything, write nothing. */
+            dry_run?: boolean;
+            /**
+             * @description The numbers to import (international form), up to 10,000; absent: every synced contact.
+             * @example [
+             *       "+905551112233"
+             *     ]
+             */
+            numbers?: string[] | null;
+            /**
+             * @description Tags every imported contact gets (default `["whatsapp"]`).
+             * @example [
+             *       "whatsapp"
+             *     ]
+             */
+            tags?: string[] | null;
+            /**
+             * @description As for file imports: `true` (merge, the default), `false` (leave existing contacts alone)
+             *     or `"overwrite"`.
+             */
+            update_existing?: Record<string, never> | null;
         };
         /** @description A page of the phone's contacts. */
         WaContactPage: {
@@ -7741,6 +7793,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Ten checks a minute per channel at most */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     channel_wa_contacts: {
@@ -7811,6 +7872,107 @@ export interface operations {
             };
             /** @description Not a WhatsApp Web channel */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    channel_wa_contacts_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Workspace id */
+                workspace: string;
+                /** @description Channel id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WaContactImport"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the import job, queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            /** @description Bad numbers or options */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the API token is invalid or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not write contacts or read channels */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such channel */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a WhatsApp Web channel, no contacts synced yet, or too many imports running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than server.max_json_body_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not Content-Type: application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The CSV importer is disabled in this workspace */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8030,6 +8192,15 @@ export interface operations {
             };
             /** @description WhatsApp gave no code (the reason is given) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Three codes a minute per channel at most */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -26,8 +26,11 @@ use crate::channels::{ChannelState, StoredChannel};
 use crate::messages::inbound::{self, DeliveryStatus, Feedback, InboundMessage, StatusUpdate};
 use crate::pipeline::Pipeline;
 
-/// How long the client may take to disconnect when the channel stops.
-const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the client may take to disconnect when the channel stops (the runner waits 10 s for
+/// the whole task).
+const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(4);
+/// How long WhatsApp may take to give a phone-number pairing code.
+const PAIR_CODE_TIMEOUT: Duration = Duration::from_secs(25);
 
 /// Where this replica's WhatsApp Web channels connect to, from `[whatsapp_web]`.
 #[derive(Debug, Clone)]
@@ -46,8 +49,6 @@ pub enum Command {
     },
     /// Unlink the device and forget its keys.
     Logout { reply: oneshot::Sender<()> },
-    /// Start again now (a new pairing after `logged_out`, or a retry after an error).
-    Restart,
 }
 
 /// A running channel, as the API and its transport reach it.
@@ -101,12 +102,25 @@ impl Registry {
     }
 }
 
-/// Hands the client's events to the connection task, in order (none is dropped).
-struct Forward(mpsc::UnboundedSender<Arc<Event>>);
+/// Hands the client's events to the connection task, in order (none is dropped). The server's
+/// acknowledgements of sent messages are answered here at once, so that a backlog of other events
+/// (a history sync) never holds up a send.
+struct Forward {
+    live: Arc<Live>,
+    events: mpsc::UnboundedSender<Arc<Event>>,
+}
 
 impl EventHandler for Forward {
     fn handle_event(&self, event: Arc<Event>) {
-        let _ = self.0.send(event);
+        if let Event::ServerAck(ack) = &*event
+            && ack.class.as_deref().is_none_or(|c| c == "message")
+        {
+            if let Some(waiting) = self.live.acks.lock().remove(&ack.id) {
+                let _ = waiting.send(ack.error.clone());
+            }
+            return;
+        }
+        let _ = self.events.send(event);
     }
 }
 
@@ -156,6 +170,16 @@ async fn number_of(store: &WaStore, jid: &Jid, alt: Option<&Jid>) -> Option<Stri
     None
 }
 
+/// What ends one client's run.
+enum Ended {
+    /// A connection event decided (see [`Then`]); `None`: the client's run loop ended by itself.
+    Event(Option<Then>),
+    /// The channel stops (deleted, handed over, changed, or the process stops).
+    Stopped,
+    /// A person unlinked the device: forget it, then answer.
+    Logout(oneshot::Sender<()>),
+}
+
 /// Runs a channel until `stop` fires.
 pub async fn run(
     pipeline: Arc<Pipeline>,
@@ -178,12 +202,13 @@ pub async fn run(
         .insert(channel.id.clone(), live.clone());
     let store = WaStore::new(pipeline.db.clone(), &channel.id);
     let db = pipeline.db.clone();
-    // A channel the phone logged out waits for a person to pair it again.
+    // A channel the phone logged out waits for a person to pair it again (which restarts it).
     let mut idle = channel.state == ChannelState::LoggedOut;
     let mut not_before: Option<Instant> = None;
+    let stopping = |stop: &watch::Receiver<bool>| *stop.borrow() || stop.has_changed().is_err();
     tracing::info!(channel = %channel.id, "WhatsApp Web channel started");
-    'outer: loop {
-        if *stop.borrow() {
+    loop {
+        if stopping(&stop) {
             break;
         }
         // Waiting: for a person (idle), or for the time to try again.
@@ -193,15 +218,15 @@ pub async fn run(
                 .map(|at| at.saturating_duration_since(Instant::now()))
                 .unwrap_or(Duration::from_secs(3600));
             tokio::select! {
-                _ = stop.changed() => continue,
-                _ = tokio::time::sleep(wait) => { not_before = None; continue; }
+                changed = stop.changed() => if changed.is_err() { break },
+                _ = tokio::time::sleep(wait) => not_before = None,
                 command = commands.recv() => match command {
-                    Some(Command::Restart) => { idle = false; not_before = None; }
                     Some(Command::PairCode { reply, .. }) => {
                         let _ = reply.send(Err("the channel is not connected to WhatsApp; start pairing first".into()));
                     }
                     Some(Command::Logout { reply }) => {
-                        forget(&pipeline, &store, &channel.id).await;
+                        forget(&pipeline, &channel.id).await;
+                        idle = true;
                         let _ = reply.send(());
                     }
                     None => break,
@@ -225,7 +250,10 @@ pub async fn run(
             .with_transport_factory(transport)
             .with_http_client(http)
             .with_runtime(TokioRuntime)
-            .with_event_handler(Forward(events_tx));
+            .with_event_handler(Forward {
+                live: live.clone(),
+                events: events_tx,
+            });
         if let Some(version) = settings.version {
             builder = builder.with_version(version);
         }
@@ -245,27 +273,31 @@ pub async fn run(
                 continue;
             }
         };
-        let handle = bot.spawn();
+        let mut handle = Box::pin(bot.spawn());
         let client = handle.client();
         *live.client.write() = Some(client.clone());
         let mut connected = false;
-        let mut then = None;
-        let mut handle = std::pin::pin!(handle);
-        loop {
+        let ended = loop {
             tokio::select! {
-                _ = stop.changed() => {
-                    if *stop.borrow() { then = Some(Then::Stop); break; }
-                }
-                () = &mut handle => {
-                    // The client's run loop ended by itself (a logout, or no reconnect wanted).
-                    break;
+                biased;
+                changed = stop.changed() => {
+                    if changed.is_err() || *stop.borrow() { break Ended::Stopped; }
                 }
                 event = events.recv() => {
-                    let Some(event) = event else { break };
+                    let Some(event) = event else { break Ended::Event(None) };
                     if let Some(next) = on_event(&pipeline, &channel, &store, &live, &event, &mut connected).await {
-                        then = Some(next);
-                        break;
+                        break Ended::Event(Some(next));
                     }
+                }
+                () = &mut handle => {
+                    // The client's run loop ended by itself; what it said last decides.
+                    let mut then = None;
+                    while let Ok(event) = events.try_recv() {
+                        if let Some(next) = on_event(&pipeline, &channel, &store, &live, &event, &mut connected).await {
+                            then = Some(next);
+                        }
+                    }
+                    break Ended::Event(then);
                 }
                 () = failures.failed(), if !connected => {
                     if let Some(reason) = failures.take() {
@@ -283,47 +315,75 @@ pub async fn run(
                                 phone_number: phone,
                                 ..Default::default()
                             };
-                            let _ = reply.send(client.pair_with_code(options).await.map_err(|e| e.to_string()));
+                            let code = tokio::time::timeout(PAIR_CODE_TIMEOUT, client.pair_with_code(options))
+                                .await
+                                .map_err(|_| "WhatsApp did not answer".to_owned())
+                                .and_then(|r| r.map_err(|e| e.to_string()));
+                            let _ = reply.send(code);
                         });
                     }
                     Some(Command::Logout { reply }) => {
+                        // Tells WhatsApp to remove the device (when connected), then stops.
                         let _ = tokio::time::timeout(DISCONNECT_TIMEOUT, client.logout()).await;
-                        *live.client.write() = None;
-                        forget(&pipeline, &store, &channel.id).await;
-                        let _ = reply.send(());
-                        idle = true;
-                        continue 'outer;
+                        break Ended::Logout(reply);
                     }
-                    Some(Command::Restart) => { then = Some(Then::RestartAfter(Duration::ZERO)); break; }
-                    None => { then = Some(Then::Stop); break; }
+                    None => break Ended::Stopped,
                 },
             }
-        }
+        };
+        // One way down for every end: the client disconnects (flushing its state) and its run
+        // loop ends, or is aborted, before anything is forgotten or another client starts.
         *live.client.write() = None;
-        let _ = tokio::time::timeout(DISCONNECT_TIMEOUT, client.disconnect()).await;
-        let _ = tokio::time::timeout(DISCONNECT_TIMEOUT, &mut handle).await;
-        if *stop.borrow() {
-            break;
+        let closed = tokio::time::timeout(DISCONNECT_TIMEOUT, async {
+            client.disconnect().await;
+            (&mut handle).await;
+        })
+        .await;
+        if closed.is_err() {
+            tracing::warn!(channel = %channel.id, "the WhatsApp client did not stop in time; aborted");
+            handle.abort();
         }
-        match then {
-            Some(Then::RestartAfter(after)) => not_before = Some(Instant::now() + after),
-            Some(Then::StopAndForget) => {
+        drop(client);
+        match ended {
+            Ended::Stopped => break,
+            Ended::Logout(reply) => {
+                forget(&pipeline, &channel.id).await;
+                idle = true;
+                let _ = reply.send(());
+            }
+            Ended::Event(Some(Then::RestartAfter(after))) => {
+                not_before = Some(Instant::now() + after)
+            }
+            Ended::Event(Some(Then::StopAndForget)) => {
                 forget_keys(&pipeline, &channel.id).await;
                 idle = true;
             }
-            Some(Then::Stop) => idle = true,
+            Ended::Event(Some(Then::Stop)) => idle = true,
             // The run loop ended on its own: try again in a while.
-            Some(Then::Continue) | None => {
+            Ended::Event(Some(Then::Continue) | None) => {
                 not_before = Some(Instant::now() + Duration::from_secs(30))
             }
         }
     }
-    pipeline.whatsapp_web.live.lock().remove(&channel.id);
+    {
+        let mut registry = pipeline.whatsapp_web.live.lock();
+        if registry
+            .get(&channel.id)
+            .is_some_and(|mine| Arc::ptr_eq(mine, &live))
+        {
+            registry.remove(&channel.id);
+        }
+    }
+    // A channel deleted while its client ran: what the client wrote on its way down goes too.
+    if matches!(crate::channels::find_any(&db, &channel.id).await, Ok(None)) {
+        forget_keys(&pipeline, &channel.id).await;
+        let _ = crate::channels::purge_tables(&db, &channel.id, &["wa_contact"]).await;
+    }
     tracing::info!(channel = %channel.id, "WhatsApp Web channel stopped");
 }
 
 /// Deletes the device's keys and session and shows the channel as logged out.
-async fn forget(pipeline: &Pipeline, _store: &WaStore, channel: &str) {
+async fn forget(pipeline: &Pipeline, channel: &str) {
     forget_keys(pipeline, channel).await;
     let _ = crate::channels::set_connection_state(
         &pipeline.db,
@@ -356,13 +416,27 @@ async fn on_event(
             if let Err(e) = save_pairing(db, &channel.id, "qr", &code, valid_for).await {
                 tracing::warn!(channel = %channel.id, error = %e, "QR code not kept");
             }
+            let reason = "scan the QR code with WhatsApp on the phone (Linked devices)";
             let _ = crate::channels::set_connection_state(
                 db,
                 &channel.id,
                 ChannelState::Pairing,
-                Some("scan the QR code with WhatsApp on the phone (Linked devices)"),
+                Some(reason),
             )
             .await;
+            // Each new code is an event on the workspace's stream, for consoles and integrators.
+            // Without the code itself: events are for everyone who may read channels, the code
+            // (which links a phone to the channel) only for those who manage them.
+            let expires = Utc::now() + chrono::Duration::from_std(valid_for).unwrap_or_default();
+            let draft = crate::events::Draft::new(
+                &channel.workspace,
+                "channel.pairing",
+                json!({ "channel": channel.id, "state": "pairing", "reason": reason,
+                        "qr_expires_at": expires }),
+            );
+            if let Err(e) = crate::events::record(db, vec![draft]).await {
+                tracing::warn!(channel = %channel.id, error = %e, "QR code event not recorded");
+            }
             return None;
         }
         Step::PairCode { code, valid_for } => {
@@ -403,11 +477,6 @@ async fn on_event(
         Step::Ignore => {}
     }
     match event {
-        Event::ServerAck(ack) if ack.class.as_deref().is_none_or(|c| c == "message") => {
-            if let Some(waiting) = live.acks.lock().remove(&ack.id) {
-                let _ = waiting.send(ack.error.clone());
-            }
-        }
         Event::Receipt(receipt) if !receipt.source.is_group => {
             let status = match receipt.r#type {
                 ReceiptType::Delivered => DeliveryStatus::Delivered,

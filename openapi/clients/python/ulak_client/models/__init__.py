@@ -180,6 +180,8 @@ from .user import User
 from .variable import Variable
 from .variable_input import VariableInput
 from .wa_contact import WaContact
+from .wa_contact_import import WaContactImport
+from .wa_contact_import_update_existing_type_0 import WaContactImportUpdateExistingType0
 from .wa_contact_page import WaContactPage
 from .webhook import Webhook
 from .webhook_event_data import WebhookEventData
@@ -374,6 +376,8 @@ __all__ = (
     "Variable",
     "VariableInput",
     "WaContact",
+    "WaContactImport",
+    "WaContactImportUpdateExistingType0",
     "WaContactPage",
     "Webhook",
     "WebhookEventData",

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 from ..types import UNSET, Unset
 from typing import cast
+import datetime
 
 
 
@@ -27,11 +28,15 @@ class ChannelEventData:
         Attributes:
             channel (str):
             state (str):
+            qr_expires_at (datetime.datetime | None | Unset): `channel.pairing` of a WhatsApp Web channel, once per new QR
+                code: until when that code
+                is valid. The code itself is at `GET …/channels/{id}/qr` (for those who manage channels).
             reason (None | str | Unset):
      """
 
     channel: str
     state: str
+    qr_expires_at: datetime.datetime | None | Unset = UNSET
     reason: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -43,6 +48,14 @@ class ChannelEventData:
         channel = self.channel
 
         state = self.state
+
+        qr_expires_at: None | str | Unset
+        if isinstance(self.qr_expires_at, Unset):
+            qr_expires_at = UNSET
+        elif isinstance(self.qr_expires_at, datetime.datetime):
+            qr_expires_at = self.qr_expires_at.isoformat()
+        else:
+            qr_expires_at = self.qr_expires_at
 
         reason: None | str | Unset
         if isinstance(self.reason, Unset):
@@ -57,6 +70,8 @@ class ChannelEventData:
             "channel": channel,
             "state": state,
         })
+        if qr_expires_at is not UNSET:
+            field_dict["qr_expires_at"] = qr_expires_at
         if reason is not UNSET:
             field_dict["reason"] = reason
 
@@ -71,6 +86,26 @@ class ChannelEventData:
 
         state = d.pop("state")
 
+        def _parse_qr_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                qr_expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return qr_expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        qr_expires_at = _parse_qr_expires_at(d.pop("qr_expires_at", UNSET))
+
+
         def _parse_reason(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -84,6 +119,7 @@ class ChannelEventData:
         channel_event_data = cls(
             channel=channel,
             state=state,
+            qr_expires_at=qr_expires_at,
             reason=reason,
         )
 
