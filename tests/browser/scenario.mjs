@@ -1,6 +1,7 @@
 // The console, end to end in Chromium against a real Ulak server. Run through ./run.sh, which starts
 // the server; or directly with ULAK_URL (the API) and optionally CONSOLE_URL (where /app is served).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +18,7 @@ import { messagingSteps } from './steps/messaging.mjs';
 import { roleSteps } from './steps/roles.mjs';
 import { screenSteps } from './steps/screens.mjs';
 import { templateSteps } from './steps/templates.mjs';
+import { whatsappWebSteps } from './steps/whatsapp_web.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../..');
@@ -45,6 +47,7 @@ const steps = [
   ...screenSteps,
   ...messagingSteps,
   ...cloudSteps,
+  ...whatsappWebSteps,
 ];
 
 async function main() {
@@ -71,7 +74,13 @@ async function setUpAndRun(spec, cleanups) {
     });
     cleanups.push(() => sink.stop());
     mailbox = sink.out;
+    // WhatsApp Web channels dial a loopback port that takes each connection and drops it.
+    const dropper = net.createServer((socket) => socket.destroy());
+    await new Promise((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => dropper.close(resolve)));
     const env = {
+      ULAK__WHATSAPP_WEB__SERVER_URL: `ws://127.0.0.1:${dropper.address().port}/ws/chat`,
+      ULAK__WHATSAPP_WEB__VERSION: '2.3000.1029000000',
       ULAK__MAIL__HOST: '127.0.0.1',
       ULAK__MAIL__PORT: String(sink.port),
       ULAK__MAIL__SECURITY: 'none',

@@ -13,6 +13,7 @@ import { useWorkspace } from '../workspace/workspace';
 import { ChannelDialog } from './ChannelDialog';
 import { accountOf, channelKeys, settingsOf, stateBadge, useChannels, type Channel } from './channelsApi';
 import { PairingDialog } from './PairingDialog';
+import { WaContactsDialog } from './WaContactsDialog';
 import { ApprovedTemplatesDialog } from './ApprovedTemplatesDialog';
 import { TestChannelDialog } from './TestChannelDialog';
 
@@ -58,6 +59,8 @@ export default function ChannelsPage() {
   const [testing, setTesting] = useState<Channel | null>(null);
   const [approved, setApproved] = useState<Channel | null>(null);
   const [pairing, setPairing] = useState<Channel | null>(null);
+  const [waContacts, setWaContacts] = useState<Channel | null>(null);
+  const canImport = can('contacts', 'write');
 
   const setState = useMutation({
     mutationFn: ({ channel, state }: { channel: Channel; state: 'active' | 'paused' }) =>
@@ -130,6 +133,11 @@ export default function ChannelsPage() {
                       <div>
                         <ChannelSummary channel={channel} />
                       </div>
+                      {channel.kind === 'whatsapp_web' && canImport && (channel.state === 'active' || channel.state === 'paused') ? (
+                        <Button small variant="ghost" onClick={() => setWaContacts(channel)} aria-label={t('channels.waContactsNamed', { name: channel.name })}>
+                          {t('channels.waContacts')}
+                        </Button>
+                      ) : null}
                       {channel.kind === 'whatsapp_cloud' ? (
                         <Button small variant="ghost" onClick={() => setApproved(channel)} aria-label={t('channels.approvedNamed', { name: channel.name })}>
                           {t('channels.approvedOpen')}
@@ -214,6 +222,7 @@ export default function ChannelsPage() {
         </TableWrap>
       )}
       <ApprovedTemplatesDialog channel={approved} onClose={() => setApproved(null)} />
+      <WaContactsDialog channel={waContacts} onClose={() => setWaContacts(null)} />
       {canWrite ? (
         <>
           <ChannelDialog open={dialogOpen} onOpenChange={setDialogOpen} channel={editing} />

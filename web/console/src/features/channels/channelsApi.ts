@@ -25,6 +25,8 @@ export function useChannels(enabled = true) {
     queryKey: channelKeys.all(workspace.id),
     enabled,
     queryFn: () => unwrap(api.GET('/api/v1/workspaces/{workspace}/channels', { params: { path: { workspace: workspace.id }, query: { limit: 500 } } })),
+    // A WhatsApp Web channel on its way (pairing, reconnecting) changes by itself: read again.
+    refetchInterval: (query) => (query.state.data?.items.some((c) => c.kind === 'whatsapp_web' && (c.state === 'pairing' || c.state === 'disconnected')) ? 3000 : false),
   });
 }
 
