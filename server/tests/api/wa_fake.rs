@@ -40,6 +40,126 @@ pub struct Seen {
     pub handshakes: AtomicUsize,
     /// Tags of the stanzas the client sent after the handshake (decrypted), in order.
     pub stanzas: parking_lot::Mutex<Vec<String>>,
+    /// Handshakes of a registered device logging in (after pairing).
+    pub logins: AtomicUsize,
+    /// The client's `pair-device-sign` carried a device signature that verifies with the identity
+    /// key of its QR code.
+    pub signed: std::sync::atomic::AtomicBool,
+    /// QR codes to "scan": the phone's answer goes to the connection that is pairing.
+    scans: parking_lot::Mutex<Option<tokio::sync::mpsc::UnboundedSender<String>>>,
+}
+
+impl Seen {
+    /// What a phone does when it scans `qr`: WhatsApp sends the device its signed identity.
+    pub fn scan(&self, qr: &str) {
+        if let Some(scans) = self.scans.lock().as_ref() {
+            let _ = scans.send(qr.to_owned());
+        }
+    }
+}
+
+/// The number the "phone" that scans has.
+pub const PHONE: &str = "905551112233";
+const ADV_ACCOUNT_SIGNATURE: &[u8] = &[6, 0];
+const ADV_DEVICE_SIGNATURE: &[u8] = &[6, 1];
+
+/// The `<pair-success>` a phone's scan of `qr` makes WhatsApp send: the device identity signed
+/// with the phone's account key, wrapped in an HMAC with the QR code's ADV secret. Also returns
+/// the identity key and the account key, to check the client's answer with.
+fn pair_success(
+    qr: &str,
+) -> (
+    whatsapp_rust::wacore_binary::Node,
+    Vec<u8>,
+    [u8; 32],
+    Vec<u8>,
+) {
+    use base64::Engine as _;
+    use hmac::Mac as _;
+    let parts: Vec<&str> = qr.split(',').collect();
+    let b64 = |s: &str| {
+        base64::engine::general_purpose::STANDARD
+            .decode(s)
+            .expect("base64")
+    };
+    let identity = b64(parts[2]);
+    let adv_secret = b64(parts[3]);
+    let details = wa::ADVDeviceIdentity {
+        raw_id: Some(7),
+        timestamp: Some(chrono::Utc::now().timestamp() as u64),
+        key_index: Some(1),
+        ..Default::default()
+    }
+    .encode_to_vec();
+    let account = key_pair("phone account");
+    let message = [ADV_ACCOUNT_SIGNATURE, &details, &identity].concat();
+    let signature = account
+        .private_key
+        .calculate_signature(&message, &mut rand10::make_rng::<rand10::rngs::StdRng>())
+        .expect("signed");
+    let signed = wa::ADVSignedDeviceIdentity {
+        details: Some(details.clone()),
+        account_signature_key: Some(public(&account).to_vec()),
+        account_signature: Some(signature.to_vec()),
+        device_signature: None,
+    }
+    .encode_to_vec();
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&adv_secret).expect("a key");
+    mac.update(&signed);
+    let container = wa::ADVSignedDeviceIdentityHMAC {
+        details: Some(signed),
+        hmac: Some(mac.finalize().into_bytes().to_vec()),
+        account_type: None,
+    }
+    .encode_to_vec();
+    let node = NodeBuilder::new("iq")
+        .attrs([
+            ("from", "s.whatsapp.net"),
+            ("type", "set"),
+            ("id", "pair-2"),
+        ])
+        .children([NodeBuilder::new("pair-success")
+            .children([
+                NodeBuilder::new("device-identity").bytes(container).build(),
+                NodeBuilder::new("device")
+                    .attrs([
+                        ("jid", format!("{PHONE}:7@s.whatsapp.net")),
+                        ("lid", "100000000000001:7@lid".to_owned()),
+                    ])
+                    .build(),
+                NodeBuilder::new("platform")
+                    .attrs([("name", "android")])
+                    .build(),
+                NodeBuilder::new("biz")
+                    .attrs([("name", "Ulak Test")])
+                    .build(),
+            ])
+            .build()])
+        .build();
+    (node, identity, public(&account), details)
+}
+
+/// Whether the client's `pair-device-sign` carries a device signature over what the phone sent.
+fn device_signature_holds(
+    node: &whatsapp_rust::wacore_binary::NodeRef<'_>,
+    identity: &[u8],
+    account: &[u8; 32],
+) -> bool {
+    let Some(bytes) = node
+        .get_optional_child_by_tag(&["pair-device-sign", "device-identity"])
+        .and_then(|n| n.content_bytes())
+    else {
+        return false;
+    };
+    let Ok(signed) = wa::ADVSignedDeviceIdentity::decode_from_slice(bytes) else {
+        return false;
+    };
+    let (Some(details), Some(signature)) = (signed.details, signed.device_signature) else {
+        return false;
+    };
+    let message = [ADV_DEVICE_SIGNATURE, &details, identity, account].concat();
+    whatsapp_rust::wacore::libsignal::core::curve::PublicKey::from_djb_public_key_bytes(identity)
+        .is_ok_and(|key| key.verify_signature(&message, &signature))
 }
 
 /// A key pair from fixed bytes (the test needs no randomness of its own).
@@ -107,6 +227,24 @@ pub async fn start() -> (String, Arc<Seen>) {
         }
     });
     (url, seen)
+}
+
+/// Sends one stanza, encrypted with the next counter.
+async fn send(
+    ws: &mut tokio_websockets::WebSocketStream<tokio::net::TcpStream>,
+    write: &NoiseCipher,
+    written: &mut u32,
+    node: &whatsapp_rust::wacore_binary::Node,
+) -> Result<(), String> {
+    let plain = marshal(node).map_err(|e| e.to_string())?;
+    let sealed = write
+        .encrypt_with_counter(*written, &plain)
+        .map_err(|e| e.to_string())?;
+    *written += 1;
+    let framed = encode_frame(&sealed, None).map_err(|e| e.to_string())?;
+    ws.send(tokio_websockets::Message::binary(framed))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn serve(socket: tokio::net::TcpStream, seen: Arc<Seen>, n: usize) -> Result<(), String> {
@@ -207,46 +345,78 @@ async fn serve(socket: tokio::net::TcpStream, seen: Arc<Seen>, n: usize) -> Resu
     let payload = noise
         .decrypt(&finish.payload.ok_or("no client payload")?)
         .map_err(|e| e.to_string())?;
-    wa::ClientPayload::decode_from_slice(&payload).map_err(|e| e.to_string())?;
     let (client_write, client_read): (NoiseCipher, NoiseCipher) =
         noise.finish().map_err(|e| e.to_string())?;
     // The initiator's write key is this side's read key, and the other way round.
     let (read, write) = (client_write, client_read);
+    let mut written = 0u32;
     seen.handshakes.fetch_add(1, Ordering::SeqCst);
 
-    // A device that is not registered gets pairing refs.
-    let pair_device = NodeBuilder::new("iq")
-        .attrs([
-            ("from", "s.whatsapp.net"),
-            ("type", "set"),
-            ("id", "pair-1"),
-            ("xmlns", "md"),
-        ])
-        .children([NodeBuilder::new("pair-device")
-            .children(
-                REFS.iter()
-                    .map(|r| NodeBuilder::new("ref").bytes(r.as_bytes().to_vec()).build()),
-            )
-            .build()])
-        .build();
-    let plain = marshal(&pair_device).map_err(|e| e.to_string())?;
-    let sealed = write
-        .encrypt_with_counter(0, &plain)
-        .map_err(|e| e.to_string())?;
-    let framed = encode_frame(&sealed, None).map_err(|e| e.to_string())?;
-    ws.send(tokio_websockets::Message::binary(framed))
-        .await
-        .map_err(|e| e.to_string())?;
-
-    // Reads (and records) what the client says until it goes.
+    if wa::ClientPayload::decode_from_slice(&payload)
+        .map_err(|e| e.to_string())?
+        .device_pairing_data
+        .as_option()
+        .is_none()
+    {
+        // A registered device logging in; this stand-in has no `<success>` for it.
+        seen.logins.fetch_add(1, Ordering::SeqCst);
+    } else {
+        // A device that is not registered gets pairing refs.
+        let pair_device = NodeBuilder::new("iq")
+            .attrs([
+                ("from", "s.whatsapp.net"),
+                ("type", "set"),
+                ("id", "pair-1"),
+                ("xmlns", "md"),
+            ])
+            .children([NodeBuilder::new("pair-device")
+                .children(
+                    REFS.iter()
+                        .map(|r| NodeBuilder::new("ref").bytes(r.as_bytes().to_vec()).build()),
+                )
+                .build()])
+            .build();
+        send(&mut ws, &write, &mut written, &pair_device).await?;
+    }
+    let (scans_tx, mut scans) = tokio::sync::mpsc::unbounded_channel();
+    *seen.scans.lock() = Some(scans_tx);
+    let mut scanned: Option<(Vec<u8>, [u8; 32])> = None;
+    // Reads (and records) what the client says until it goes; answers a scan.
     let mut counter = 0u32;
     loop {
-        let mut frame = next_frame!();
-        read.decrypt_in_place_with_counter(counter, &mut frame)
-            .map_err(|e| e.to_string())?;
-        counter += 1;
-        let unpacked = unpack(&frame).map_err(|e| e.to_string())?;
-        let node = unmarshal_ref(&unpacked).map_err(|e| e.to_string())?;
-        seen.stanzas.lock().push(node.tag.to_string());
+        while let Some(mut frame) = decoder.decode_frame().map(|f| f.to_vec()) {
+            read.decrypt_in_place_with_counter(counter, &mut frame)
+                .map_err(|e| e.to_string())?;
+            counter += 1;
+            let unpacked = unpack(&frame).map_err(|e| e.to_string())?;
+            let node = unmarshal_ref(&unpacked).map_err(|e| e.to_string())?;
+            seen.stanzas.lock().push(node.tag.to_string());
+            if let Some((identity, account)) = &scanned
+                && node
+                    .get_optional_child_by_tag(&["pair-device-sign"])
+                    .is_some()
+            {
+                seen.signed.store(
+                    device_signature_holds(&node, identity, account),
+                    Ordering::SeqCst,
+                );
+                // As WhatsApp does after pairing (stream error 515): the client reconnects and
+                // logs in as the new device.
+                return Ok(());
+            }
+        }
+        tokio::select! {
+            message = ws.next() => {
+                let message = message.ok_or("the client closed")?.map_err(|e| e.to_string())?;
+                if message.is_binary() {
+                    decoder.feed(message.as_payload());
+                }
+            }
+            Some(qr) = scans.recv() => {
+                let (node, identity, account, _) = pair_success(&qr);
+                scanned = Some((identity, account));
+                send(&mut ws, &write, &mut written, &node).await?;
+            }
+        }
     }
 }

@@ -578,7 +578,46 @@ async fn pairing_codes_from_the_server_reach_the_api_drawn_and_as_events() {
     );
     assert!(seen.stanzas.lock().iter().any(|tag| tag == "iq"));
 
-    // Unlinking while pairing drops the connection and the code, and keeps it off.
+    // The phone scans it: WhatsApp sends the device identity signed with the phone's account
+    // key; the client checks it against the QR code's secret, answers with its own signature,
+    // and the channel keeps the paired number.
+    seen.scan(&code);
+    let paired = wait_for(Duration::from_secs(30), || {
+        let owner = owner.clone();
+        let (ws, id) = (ws.clone(), id.clone());
+        async move {
+            let channel = state_of(&owner, &ws, &id).await;
+            (channel["config"]["account"]["number"] == "+905551112233").then_some(channel)
+        }
+    })
+    .await;
+    assert_eq!(paired["config"]["account"]["business_name"], "Ulak Test");
+    wait_for(Duration::from_secs(10), || async {
+        seen.signed.load(Ordering::SeqCst).then_some(())
+    })
+    .await;
+    let (status, _) = owner.get(&format!("{base}/qr")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The server ends the pairing connection, as WhatsApp does; the client comes back as the
+    // registered device from the store (a login, not a new pairing).
+    wait_for(Duration::from_secs(30), || async {
+        (seen.logins.load(Ordering::SeqCst) > 0).then_some(())
+    })
+    .await;
+    // Settings saved afterwards keep the paired number.
+    let (status, saved) = owner
+        .patch(
+            &base,
+            json!({ "config": { "typing": false, "account": { "number": "+1" } } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(
+        saved["config"]["account"]["number"], "+905551112233",
+        "{saved}"
+    );
+
+    // Unlinking drops the connection and the keys, and keeps it off.
     let (status, body) = owner.post(&format!("{base}/logout"), json!({})).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
     let (status, _) = owner.get(&format!("{base}/qr")).await;

@@ -458,6 +458,15 @@ async fn on_event(
                             "business": (!business_name.is_empty()).then_some(business_name) }),
                 )
                 .await;
+            let _ = crate::channels::set_connection_state(
+                db,
+                &channel.id,
+                ChannelState::Pairing,
+                Some(&format!(
+                    "paired with +{number}; connecting as the new device"
+                )),
+            )
+            .await;
             return None;
         }
         Step::State {
