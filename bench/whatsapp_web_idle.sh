@@ -4,6 +4,7 @@
 # does not carry the WebSocket), measured over a window: the server's CPU time (user + system, from
 # /proc), the connection attempts, and the same server with no channel for comparison.
 # Usage: bench/whatsapp_web_idle.sh [channels, default 1] [seconds, default 60]
+#        ULAK_BIN=path/to/ulak to measure a binary already built (default: build the release one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ulak-target}"
@@ -18,7 +19,10 @@ cleanup() {
 }
 trap cleanup EXIT
 . bench/lib.sh
-cargo build --release -q -p ulak --bin ulak
+if [ -z "${ULAK_BIN:-}" ]; then
+  cargo build --release -q -p ulak --bin ulak
+  ULAK_BIN="$CARGO_TARGET_DIR/release/ulak"
+fi
 
 # The "WhatsApp server": accepts, counts, drops.
 python3 - "$WORK/attempts" > "$WORK/dropper.port" <<'PY' &
@@ -37,7 +41,7 @@ DROP_PORT=$(cat "$WORK/dropper.port")
 ULAK__LOG__LEVEL=warn ULAK__OUTBOUND__ALLOW_PRIVATE_NETWORKS=true \
   ULAK__WHATSAPP_WEB__SERVER_URL="ws://127.0.0.1:$DROP_PORT/ws/chat" \
   ULAK__WHATSAPP_WEB__VERSION="2.3000.1029000000" \
-  "$CARGO_TARGET_DIR/release/ulak" serve --data "$WORK/data" --listen "127.0.0.1:$PORT" > "$WORK/ulak.log" 2>&1 &
+  "$ULAK_BIN" serve --data "$WORK/data" --listen "127.0.0.1:$PORT" > "$WORK/ulak.log" 2>&1 &
 ULAK=$!
 wait_for "http://127.0.0.1:$PORT/readyz"
 bootstrap "$PORT"

@@ -257,10 +257,10 @@ pub async fn update(
     // A WhatsApp Web channel is paused or resumed once paired; before that it is the pairing's.
     if current.kind == ChannelKind::WhatsappWeb
         && body.state.is_some()
-        && matches!(
+        && (matches!(
             current.state,
             ChannelState::Pairing | ChannelState::LoggedOut
-        )
+        ) || current.config.get("account").is_none_or(|a| a.is_null()))
     {
         return Err(ApiError::conflict(
             "not_paired",
@@ -371,13 +371,13 @@ pub async fn delete_one(
         && let Some(live) = state.pipeline.whatsapp_web.get(&deleted.id)
     {
         let (reply, done) = tokio::sync::oneshot::channel();
-        if live
-            .command(crate::transports::whatsapp_web::connection::Command::Logout { reply })
-            .await
-            .is_ok()
-        {
-            let _ = tokio::time::timeout(std::time::Duration::from_secs(15), done).await;
-        }
+        let command = crate::transports::whatsapp_web::connection::Command::Logout { reply };
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(15), async {
+            if live.command(command).await.is_ok() {
+                let _ = done.await;
+            }
+        })
+        .await;
     }
     state
         .db

@@ -369,7 +369,15 @@ pub async fn logout(
     live.command(Command::Logout { reply })
         .await
         .map_err(|e| ApiError::conflict("not_running", e))?;
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(30), done).await;
+    if !matches!(
+        tokio::time::timeout(std::time::Duration::from_secs(30), done).await,
+        Ok(Ok(()))
+    ) {
+        return Err(ApiError::conflict(
+            "not_running",
+            "the channel's connection did not confirm the unlink; try again",
+        ));
+    }
     crate::audit::append(
         &state.db,
         access

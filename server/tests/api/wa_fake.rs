@@ -15,7 +15,7 @@ use whatsapp_rust::wacore::framing::{FrameDecoder, encode_frame};
 use whatsapp_rust::wacore::libsignal::core::curve::{KeyPair, PrivateKey};
 use whatsapp_rust::wacore::noise::{NoiseCipher, NoiseHandshake};
 use whatsapp_rust::wacore_binary::builder::NodeBuilder;
-use whatsapp_rust::wacore_binary::consts::{NOISE_PATTERN_XX, WA_CONN_HEADER};
+use whatsapp_rust::wacore_binary::consts::{NOISE_PATTERN_IK, NOISE_PATTERN_XX, WA_CONN_HEADER};
 use whatsapp_rust::wacore_binary::marshal::{marshal, unmarshal_ref};
 use whatsapp_rust::wacore_binary::util::unpack;
 use whatsapp_rust::waproto::buffa::Message as _;
@@ -286,13 +286,73 @@ async fn serve(socket: tokio::net::TcpStream, seen: Arc<Seen>, n: usize) -> Resu
     // ← e
     let hello =
         wa::HandshakeMessage::decode_from_slice(&next_frame!()).map_err(|e| e.to_string())?;
-    let client_ephemeral: [u8; 32] = hello
-        .client_hello
-        .into_option()
-        .and_then(|h| h.ephemeral)
+    let client_hello = hello.client_hello.into_option().ok_or("no client hello")?;
+    let client_ephemeral: [u8; 32] = client_hello
+        .ephemeral
+        .clone()
         .ok_or("no client ephemeral")?
         .try_into()
         .map_err(|_| "a client ephemeral of the wrong length")?;
+    // A registered device that kept the server's certificate resumes with IK.
+    if let (Some(encrypted_static), Some(encrypted_payload)) =
+        (client_hello.r#static.clone(), client_hello.payload.clone())
+    {
+        let static_kp = key_pair("server static");
+        let mut noise =
+            NoiseHandshake::new(NOISE_PATTERN_IK, &WA_CONN_HEADER).map_err(|e| e.to_string())?;
+        noise.authenticate(&public(&static_kp));
+        noise.authenticate(&client_ephemeral);
+        noise
+            .mix_shared_secret(static_kp.private_key.serialize(), &client_ephemeral)
+            .map_err(|e| e.to_string())?;
+        let client_static: [u8; 32] = noise
+            .decrypt(&encrypted_static)
+            .map_err(|e| e.to_string())?
+            .try_into()
+            .map_err(|_| "a client static of the wrong length")?;
+        noise
+            .mix_shared_secret(static_kp.private_key.serialize(), &client_static)
+            .map_err(|e| e.to_string())?;
+        noise
+            .decrypt(&encrypted_payload)
+            .map_err(|e| e.to_string())?;
+        let ephemeral = key_pair(&format!("server ephemeral {n}"));
+        noise.authenticate(&public(&ephemeral));
+        noise
+            .mix_shared_secret(ephemeral.private_key.serialize(), &client_ephemeral)
+            .map_err(|e| e.to_string())?;
+        noise
+            .mix_shared_secret(ephemeral.private_key.serialize(), &client_static)
+            .map_err(|e| e.to_string())?;
+        let encrypted_chain = noise
+            .encrypt(&cert_chain(&public(&static_kp)))
+            .map_err(|e| e.to_string())?;
+        let server_hello = wa::HandshakeMessage {
+            server_hello: whatsapp_rust::waproto::buffa::MessageField::some(
+                wa::handshake_message::ServerHello {
+                    ephemeral: Some(public(&ephemeral).to_vec()),
+                    r#static: None,
+                    payload: Some(encrypted_chain),
+                    ..Default::default()
+                },
+            ),
+            ..Default::default()
+        };
+        let framed =
+            encode_frame(&server_hello.encode_to_vec(), None).map_err(|e| e.to_string())?;
+        ws.send(tokio_websockets::Message::binary(framed))
+            .await
+            .map_err(|e| e.to_string())?;
+        let (_client_write, _client_read): (NoiseCipher, NoiseCipher) =
+            noise.finish().map_err(|e| e.to_string())?;
+        seen.handshakes.fetch_add(1, Ordering::SeqCst);
+        // A login: this stand-in has no `<success>` for it; it holds the socket until the client goes.
+        seen.logins.fetch_add(1, Ordering::SeqCst);
+        while let Some(message) = ws.next().await {
+            message.map_err(|e| e.to_string())?;
+        }
+        return Ok(());
+    }
     let mut noise =
         NoiseHandshake::new(NOISE_PATTERN_XX, &WA_CONN_HEADER).map_err(|e| e.to_string())?;
     noise.authenticate(&client_ephemeral);

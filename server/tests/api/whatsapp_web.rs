@@ -616,10 +616,18 @@ async fn pairing_codes_from_the_server_reach_the_api_drawn_and_as_events() {
         saved["config"]["account"]["number"], "+905551112233",
         "{saved}"
     );
+    // New settings restart the channel: it logs in again with the same keys.
+    let logins = seen.logins.load(Ordering::SeqCst);
+    wait_for(Duration::from_secs(30), || async {
+        (seen.logins.load(Ordering::SeqCst) > logins).then_some(())
+    })
+    .await;
 
     // Unlinking drops the connection and the keys, and keeps it off.
     let (status, body) = owner.post(&format!("{base}/logout"), json!({})).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    assert_eq!(state_of(&owner, &ws, &id).await["state"], "logged_out");
+    assert_eq!(wa_state_rows(&app, &id).await, 0);
     let (status, _) = owner.get(&format!("{base}/qr")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let connections = seen.connections.load(Ordering::SeqCst);

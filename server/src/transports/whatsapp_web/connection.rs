@@ -28,7 +28,7 @@ use crate::pipeline::Pipeline;
 
 /// How long the client may take to disconnect when the channel stops (the runner waits 10 s for
 /// the whole task).
-const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(4);
+const DISCONNECT_TIMEOUT: Duration = Duration::from_secs(7);
 /// How long WhatsApp may take to give a phone-number pairing code.
 const PAIR_CODE_TIMEOUT: Duration = Duration::from_secs(25);
 
@@ -202,8 +202,13 @@ pub async fn run(
         .insert(channel.id.clone(), live.clone());
     let store = WaStore::new(pipeline.db.clone(), &channel.id);
     let db = pipeline.db.clone();
-    // A channel the phone logged out waits for a person to pair it again (which restarts it).
-    let mut idle = channel.state == ChannelState::LoggedOut;
+    // A channel the phone logged out waits for a person to pair it again (which restarts it). The
+    // state is read again: the runner's copy may predate an unlink the previous task just did.
+    let state = match crate::channels::find_any(&db, &channel.id).await {
+        Ok(Some(current)) => current.state,
+        _ => channel.state,
+    };
+    let mut idle = state == ChannelState::LoggedOut;
     let mut not_before: Option<Instant> = None;
     let stopping = |stop: &watch::Receiver<bool>| *stop.borrow() || stop.has_changed().is_err();
     tracing::info!(channel = %channel.id, "WhatsApp Web channel started");
@@ -283,30 +288,8 @@ pub async fn run(
                 changed = stop.changed() => {
                     if changed.is_err() || *stop.borrow() { break Ended::Stopped; }
                 }
-                event = events.recv() => {
-                    let Some(event) = event else { break Ended::Event(None) };
-                    if let Some(next) = on_event(&pipeline, &channel, &store, &live, &event, &mut connected).await {
-                        break Ended::Event(Some(next));
-                    }
-                }
-                () = &mut handle => {
-                    // The client's run loop ended by itself; what it said last decides.
-                    let mut then = None;
-                    while let Ok(event) = events.try_recv() {
-                        if let Some(next) = on_event(&pipeline, &channel, &store, &live, &event, &mut connected).await {
-                            then = Some(next);
-                        }
-                    }
-                    break Ended::Event(then);
-                }
-                () = failures.failed(), if !connected => {
-                    if let Some(reason) = failures.take() {
-                        let _ = crate::channels::set_connection_state(
-                            &db, &channel.id, ChannelState::Disconnected,
-                            Some(&format!("{reason}; retrying with backoff")),
-                        ).await;
-                    }
-                }
+                // A person's command before the client's events: a backlog (a history sync) must
+                // not hold up an unlink.
                 command = commands.recv() => match command {
                     Some(Command::PairCode { phone, reply }) => {
                         let client = client.clone();
@@ -329,6 +312,31 @@ pub async fn run(
                     }
                     None => break Ended::Stopped,
                 },
+                event = events.recv() => {
+                    let Some(event) = event else { break Ended::Event(None) };
+                    if let Some(next) = on_event(&pipeline, &channel, &store, &live, &event, &mut connected).await {
+                        break Ended::Event(Some(next));
+                    }
+                }
+                () = &mut handle => {
+                    // The client's run loop ended by itself; what it said last decides.
+                    let mut then = None;
+                    while let Ok(event) = events.try_recv() {
+                        if let Some(next) = on_event(&pipeline, &channel, &store, &live, &event, &mut connected).await {
+                            then = Some(next);
+                            break;
+                        }
+                    }
+                    break Ended::Event(then);
+                }
+                () = failures.failed(), if !connected => {
+                    if let Some(reason) = failures.take() {
+                        let _ = crate::channels::set_connection_state(
+                            &db, &channel.id, ChannelState::Disconnected,
+                            Some(&format!("{reason}; retrying with backoff")),
+                        ).await;
+                    }
+                }
             }
         };
         // One way down for every end: the client disconnects (flushing its state) and its run
@@ -365,6 +373,11 @@ pub async fn run(
             }
         }
     }
+    // A channel deleted while its client ran: what the client wrote on its way down goes too.
+    if matches!(crate::channels::find_any(&db, &channel.id).await, Ok(None)) {
+        forget_keys(&pipeline, &channel.id).await;
+        let _ = crate::channels::purge_tables(&db, &channel.id, &["wa_contact"]).await;
+    }
     {
         let mut registry = pipeline.whatsapp_web.live.lock();
         if registry
@@ -374,10 +387,21 @@ pub async fn run(
             registry.remove(&channel.id);
         }
     }
-    // A channel deleted while its client ran: what the client wrote on its way down goes too.
-    if matches!(crate::channels::find_any(&db, &channel.id).await, Ok(None)) {
-        forget_keys(&pipeline, &channel.id).await;
-        let _ = crate::channels::purge_tables(&db, &channel.id, &["wa_contact"]).await;
+    // Commands that came while it stopped: an unlink still happens (its keys go; the next task
+    // reads the state and waits), a code request is told to try again.
+    commands.close();
+    while let Ok(command) = commands.try_recv() {
+        match command {
+            Command::Logout { reply } => {
+                forget(&pipeline, &channel.id).await;
+                let _ = reply.send(());
+            }
+            Command::PairCode { reply, .. } => {
+                let _ = reply.send(Err(
+                    "the channel's connection restarted meanwhile; try again".into(),
+                ));
+            }
+        }
     }
     tracing::info!(channel = %channel.id, "WhatsApp Web channel stopped");
 }
