@@ -262,8 +262,8 @@ pub async fn update(
             ChannelState::Pairing | ChannelState::LoggedOut
         ) || current.config.get("account").is_none_or(|a| a.is_null()))
     {
-        return Err(ApiError::conflict(
-            "not_paired",
+        return Err(ApiError::invalid_field(
+            "state",
             "pair the channel with a phone first; it can be paused or resumed after that",
         ));
     }
