@@ -23,7 +23,6 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 #[derive(Default)]
 pub struct Failures {
     last: parking_lot::Mutex<Option<String>>,
-    attempts: std::sync::atomic::AtomicU64,
     notify: tokio::sync::Notify,
 }
 
@@ -41,11 +40,6 @@ impl Failures {
     /// Waits for the next failure.
     pub async fn failed(&self) {
         self.notify.notified().await
-    }
-
-    /// Connections tried so far.
-    pub fn attempts(&self) -> u64 {
-        self.attempts.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -130,9 +124,6 @@ impl TransportFactory for PolicyTransport {
     async fn create_transport(
         &self,
     ) -> Result<(Arc<dyn Transport>, Receiver<TransportEvent>), anyhow::Error> {
-        self.failures
-            .attempts
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         match self.open().await {
             Ok(opened) => Ok(opened),
             Err(reason) => {

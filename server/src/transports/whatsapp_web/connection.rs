@@ -68,11 +68,6 @@ impl Live {
             .filter(|c| c.is_connected() && c.is_logged_in())
     }
 
-    /// The client while its socket is open, paired or not.
-    pub fn socket(&self) -> Option<Arc<Client>> {
-        self.client.read().clone().filter(|c| c.is_connected())
-    }
-
     /// Waits for the server's acknowledgement of a message id: `Some(code)` when it refused it.
     pub fn expect_ack(&self, id: &str) -> oneshot::Receiver<Option<String>> {
         let (tx, rx) = oneshot::channel();
