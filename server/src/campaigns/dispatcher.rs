@@ -1122,6 +1122,7 @@ async fn send_one(
             reason,
             code: Some(code),
         },
+        Err(SendError::Unreachable { code, .. }) => Outcome::Skipped { reason: code },
         Err(SendError::Transient {
             reason,
             retry_after,

@@ -433,7 +433,8 @@ pub struct DryRun {
     pub audience: i64,
     /// Messages that would be sent.
     pub would_send: i64,
-    /// Contacts left out, by reason (`opted_out`, `no_address`).
+    /// Contacts left out, by reason (`opted_out`, `no_address`; on WhatsApp Web channels also
+    /// `not_on_whatsapp`).
     #[schema(example = json!({"opted_out": 3, "no_address": 0}))]
     pub skipped: std::collections::BTreeMap<String, i64>,
     /// The first messages as their recipients would get them.
@@ -450,6 +451,72 @@ pub struct DryRun {
     /// onto one.
     #[schema(example = "kampanya_duyurusu (tr)")]
     pub approved_template: Option<String>,
+    /// WhatsApp Web channels: recipients whose WhatsApp account could not be checked (the channel
+    /// is not connected here, WhatsApp did not answer, or beyond the 1,000 numbers one dry run
+    /// asks about; answers are remembered, so the next dry run goes further). They count in
+    /// `would_send`; when sending, each is checked and skipped as `not_on_whatsapp` without an
+    /// account.
+    #[schema(example = 0)]
+    pub unchecked_on_whatsapp: Option<i64>,
+}
+
+/// Most numbers one dry run asks WhatsApp about (remembered answers are not asked again).
+const MAX_DRY_RUN_CHECKS: usize = 1_000;
+
+/// A dry run's "is on WhatsApp" checks through a WhatsApp Web channel.
+struct WebCheck {
+    client: Option<std::sync::Arc<whatsapp_rust::Client>>,
+    /// Numbers it may still ask WhatsApp about.
+    budget: usize,
+    /// Numbers it could not check.
+    unchecked: i64,
+}
+
+impl WebCheck {
+    /// Of these numbers (digits), those WhatsApp says have no account: the remembered answers,
+    /// then WhatsApp's for the rest while the budget lasts.
+    async fn absent(
+        &mut self,
+        db: &crate::db::Db,
+        channel: &str,
+        numbers: Vec<String>,
+    ) -> Result<std::collections::HashSet<String>, ApiError> {
+        use crate::transports::whatsapp_web::numbers;
+        let known = numbers::known(db, channel, &numbers).await?;
+        let mut unknown: Vec<&String> =
+            numbers.iter().filter(|d| !known.contains_key(*d)).collect();
+        unknown.sort();
+        unknown.dedup();
+        let mut answered = std::collections::HashMap::new();
+        if let Some(client) = &self.client {
+            for batch in unknown.chunks(numbers::BATCH) {
+                if self.budget < batch.len() {
+                    break;
+                }
+                self.budget -= batch.len();
+                let batch: Vec<String> = batch.iter().map(|d| (*d).clone()).collect();
+                match numbers::ask(db, client, channel, &batch).await {
+                    Ok(answers) => answered.extend(answers),
+                    Err(reason) => {
+                        tracing::info!(channel, reason, "dry run: WhatsApp number check failed");
+                        self.budget = 0;
+                        break;
+                    }
+                }
+            }
+        }
+        let mut absent = std::collections::HashSet::new();
+        for number in numbers {
+            match known.get(&number).or_else(|| answered.get(&number)) {
+                Some(answer) if !answer.on => {
+                    absent.insert(number);
+                }
+                Some(_) => {}
+                None => self.unchecked += 1,
+            }
+        }
+        Ok(absent)
+    }
 }
 
 /// Dry-run a campaign
@@ -519,6 +586,17 @@ pub async fn dry_run(
     let mut after = String::new();
     let cloud = channel.kind == crate::channels::ChannelKind::WhatsappCloud;
     let mut outside_window = 0i64;
+    let mut web = (channel.kind == crate::channels::ChannelKind::WhatsappWeb).then(|| {
+        skipped.insert("not_on_whatsapp".to_owned(), 0);
+        WebCheck {
+            client: pipeline
+                .whatsapp_web
+                .get(&channel.id)
+                .and_then(|live| live.client()),
+            budget: MAX_DRY_RUN_CHECKS,
+            unchecked: 0,
+        }
+    });
     loop {
         let page = campaign
             .audience
@@ -544,8 +622,29 @@ pub async fn dry_run(
         } else {
             Default::default()
         };
-        for contact in page {
-            match address_of(&contact, capabilities.address) {
+        let addressed: Vec<_> = page
+            .into_iter()
+            .map(|contact| {
+                let address = address_of(&contact, capabilities.address);
+                (contact, address)
+            })
+            .collect();
+        let absent = match &mut web {
+            Some(web) => {
+                let numbers = addressed
+                    .iter()
+                    .filter_map(|(_, a)| a.as_ref().ok())
+                    .map(|a| a.trim_start_matches('+').to_owned())
+                    .collect();
+                web.absent(&state.db, &channel.id, numbers).await?
+            }
+            None => Default::default(),
+        };
+        for (contact, address) in addressed {
+            match address {
+                Ok(address) if absent.contains(address.trim_start_matches('+')) => {
+                    *skipped.entry("not_on_whatsapp".to_owned()).or_default() += 1;
+                }
                 Ok(address) => {
                     would_send += 1;
                     if cloud && !recent.contains(&contact.id) {
@@ -602,6 +701,7 @@ pub async fn dry_run(
             .map(|s| begins + chrono::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2))),
         estimated_seconds,
         outside_window: cloud.then_some(outside_window),
+        unchecked_on_whatsapp: web.map(|w| w.unchecked),
         approved_template: material
             .approved
             .as_ref()

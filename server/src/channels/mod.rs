@@ -350,6 +350,7 @@ pub async fn transport_for(
             let config: WebConfig = serde_json::from_value(config).map_err(|e| e.to_string())?;
             Ok(Arc::new(WaTransport::new(
                 pipeline.whatsapp_web.clone(),
+                pipeline.db.clone(),
                 &channel.id,
                 config,
             )))
@@ -443,7 +444,7 @@ async fn write_state(
 }
 
 /// Removes what is kept per channel besides its messages: retries, provider ids, per-recipient
-/// gaps, day counts, inbound ids, WhatsApp Web device and session state and synced contacts, and the lease, a group at
+/// gaps, day counts, inbound ids, WhatsApp Web device and session state, synced contacts and number checks, and the lease, a group at
 /// a time.
 pub async fn purge_data(db: &crate::db::Db, channel: &str) -> Result<(), ApiError> {
     purge_tables(
@@ -459,6 +460,7 @@ pub async fn purge_data(db: &crate::db::Db, channel: &str) -> Result<(), ApiErro
             "inbound_last",
             "wa_state",
             "wa_contact",
+            "wa_number",
         ],
     )
     .await?;

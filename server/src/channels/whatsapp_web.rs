@@ -15,6 +15,7 @@ use crate::app::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::transports::whatsapp_web::connection::{Command, Live};
 use crate::transports::whatsapp_web::contacts::{self, WaContact};
+use crate::transports::whatsapp_web::numbers;
 use crate::transports::whatsapp_web::qr;
 
 /// Requests that make WhatsApp act towards other people, per channel: a phone-number code makes
@@ -529,35 +530,18 @@ pub async fn check_numbers(
         ApiError::conflict("not_connected", "the channel is not connected to WhatsApp")
     })?;
     within(&LIMITS.checks, &channel.id)?;
-    let found = tokio::time::timeout(
-        std::time::Duration::from_secs(30),
-        client.contacts().is_on_whatsapp(&jids),
-    )
-    .await
-    .map_err(|_| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "no_answer",
-            "WhatsApp did not answer within 30 s",
-        )
-    })?
-    .map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "no_answer",
-            format!("WhatsApp did not answer: {e}"),
-        )
-    })?;
-    let answers = jids
-        .iter()
-        .map(|jid| {
-            let hit = found.iter().find(|r| {
-                r.jid.user == jid.user || r.pn_jid.as_ref().is_some_and(|p| p.user == jid.user)
-            });
+    let digits: Vec<String> = jids.iter().map(|j| j.user.to_string()).collect();
+    let found = numbers::ask(&state.db, &client, &channel.id, &digits)
+        .await
+        .map_err(|reason| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_answer", reason))?;
+    let answers = digits
+        .into_iter()
+        .map(|d| {
+            let answer = found.get(&d).copied();
             NumberOnWhatsapp {
-                number: format!("+{}", jid.user),
-                on_whatsapp: hit.is_some_and(|r| r.is_registered),
-                business: hit.is_some_and(|r| r.is_business),
+                number: format!("+{d}"),
+                on_whatsapp: answer.is_some_and(|a| a.on),
+                business: answer.is_some_and(|a| a.business),
             }
         })
         .collect();

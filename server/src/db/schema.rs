@@ -27,6 +27,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (16, V16_AUDIT_NOTICES),
     (17, V17_WHATSAPP_WEB_STATE),
     (18, V18_WHATSAPP_WEB_PAIRING),
+    (19, V19_WHATSAPP_NUMBERS),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -430,6 +431,12 @@ DEFINE TABLE IF NOT EXISTS wa_pairing SCHEMAFULL;
 DEFINE FIELD IF NOT EXISTS kind ON wa_pairing TYPE string;
 DEFINE FIELD IF NOT EXISTS code ON wa_pairing TYPE string;
 DEFINE FIELD IF NOT EXISTS expires_at ON wa_pairing TYPE datetime;
+"#;
+
+/// What WhatsApp said about numbers through a channel, `wa_number:[channel, digits]`
+/// {registered, business, at} (`transports::whatsapp_web::numbers`).
+const V19_WHATSAPP_NUMBERS: &str = r#"
+DEFINE TABLE IF NOT EXISTS wa_number SCHEMALESS;
 "#;
 
 #[derive(Deserialize)]

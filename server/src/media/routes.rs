@@ -153,7 +153,7 @@ pub async fn upload(
     let r = received.ok_or_else(|| {
         ApiError::invalid_field("file", "send the file in a multipart part named `file`")
     })?;
-    let stored = store(&state, &path, &r).await;
+    let stored = store(&Library::of(&state), &path, &r).await;
     let _ = tokio::fs::remove_file(&r.temp).await;
     Ok(HttpResponse::Created().json(stored?))
 }
@@ -161,7 +161,7 @@ pub async fn upload(
 /// Stores a file already received into the incoming directory (an inbound message's media) as a
 /// library entry, with an upload's checks: type, size per kind, quota. The file is removed.
 pub(crate) async fn store_received(
-    state: &AppState,
+    library: &Library<'_>,
     workspace: &str,
     temp: std::path::PathBuf,
     size: u64,
@@ -176,12 +176,38 @@ pub(crate) async fn store_received(
         sha256,
         file_name: super::display_name(Some(file_name)),
     };
-    let stored = store(state, workspace, &received).await;
+    let stored = store(library, workspace, &received).await;
     let _ = tokio::fs::remove_file(&received.temp).await;
     stored
 }
 
-async fn store(state: &AppState, workspace: &str, r: &Received) -> Result<Media, ApiError> {
+/// What storing into a workspace's media library needs: the store, the limits and quotas, the
+/// blob directory (from the app's state, or from the pipeline's for background work).
+pub struct Library<'a> {
+    pub db: &'a crate::db::Db,
+    pub settings: &'a crate::config::Settings,
+    pub blobs: &'a super::blobs::Blobs,
+}
+
+impl<'a> Library<'a> {
+    pub fn of(state: &'a AppState) -> Self {
+        Self {
+            db: &state.db,
+            settings: &state.settings,
+            blobs: &state.blobs,
+        }
+    }
+
+    pub fn of_pipeline(pipeline: &'a crate::pipeline::Pipeline) -> Self {
+        Self {
+            db: &pipeline.db,
+            settings: &pipeline.settings,
+            blobs: &pipeline.blobs,
+        }
+    }
+}
+
+async fn store(state: &Library<'_>, workspace: &str, r: &Received) -> Result<Media, ApiError> {
     if r.size == 0 {
         return Err(ApiError::invalid_field("file", "is empty"));
     }
@@ -261,7 +287,7 @@ fn quota_exceeded(quota: u64) -> ApiError {
 /// A quick refusal, before any bytes are kept, of an upload that cannot fit; the exact check is
 /// made when the entry is stored.
 async fn ensure_within_quota(
-    state: &AppState,
+    state: &Library<'_>,
     workspace: &str,
     adding: u64,
 ) -> Result<(), ApiError> {

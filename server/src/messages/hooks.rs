@@ -217,6 +217,7 @@ async fn plugin_events(
             text: message.text,
             at: at(message.at_ms),
             media: None,
+            attachment: None,
         })
         .collect();
     let updates = events
@@ -308,16 +309,6 @@ async fn store_events(
     }))
 }
 
-/// Inbound media downloads waiting or running, by channel; past [`MEDIA_PENDING_MAX`] in all or
-/// [`MEDIA_PENDING_PER_CHANNEL`] for one channel, a new one is skipped (logged) and its message
-/// keeps its `[image]` text, so that one busy number cannot hold up the others'.
-static MEDIA_PENDING: std::sync::LazyLock<
-    parking_lot::Mutex<std::collections::HashMap<String, usize>>,
-> = std::sync::LazyLock::new(Default::default);
-const MEDIA_PENDING_MAX: usize = 1000;
-const MEDIA_PENDING_PER_CHANNEL: usize = 50;
-/// Downloads at once.
-static MEDIA_DOWNLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
 /// Largest inbound media kept (WhatsApp's own limit for video and audio; larger documents are
 /// skipped rather than filling the library).
 const INBOUND_MEDIA_MAX_BYTES: u64 = 16 << 20;
@@ -330,30 +321,16 @@ fn fetch_media_later(
     message_id: String,
     media: super::inbound::InboundMedia,
 ) {
-    {
-        let mut pending = MEDIA_PENDING.lock();
-        let all: usize = pending.values().sum();
-        let mine = pending.entry(channel.id.clone()).or_default();
-        if all >= MEDIA_PENDING_MAX || *mine >= MEDIA_PENDING_PER_CHANNEL {
-            tracing::warn!(channel = %channel.id, "too many inbound media downloads waiting; one skipped");
-            return;
-        }
-        *mine += 1;
-    }
+    let Some(slot) = super::inbound::MediaSlot::take(&channel.id) else {
+        tracing::warn!(channel = %channel.id, "too many inbound media downloads waiting; one skipped");
+        return;
+    };
     tokio::spawn(async move {
-        let result = match MEDIA_DOWNLOADS.acquire().await {
+        let result = match slot.download().await {
             Ok(_permit) => fetch_media(&state, &channel, &message_id, &media).await,
             Err(_) => Err("shutting down".to_owned()),
         };
-        {
-            let mut pending = MEDIA_PENDING.lock();
-            if let Some(mine) = pending.get_mut(&channel.id) {
-                *mine = mine.saturating_sub(1);
-                if *mine == 0 {
-                    pending.remove(&channel.id);
-                }
-            }
-        }
+        drop(slot);
         if let Err(reason) = result {
             tracing::warn!(channel = %channel.id, message = %message_id, %reason,
                 "the media of an inbound message was not kept");
@@ -380,47 +357,14 @@ async fn fetch_media(
     )
     .await
     .map_err(|_| "no download within 120 s".to_owned())??;
-    if crate::workspaces::is_being_deleted(&state.db, &channel.workspace)
-        .await
-        .unwrap_or(true)
-    {
-        return Err("the workspace is being deleted".into());
-    }
-    // The same bytes sent again (a forwarded image, a sticker) reuse the library's entry.
-    let existing: Option<crate::media::Media> = state
-        .db
-        .row(
-            &format!(
-                "SELECT {} FROM media WHERE sha256 = $sha AND workspace = $ws LIMIT 1",
-                crate::media::FIELDS
-            ),
-            json!({ "sha": file.sha256, "ws": channel.workspace }),
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    let stored = match existing {
-        Some(media) => media,
-        None => crate::media::routes::store_received(
-            state,
-            &channel.workspace,
-            file.temp.keep(),
-            file.size,
-            file.head,
-            file.sha256,
-            &media.file_name,
-        )
-        .await
-        .map_err(|e| e.message().to_owned())?,
-    };
+    let attachment = super::inbound::keep_media(
+        &crate::media::routes::Library::of(state),
+        &channel.workspace,
+        file,
+        &media.file_name,
+    )
+    .await?;
     let (batch, key) = super::split_id(message_id).ok_or("an unexpected message id")?;
-    let attachment = super::MessageAttachment {
-        media_id: stored.id,
-        kind: stored.kind,
-        mime: stored.mime,
-        file_name: stored.file_name,
-        size: stored.size,
-        sha256: stored.sha256,
-    };
     state
         .db
         .exec(

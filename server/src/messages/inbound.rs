@@ -82,6 +82,106 @@ pub struct InboundMessage {
     /// Media the provider keeps for download (Cloud API), fetched into the library after the
     /// message is stored.
     pub media: Option<InboundMedia>,
+    /// Media already kept in the library (WhatsApp Web downloads it before recording).
+    pub attachment: Option<Box<super::MessageAttachment>>,
+}
+
+/// Inbound media downloads waiting or running, by channel; past [`MEDIA_PENDING_MAX`] in all or
+/// [`MEDIA_PENDING_PER_CHANNEL`] for one channel, a new one is skipped (logged) and its message
+/// keeps its `[image]` text, so that one busy number cannot hold up the others'.
+static MEDIA_PENDING: std::sync::LazyLock<parking_lot::Mutex<HashMap<String, usize>>> =
+    std::sync::LazyLock::new(Default::default);
+const MEDIA_PENDING_MAX: usize = 1000;
+const MEDIA_PENDING_PER_CHANNEL: usize = 50;
+/// Downloads at once.
+static MEDIA_DOWNLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+/// A place among the inbound media downloads of a channel, given back when dropped.
+pub struct MediaSlot(String);
+
+impl MediaSlot {
+    /// A place for one more download of this channel's, if there is room.
+    pub fn take(channel: &str) -> Option<Self> {
+        let mut pending = MEDIA_PENDING.lock();
+        let all: usize = pending.values().sum();
+        let mine = pending.entry(channel.to_owned()).or_default();
+        if all >= MEDIA_PENDING_MAX || *mine >= MEDIA_PENDING_PER_CHANNEL {
+            if *mine == 0 {
+                pending.remove(channel);
+            }
+            return None;
+        }
+        *mine += 1;
+        Some(Self(channel.to_owned()))
+    }
+
+    /// Waits for a turn to download.
+    pub async fn download(
+        &self,
+    ) -> Result<tokio::sync::SemaphorePermit<'static>, tokio::sync::AcquireError> {
+        MEDIA_DOWNLOADS.acquire().await
+    }
+}
+
+impl Drop for MediaSlot {
+    fn drop(&mut self) {
+        let mut pending = MEDIA_PENDING.lock();
+        if let Some(mine) = pending.get_mut(&self.0) {
+            *mine = mine.saturating_sub(1);
+            if *mine == 0 {
+                pending.remove(&self.0);
+            }
+        }
+    }
+}
+
+/// Keeps a downloaded inbound file in the workspace's library (the same bytes sent again, a
+/// forwarded image or a sticker, reuse their entry), as a message's attachment.
+pub async fn keep_media(
+    library: &crate::media::routes::Library<'_>,
+    workspace: &str,
+    file: crate::transports::whatsapp_cloud::Downloaded,
+    file_name: &str,
+) -> Result<super::MessageAttachment, String> {
+    if crate::workspaces::is_being_deleted(library.db, workspace)
+        .await
+        .unwrap_or(true)
+    {
+        return Err("the workspace is being deleted".into());
+    }
+    let existing: Option<crate::media::Media> = library
+        .db
+        .row(
+            &format!(
+                "SELECT {} FROM media WHERE sha256 = $sha AND workspace = $ws LIMIT 1",
+                crate::media::FIELDS
+            ),
+            json!({ "sha": file.sha256, "ws": workspace }),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let stored = match existing {
+        Some(media) => media,
+        None => crate::media::routes::store_received(
+            library,
+            workspace,
+            file.temp.keep(),
+            file.size,
+            file.head,
+            file.sha256,
+            file_name,
+        )
+        .await
+        .map_err(|e| e.message().to_owned())?,
+    };
+    Ok(super::MessageAttachment {
+        media_id: stored.id,
+        kind: stored.kind,
+        mime: stored.mime,
+        file_name: stored.file_name,
+        size: stored.size,
+        sha256: stored.sha256,
+    })
 }
 
 /// An inbound message's media as the provider refers to it.
@@ -348,7 +448,7 @@ pub async fn record_inbound(
     db.exec(
         "BEGIN; \
          CREATE type::record('message', [$ws, $batch, $key]) SET workspace = $ws, direction = 'in', channel = $channel, \
-         campaign = NONE, contact = $contact, address = $address, text = $text, attachments = [], status = 'received', \
+         campaign = NONE, contact = $contact, address = $address, text = $text, attachments = $attachments, status = 'received', \
          attempts = 0, provider_id = $provider, history = [{ status: 'received', at: <datetime>$at }], \
          created_at = <datetime>$at; \
          IF $contact != NONE { \
@@ -374,6 +474,7 @@ pub async fn record_inbound(
             "text": text,
             "provider": message.provider_id,
             "at": message.at.to_rfc3339(),
+            "attachments": message.attachment.into_iter().map(|a| *a).collect::<Vec<_>>(),
         })),
     )
     .await?;

@@ -143,6 +143,9 @@ pub enum SendError {
     },
     /// Trying again will not help (invalid recipient, rejected content).
     Permanent { code: String, reason: String },
+    /// The recipient cannot be reached on this channel at all (no WhatsApp account): the message
+    /// is skipped with `code` as its reason, like an opt-out, rather than failed.
+    Unreachable { code: &'static str, reason: String },
     /// The channel itself cannot send (wrong credentials, logged out): stop dispatching until fixed.
     ChannelBroken { reason: String },
 }
@@ -153,6 +156,7 @@ impl SendError {
             SendError::Transient { reason, .. }
             | SendError::RecipientRateLimited { reason, .. }
             | SendError::Permanent { reason, .. }
+            | SendError::Unreachable { reason, .. }
             | SendError::ChannelBroken { reason } => reason,
         }
     }

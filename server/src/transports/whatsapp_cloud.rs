@@ -1074,6 +1074,15 @@ impl Transport for CloudApi {
 pub struct TempFile(std::path::PathBuf);
 
 impl TempFile {
+    /// Takes charge of a file: removed when dropped.
+    pub fn new(path: std::path::PathBuf) -> Self {
+        Self(path)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
     /// The path, no longer removed on drop: the caller is responsible for it now.
     pub fn keep(mut self) -> std::path::PathBuf {
         std::mem::take(&mut self.0)
@@ -1235,6 +1244,7 @@ pub fn parse_webhook(phone_number_id: &str, body: &Value) -> Result<Events, Stri
                 .messages
                 .push(crate::messages::inbound::InboundMessage {
                     media,
+                    attachment: None,
                     provider_id: id.chars().take(200).collect(),
                     from: format!("+{}", e164_of_wa_id(from.trim_start_matches('+')))
                         .chars()

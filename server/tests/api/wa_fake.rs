@@ -45,6 +45,10 @@ pub struct Seen {
     /// The client's `pair-device-sign` carried a device signature that verifies with the identity
     /// key of its QR code.
     pub signed: std::sync::atomic::AtomicBool,
+    /// The numbers (digits) this WhatsApp has accounts for.
+    pub registered: parking_lot::Mutex<std::collections::HashSet<String>>,
+    /// Numbers asked about in "is on WhatsApp" queries, in order.
+    pub asked: parking_lot::Mutex<Vec<String>>,
     /// QR codes to "scan": the phone's answer goes to the connection that is pairing.
     scans: parking_lot::Mutex<Option<tokio::sync::mpsc::UnboundedSender<String>>>,
 }
@@ -229,6 +233,94 @@ pub async fn start() -> (String, Arc<Seen>) {
     (url, seen)
 }
 
+/// What the server answers to an `<iq>` a logged-in client sends: "is on WhatsApp" queries from
+/// [`Seen::registered`]; the app-state sync with a conflict for each collection (nothing new,
+/// which the client counts as synced); the switch to active mode with its result and the end of
+/// the (empty) offline queue; anything else with an empty result.
+fn answer(
+    iq: &whatsapp_rust::wacore_binary::NodeRef<'_>,
+    seen: &Seen,
+) -> Vec<whatsapp_rust::wacore_binary::Node> {
+    let attr = |name: &str| iq.get_attr(name).map(|v| v.as_str().into_owned());
+    if !matches!(attr("type").as_deref(), Some("get" | "set")) {
+        return Vec::new();
+    }
+    let id = attr("id").unwrap_or_default();
+    let xmlns = attr("xmlns").unwrap_or_default();
+    let result = NodeBuilder::new("iq").attrs([
+        ("from", "s.whatsapp.net".to_owned()),
+        ("type", "result".to_owned()),
+        ("id", id),
+    ]);
+    let asks_contacts = iq
+        .get_optional_child_by_tag(&["usync", "query", "contact"])
+        .is_some();
+    if xmlns == "usync" && asks_contacts {
+        let users = iq
+            .get_optional_child_by_tag(&["usync", "list"])
+            .map(|list| {
+                list.get_children_by_tag("user")
+                    .filter_map(|u| u.get_optional_child("contact")?.content_as_string())
+                    .map(|number| number.trim_start_matches('+').to_owned())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        seen.asked.lock().extend(users.iter().cloned());
+        let registered = seen.registered.lock();
+        let list = users.iter().map(|digits| {
+            let kind = if registered.contains(digits) {
+                "in"
+            } else {
+                "out"
+            };
+            NodeBuilder::new("user")
+                .attrs([("jid", format!("{digits}@s.whatsapp.net"))])
+                .children([NodeBuilder::new("contact").attrs([("type", kind)]).build()])
+                .build()
+        });
+        return vec![
+            result
+                .children([NodeBuilder::new("usync")
+                    .children([NodeBuilder::new("list").children(list).build()])
+                    .build()])
+                .build(),
+        ];
+    }
+    if xmlns == "w:sync:app:state" {
+        let collections = iq
+            .get_optional_child("sync")
+            .map(|sync| {
+                sync.get_children_by_tag("collection")
+                    .filter_map(|c| c.get_attr("name").map(|n| n.as_str().into_owned()))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        let answered = collections.into_iter().map(|name| {
+            NodeBuilder::new("collection")
+                .attrs([("name", name), ("type", "error".to_owned())])
+                .children([NodeBuilder::new("error")
+                    .attrs([("code", "409"), ("text", "conflict")])
+                    .build()])
+                .build()
+        });
+        return vec![
+            result
+                .children([NodeBuilder::new("sync").children(answered).build()])
+                .build(),
+        ];
+    }
+    if xmlns == "passive" && iq.get_optional_child("active").is_some() {
+        return vec![
+            result.build(),
+            NodeBuilder::new("ib")
+                .attrs([("from", "s.whatsapp.net")])
+                .children([NodeBuilder::new("offline").attrs([("count", "0")]).build()])
+                .build(),
+        ];
+    }
+    vec![result.build()]
+}
+
 /// Sends one stanza, encrypted with the next counter.
 async fn send(
     ws: &mut tokio_websockets::WebSocketStream<tokio::net::TcpStream>,
@@ -294,7 +386,7 @@ async fn serve(socket: tokio::net::TcpStream, seen: Arc<Seen>, n: usize) -> Resu
         .try_into()
         .map_err(|_| "a client ephemeral of the wrong length")?;
     // A registered device that kept the server's certificate resumes with IK.
-    if let (Some(encrypted_static), Some(encrypted_payload)) =
+    let (read, write, login) = if let (Some(encrypted_static), Some(encrypted_payload)) =
         (client_hello.r#static.clone(), client_hello.payload.clone())
     {
         let static_kp = key_pair("server static");
@@ -343,83 +435,86 @@ async fn serve(socket: tokio::net::TcpStream, seen: Arc<Seen>, n: usize) -> Resu
         ws.send(tokio_websockets::Message::binary(framed))
             .await
             .map_err(|e| e.to_string())?;
-        let (_client_write, _client_read): (NoiseCipher, NoiseCipher) =
+        let (client_write, client_read): (NoiseCipher, NoiseCipher) =
             noise.finish().map_err(|e| e.to_string())?;
-        seen.handshakes.fetch_add(1, Ordering::SeqCst);
-        // A login: this stand-in has no `<success>` for it; it holds the socket until the client goes.
-        seen.logins.fetch_add(1, Ordering::SeqCst);
-        while let Some(message) = ws.next().await {
-            message.map_err(|e| e.to_string())?;
-        }
-        return Ok(());
-    }
-    let mut noise =
-        NoiseHandshake::new(NOISE_PATTERN_XX, &WA_CONN_HEADER).map_err(|e| e.to_string())?;
-    noise.authenticate(&client_ephemeral);
-    // → e, ee, s, es
-    let ephemeral = key_pair(&format!("server ephemeral {n}"));
-    let static_kp = key_pair("server static");
-    noise.authenticate(&public(&ephemeral));
-    noise
-        .mix_shared_secret(ephemeral.private_key.serialize(), &client_ephemeral)
-        .map_err(|e| e.to_string())?;
-    let encrypted_static = noise
-        .encrypt(&public(&static_kp))
-        .map_err(|e| e.to_string())?;
-    noise
-        .mix_shared_secret(static_kp.private_key.serialize(), &client_ephemeral)
-        .map_err(|e| e.to_string())?;
-    let encrypted_chain = noise
-        .encrypt(&cert_chain(&public(&static_kp)))
-        .map_err(|e| e.to_string())?;
-    let server_hello = wa::HandshakeMessage {
-        server_hello: whatsapp_rust::waproto::buffa::MessageField::some(
-            wa::handshake_message::ServerHello {
-                ephemeral: Some(public(&ephemeral).to_vec()),
-                r#static: Some(encrypted_static),
-                payload: Some(encrypted_chain),
-                ..Default::default()
-            },
-        ),
-        ..Default::default()
+        // The initiator's write key is this side's read key, and the other way round.
+        (client_write, client_read, true)
+    } else {
+        let mut noise =
+            NoiseHandshake::new(NOISE_PATTERN_XX, &WA_CONN_HEADER).map_err(|e| e.to_string())?;
+        noise.authenticate(&client_ephemeral);
+        // → e, ee, s, es
+        let ephemeral = key_pair(&format!("server ephemeral {n}"));
+        let static_kp = key_pair("server static");
+        noise.authenticate(&public(&ephemeral));
+        noise
+            .mix_shared_secret(ephemeral.private_key.serialize(), &client_ephemeral)
+            .map_err(|e| e.to_string())?;
+        let encrypted_static = noise
+            .encrypt(&public(&static_kp))
+            .map_err(|e| e.to_string())?;
+        noise
+            .mix_shared_secret(static_kp.private_key.serialize(), &client_ephemeral)
+            .map_err(|e| e.to_string())?;
+        let encrypted_chain = noise
+            .encrypt(&cert_chain(&public(&static_kp)))
+            .map_err(|e| e.to_string())?;
+        let server_hello = wa::HandshakeMessage {
+            server_hello: whatsapp_rust::waproto::buffa::MessageField::some(
+                wa::handshake_message::ServerHello {
+                    ephemeral: Some(public(&ephemeral).to_vec()),
+                    r#static: Some(encrypted_static),
+                    payload: Some(encrypted_chain),
+                    ..Default::default()
+                },
+            ),
+            ..Default::default()
+        };
+        let framed =
+            encode_frame(&server_hello.encode_to_vec(), None).map_err(|e| e.to_string())?;
+        ws.send(tokio_websockets::Message::binary(framed))
+            .await
+            .map_err(|e| e.to_string())?;
+        // ← s, se, payload
+        let finish =
+            wa::HandshakeMessage::decode_from_slice(&next_frame!()).map_err(|e| e.to_string())?;
+        let finish = finish
+            .client_finish
+            .into_option()
+            .ok_or("no client finish")?;
+        let client_static: [u8; 32] = noise
+            .decrypt(&finish.r#static.ok_or("no client static")?)
+            .map_err(|e| e.to_string())?
+            .try_into()
+            .map_err(|_| "a client static of the wrong length")?;
+        noise
+            .mix_shared_secret(ephemeral.private_key.serialize(), &client_static)
+            .map_err(|e| e.to_string())?;
+        let payload = noise
+            .decrypt(&finish.payload.ok_or("no client payload")?)
+            .map_err(|e| e.to_string())?;
+        let (client_write, client_read): (NoiseCipher, NoiseCipher) =
+            noise.finish().map_err(|e| e.to_string())?;
+        let login = wa::ClientPayload::decode_from_slice(&payload)
+            .map_err(|e| e.to_string())?
+            .device_pairing_data
+            .as_option()
+            .is_none();
+        (client_write, client_read, login)
     };
-    let framed = encode_frame(&server_hello.encode_to_vec(), None).map_err(|e| e.to_string())?;
-    ws.send(tokio_websockets::Message::binary(framed))
-        .await
-        .map_err(|e| e.to_string())?;
-    // ← s, se, payload
-    let finish =
-        wa::HandshakeMessage::decode_from_slice(&next_frame!()).map_err(|e| e.to_string())?;
-    let finish = finish
-        .client_finish
-        .into_option()
-        .ok_or("no client finish")?;
-    let client_static: [u8; 32] = noise
-        .decrypt(&finish.r#static.ok_or("no client static")?)
-        .map_err(|e| e.to_string())?
-        .try_into()
-        .map_err(|_| "a client static of the wrong length")?;
-    noise
-        .mix_shared_secret(ephemeral.private_key.serialize(), &client_static)
-        .map_err(|e| e.to_string())?;
-    let payload = noise
-        .decrypt(&finish.payload.ok_or("no client payload")?)
-        .map_err(|e| e.to_string())?;
-    let (client_write, client_read): (NoiseCipher, NoiseCipher) =
-        noise.finish().map_err(|e| e.to_string())?;
-    // The initiator's write key is this side's read key, and the other way round.
-    let (read, write) = (client_write, client_read);
     let mut written = 0u32;
     seen.handshakes.fetch_add(1, Ordering::SeqCst);
 
-    if wa::ClientPayload::decode_from_slice(&payload)
-        .map_err(|e| e.to_string())?
-        .device_pairing_data
-        .as_option()
-        .is_none()
-    {
-        // A registered device logging in; this stand-in has no `<success>` for it.
+    if login {
+        // A registered device logging in: WhatsApp lets it in.
         seen.logins.fetch_add(1, Ordering::SeqCst);
+        let success = NodeBuilder::new("success")
+            .attrs([
+                ("t", chrono::Utc::now().timestamp().to_string()),
+                ("lid", "100000000000001@lid".to_owned()),
+            ])
+            .build();
+        send(&mut ws, &write, &mut written, &success).await?;
     } else {
         // A device that is not registered gets pairing refs.
         let pair_device = NodeBuilder::new("iq")
@@ -451,6 +546,11 @@ async fn serve(socket: tokio::net::TcpStream, seen: Arc<Seen>, n: usize) -> Resu
             let unpacked = unpack(&frame).map_err(|e| e.to_string())?;
             let node = unmarshal_ref(&unpacked).map_err(|e| e.to_string())?;
             seen.stanzas.lock().push(node.tag.to_string());
+            if node.tag == "iq" {
+                for reply in answer(&node, &seen) {
+                    send(&mut ws, &write, &mut written, &reply).await?;
+                }
+            }
             if let Some((identity, account)) = &scanned
                 && node
                     .get_optional_child_by_tag(&["pair-device-sign"])

@@ -635,3 +635,365 @@ async fn pairing_codes_from_the_server_reach_the_api_drawn_and_as_events() {
     assert_eq!(seen.connections.load(Ordering::SeqCst), connections);
     app.stop().await;
 }
+
+/// Creates a WhatsApp Web channel and pairs it with the stand-in server's phone; returns its id
+/// once it is connected.
+async fn paired_channel(owner: &Caller, ws: &str, seen: &crate::wa_fake::Seen) -> String {
+    let id = channel(owner, ws).await["id"].as_str().unwrap().to_owned();
+    let base = format!("/api/v1/workspaces/{ws}/channels/{id}");
+    let shown = wait_for(Duration::from_secs(30), || {
+        let owner = owner.clone();
+        let path = format!("{base}/qr");
+        async move {
+            let (status, code) = owner.get(&path).await;
+            (status == StatusCode::OK).then_some(code)
+        }
+    })
+    .await;
+    seen.scan(shown["code"].as_str().unwrap());
+    // Paired, logged in again as the new device, its (empty) offline queue and app state synced:
+    // connected.
+    let connected = wait_for(Duration::from_secs(60), || {
+        let owner = owner.clone();
+        let (ws, id) = (ws.to_owned(), id.clone());
+        async move {
+            let channel = state_of(&owner, &ws, &id).await;
+            (channel["state"] == "active").then_some(channel)
+        }
+    })
+    .await;
+    assert_eq!(connected["config"]["account"]["number"], "+905551112233");
+    id
+}
+
+#[tokio::test]
+async fn numbers_without_whatsapp_are_reported_by_the_dry_run_and_skipped_when_sending() {
+    let (url, seen) = crate::wa_fake::start().await;
+    seen.registered.lock().insert("905321000001".to_owned());
+    let app = app_with(&url).await;
+    let (owner, _) = app.signed_up("wa-web-numbers@example.com").await;
+    let ws = owner.first_workspace().await;
+    let id = paired_channel(&owner, &ws, &seen).await;
+    let base = format!("/api/v1/workspaces/{ws}/channels/{id}");
+
+    // The number check asks WhatsApp and answers in the order given.
+    let (status, checked) = owner
+        .post(
+            &format!("{base}/check-numbers"),
+            json!({ "numbers": ["+90 532 100 00 01", "+905321000002"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{checked}");
+    assert_eq!(
+        checked,
+        json!([
+            { "number": "+905321000001", "on_whatsapp": true, "business": false },
+            { "number": "+905321000002", "on_whatsapp": false, "business": false },
+        ])
+    );
+    assert_eq!(*seen.asked.lock(), ["905321000001", "905321000002"]);
+    let (status, refused) = owner
+        .post(
+            &format!("{base}/check-numbers"),
+            json!({ "numbers": ["05321000001"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert_eq!(refused["details"]["field"], "numbers[0]", "{refused}");
+
+    // Three contacts: one on WhatsApp, one known not to be, one not asked about yet.
+    for (i, tags) in [
+        (1, json!(["a"])),
+        (2, json!(["a", "b"])),
+        (3, json!(["a", "b"])),
+    ] {
+        let (status, created) = owner
+            .post(
+                &format!("/api/v1/workspaces/{ws}/contacts"),
+                json!({ "phone": format!("+90532100000{i}"), "first_name": format!("Kişi{i}"), "tags": tags }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+    let template = crate::pipeline::template(&owner, &ws, "Merhaba %ad%", Vec::new()).await;
+    let everyone = crate::pipeline::campaign(
+        &owner,
+        &ws,
+        json!({ "name": "Herkes", "template": template, "channel": id,
+                "audience": { "tags_any": ["a"] } }),
+    )
+    .await;
+    let (status, dry) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/campaigns/{everyone}/dry-run"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{dry}");
+    assert_eq!(dry["audience"], 3, "{dry}");
+    assert_eq!(dry["would_send"], 1, "{dry}");
+    assert_eq!(dry["skipped"]["not_on_whatsapp"], 2, "{dry}");
+    assert_eq!(dry["unchecked_on_whatsapp"], 0, "{dry}");
+    assert_eq!(dry["samples"][0]["text"], "Merhaba Kişi1", "{dry}");
+    // Remembered answers are not asked again: only the third number was.
+    assert_eq!(
+        *seen.asked.lock(),
+        ["905321000001", "905321000002", "905321000003"]
+    );
+
+    // Sending skips the two without an account, with that reason, instead of sending into
+    // nothing; WhatsApp is not asked about them again.
+    let absent = crate::pipeline::campaign(
+        &owner,
+        &ws,
+        json!({ "name": "Yoklar", "template": template, "channel": id,
+                "audience": { "tags_any": ["b"] } }),
+    )
+    .await;
+    crate::pipeline::start(&owner, &ws, &absent).await;
+    crate::pipeline::campaign_in(&owner, &ws, &absent, "completed", Duration::from_secs(30)).await;
+    let messages = crate::pipeline::results(&owner, &ws, &absent).await;
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .all(|m| m["status"] == "skipped" && m["reason"] == "not_on_whatsapp"),
+        "{messages:?}"
+    );
+    assert_eq!(seen.asked.lock().len(), 3);
+    app.stop().await;
+}
+
+/// Serves `body` to every GET on loopback, counting the requests: a stand-in for WhatsApp's
+/// media servers, which hold media encrypted with the key the message carries.
+async fn media_server(body: Vec<u8>) -> (String, Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://{}/v/t62.7118-24/ulak-test.enc",
+        listener.local_addr().unwrap()
+    );
+    let served = Arc::new(AtomicUsize::new(0));
+    let counter = served.clone();
+    let body = Arc::new(body);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let (counter, body) = (counter.clone(), body.clone());
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+            });
+        }
+    });
+    (url, served)
+}
+
+/// A direct message from `digits`, as the client hands it over after decrypting it.
+fn from_phone(
+    digits: &str,
+    id: &str,
+    message: whatsapp_rust::waproto::whatsapp::Message,
+) -> whatsapp_rust::types::events::InboundMessage {
+    use whatsapp_rust::types::message::{MessageInfo, MessageSource};
+    let jid = whatsapp_rust::Jid::pn(digits);
+    let info = MessageInfo {
+        source: MessageSource {
+            chat: jid.clone(),
+            sender: jid,
+            ..Default::default()
+        },
+        id: id.into(),
+        push_name: "Ayşe".into(),
+        timestamp: chrono::Utc::now(),
+        ..Default::default()
+    };
+    whatsapp_rust::types::events::InboundMessage::builder()
+        .message(Arc::new(message))
+        .info(Arc::new(info))
+        .build()
+}
+
+#[tokio::test]
+async fn received_messages_reach_the_inbox_with_their_media_in_the_library() {
+    use whatsapp_rust::waproto::whatsapp as wa;
+    let (url, seen) = crate::wa_fake::start().await;
+    let app = app_with(&url).await;
+    let (owner, _) = app.signed_up("wa-web-inbound@example.com").await;
+    let ws = owner.first_workspace().await;
+    let id = paired_channel(&owner, &ws, &seen).await;
+    let pipeline = app.state.pipeline.clone();
+    let channel = ulak::channels::find(&pipeline.db, &ws, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    let store = ulak::transports::whatsapp_web::store::WaStore::new(pipeline.db.clone(), &id);
+    let client = pipeline
+        .whatsapp_web
+        .get(&id)
+        .and_then(|live| live.client());
+    assert!(client.is_some(), "the paired channel's client is logged in");
+
+    // A photo, encrypted as a sender's phone does, on a "media server".
+    let mut png = Vec::new();
+    image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let sealed = whatsapp_rust::wacore::upload::encrypt_media(
+        &png,
+        whatsapp_rust::download::MediaType::Image,
+    )
+    .unwrap();
+    let (media_url, served) = media_server(sealed.data_to_upload.clone()).await;
+    let photo = wa::Message {
+        image_message: whatsapp_rust::waproto::buffa::MessageField::some(
+            wa::message::ImageMessage {
+                static_url: Some(media_url),
+                mimetype: Some("image/png".into()),
+                caption: Some("Sipariş fotoğrafı".into()),
+                file_length: Some(png.len() as u64),
+                media_key: Some(sealed.media_key.to_vec()),
+                file_sha256: Some(sealed.file_sha256.to_vec()),
+                file_enc_sha256: Some(sealed.file_enc_sha256.to_vec()),
+                ..Default::default()
+            },
+        ),
+        ..Default::default()
+    };
+    let text = wa::Message {
+        conversation: Some("Merhaba, siparişim nerede?".into()),
+        ..Default::default()
+    };
+    let batch = whatsapp_rust::types::events::MessageBatch::builder()
+        .messages(Arc::from(vec![
+            from_phone("905321000009", "3EB0TEXT0001", text),
+            from_phone("905321000009", "3EB0PHOTO001", photo),
+        ]))
+        .origin(whatsapp_rust::types::events::BatchOrigin::Live)
+        .build();
+    let event = whatsapp_rust::types::events::Event::Messages(batch);
+    ulak::transports::whatsapp_web::inbound::apply(
+        &pipeline,
+        &channel,
+        &store,
+        client.clone(),
+        &event,
+    )
+    .await;
+
+    // Both reach the conversation with the sender, who becomes a contact; the photo's media was
+    // downloaded, decrypted and kept in the library, attached to its message.
+    let thread = wait_for(Duration::from_secs(30), || {
+        let owner = owner.clone();
+        let path = format!("/api/v1/workspaces/{ws}/conversations/905321000009/messages");
+        async move {
+            let (status, thread) = owner.get(&path).await;
+            (status == StatusCode::OK && thread["items"].as_array().is_some_and(|i| i.len() == 2))
+                .then_some(thread)
+        }
+    })
+    .await;
+    let items = thread["items"].as_array().unwrap();
+    assert!(items.iter().all(|m| m["direction"] == "in"), "{thread}");
+    let texts: Vec<&str> = items.iter().filter_map(|m| m["text"].as_str()).collect();
+    assert!(texts.contains(&"Merhaba, siparişim nerede?"), "{thread}");
+    assert!(texts.contains(&"[image] Sipariş fotoğrafı"), "{thread}");
+    let photo = items
+        .iter()
+        .find(|m| m["text"] == "[image] Sipariş fotoğrafı")
+        .unwrap();
+    let attachment = &photo["attachments"][0];
+    assert_eq!(attachment["kind"], "image", "{photo}");
+    assert_eq!(attachment["mime"], "image/png", "{photo}");
+    assert_eq!(served.load(Ordering::SeqCst), 1);
+    let response = owner
+        .request(
+            reqwest::Method::GET,
+            &format!(
+                "/api/v1/workspaces/{ws}/media/{}/content",
+                attachment["media_id"].as_str().unwrap()
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.bytes().await.unwrap().to_vec(), png);
+    let (_, contact) = owner
+        .get(&format!("/api/v1/workspaces/{ws}/contacts/905321000009"))
+        .await;
+    assert_eq!(contact["phone"], "+905321000009", "{contact}");
+
+    // The same message delivered again is recorded once; media whose bytes do not match what the
+    // message says is not kept, and the message still arrives, with its text.
+    let mut tampered = sealed.data_to_upload.clone();
+    tampered[10] ^= 1;
+    let (bad_url, _) = media_server(tampered).await;
+    let forged = wa::Message {
+        image_message: whatsapp_rust::waproto::buffa::MessageField::some(
+            wa::message::ImageMessage {
+                static_url: Some(bad_url),
+                mimetype: Some("image/png".into()),
+                media_key: Some(sealed.media_key.to_vec()),
+                file_sha256: Some(sealed.file_sha256.to_vec()),
+                file_enc_sha256: Some(sealed.file_enc_sha256.to_vec()),
+                ..Default::default()
+            },
+        ),
+        ..Default::default()
+    };
+    let batch = whatsapp_rust::types::events::MessageBatch::builder()
+        .messages(Arc::from(vec![
+            from_phone(
+                "905321000009",
+                "3EB0TEXT0001",
+                wa::Message {
+                    conversation: Some("Merhaba, siparişim nerede?".into()),
+                    ..Default::default()
+                },
+            ),
+            from_phone("905321000009", "3EB0FORGED01", forged),
+        ]))
+        .origin(whatsapp_rust::types::events::BatchOrigin::Live)
+        .build();
+    ulak::transports::whatsapp_web::inbound::apply(
+        &pipeline,
+        &channel,
+        &store,
+        client,
+        &whatsapp_rust::types::events::Event::Messages(batch),
+    )
+    .await;
+    let thread = wait_for(Duration::from_secs(30), || {
+        let owner = owner.clone();
+        let path = format!("/api/v1/workspaces/{ws}/conversations/905321000009/messages");
+        async move {
+            let (_, thread) = owner.get(&path).await;
+            (thread["items"].as_array().is_some_and(|i| i.len() == 3)).then_some(thread)
+        }
+    })
+    .await;
+    let forged = thread["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["text"] == "[image]")
+        .cloned()
+        .unwrap_or_else(|| panic!("{thread}"));
+    assert_eq!(forged["attachments"], json!([]), "{forged}");
+    let (_, library) = owner.get(&format!("/api/v1/workspaces/{ws}/media")).await;
+    assert_eq!(library["items"].as_array().unwrap().len(), 1, "{library}");
+    app.stop().await;
+}

@@ -2727,7 +2727,8 @@ export interface components {
             /** @description The first messages as their recipients would get them. */
             samples: components["schemas"]["Sample"][];
             /**
-             * @description Contacts left out, by reason (`opted_out`, `no_address`).
+             * @description Contacts left out, by reason (`opted_out`, `no_address`; on WhatsApp Web channels also
+             *     `not_on_whatsapp`).
              * @example {
              *       "no_address": 0,
              *       "opted_out": 3
@@ -2736,6 +2737,16 @@ export interface components {
             skipped: {
                 [key: string]: number;
             };
+            /**
+             * Format: int64
+             * @description WhatsApp Web channels: recipients whose WhatsApp account could not be checked (the channel
+             *     is not connected here, WhatsApp did not answer, or beyond the 1,000 numbers one dry run
+             *     asks about; answers are remembered, so the next dry run goes further). They count in
+             *     `would_send`; when sending, each is checked and skipped as `not_on_whatsapp` without an
+             *     account.
+             * @example 0
+             */
+            unchecked_on_whatsapp?: number | null;
             /**
              * Format: int64
              * @description Messages that would be sent.

@@ -14,8 +14,6 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot, watch};
 use whatsapp_rust::bot::Bot;
 use whatsapp_rust::types::events::{Event, EventHandler};
-use whatsapp_rust::types::presence::ReceiptType;
-use whatsapp_rust::wacore::proto_helpers::MessageExt;
 use whatsapp_rust::{Client, Jid, TokioRuntime};
 
 use super::connect::{Failures, PolicyTransport};
@@ -23,7 +21,6 @@ use super::http::PolicyHttp;
 use super::session::{Step, Then};
 use super::store::WaStore;
 use crate::channels::{ChannelState, StoredChannel};
-use crate::messages::inbound::{self, DeliveryStatus, Feedback, InboundMessage, StatusUpdate};
 use crate::pipeline::Pipeline;
 
 /// How long the client may take to disconnect when the channel stops (the runner waits 10 s for
@@ -147,7 +144,7 @@ async fn clear_pairing(db: &crate::db::Db, channel: &str) {
 
 /// The number of a user JID (`905551112233@s.whatsapp.net`), or of a LID through the channel's
 /// mappings.
-async fn number_of(store: &WaStore, jid: &Jid, alt: Option<&Jid>) -> Option<String> {
+pub(super) async fn number_of(store: &WaStore, jid: &Jid, alt: Option<&Jid>) -> Option<String> {
     use whatsapp_rust::wacore::store::traits::ProtocolStore;
     for candidate in std::iter::once(jid).chain(alt) {
         if candidate.is_pn() {
@@ -245,8 +242,9 @@ pub async fn run(
             super::http::TIMEOUT,
             "Ulak (WhatsApp Web)",
         ));
+        let client_store = store.for_client();
         let mut builder = Bot::builder()
-            .with_backend(store.clone())
+            .with_backend(client_store.clone())
             .with_transport_factory(transport)
             .with_http_client(http)
             .with_runtime(TokioRuntime)
@@ -346,6 +344,7 @@ pub async fn run(
             tracing::warn!(channel = %channel.id, "the WhatsApp client did not stop in time; aborted");
             handle.abort();
         }
+        client_store.close().await;
         drop(client);
         match ended {
             Ended::Stopped => break,
@@ -371,7 +370,7 @@ pub async fn run(
     // A channel deleted while its client ran: what the client wrote on its way down goes too.
     if matches!(crate::channels::find_any(&db, &channel.id).await, Ok(None)) {
         forget_keys(&pipeline, &channel.id).await;
-        let _ = crate::channels::purge_tables(&db, &channel.id, &["wa_contact"]).await;
+        let _ = crate::channels::purge_tables(&db, &channel.id, &["wa_contact", "wa_number"]).await;
     }
     {
         let mut registry = pipeline.whatsapp_web.live.lock();
@@ -504,67 +503,7 @@ async fn on_event(
         }
         Step::Ignore => {}
     }
-    match event {
-        Event::Receipt(receipt) if !receipt.source.is_group => {
-            let status = match receipt.r#type {
-                ReceiptType::Delivered => DeliveryStatus::Delivered,
-                ReceiptType::Read | ReceiptType::Played => DeliveryStatus::Read,
-                _ => return None,
-            };
-            for id in &receipt.message_ids {
-                inbound::report(
-                    &pipeline.feedback,
-                    &channel.id,
-                    Feedback::Status(StatusUpdate::new(
-                        id.to_string(),
-                        status,
-                        None,
-                        receipt.timestamp,
-                    )),
-                )
-                .await;
-            }
-        }
-        Event::Messages(batch) => {
-            for message in batch.messages.iter() {
-                let info = &message.info;
-                let source = &info.source;
-                // Direct chats only: not groups, broadcast lists, status or newsletters.
-                if source.is_from_me
-                    || source.is_group
-                    || !(source.chat.is_pn() || source.chat.is_lid())
-                {
-                    continue;
-                }
-                let Some(number) =
-                    number_of(store, &source.sender, source.sender_alt.as_ref()).await
-                else {
-                    tracing::debug!(channel = %channel.id, "an inbound message from an unknown number skipped");
-                    continue;
-                };
-                let text = message
-                    .message
-                    .text_content()
-                    .or_else(|| message.message.get_caption())
-                    .unwrap_or_default()
-                    .to_owned();
-                inbound::report(
-                    &pipeline.feedback,
-                    &channel.id,
-                    Feedback::Inbound(InboundMessage {
-                        provider_id: info.id.to_string(),
-                        from: format!("+{number}"),
-                        name: (!info.push_name.is_empty()).then(|| info.push_name.clone()),
-                        text,
-                        at: info.timestamp,
-                        media: None,
-                    }),
-                )
-                .await;
-            }
-        }
-        _ => {}
-    }
+    super::inbound::apply(pipeline, channel, store, live.client(), event).await;
     if let Err(e) = super::contacts::record(db, store, &channel.id, event).await {
         tracing::warn!(channel = %channel.id, error = %e, "contacts from WhatsApp not kept");
     }

@@ -9,9 +9,10 @@ use whatsapp_rust::wacore::net::{HttpClient, HttpRequest, HttpResponse};
 
 use crate::outbound::{Outbound, describe};
 
-/// The largest answer read: WhatsApp's media limit (documents, 2 GB) is far above what Ulak sends or
-/// keeps; inbound media beyond this is refused rather than held in memory.
-pub const MAX_RESPONSE_BYTES: usize = 100 << 20;
+/// The largest answer read: WhatsApp's media limit (documents, 2 GB) is far above what Ulak keeps
+/// (16 MB, [`super::inbound::MAX_MEDIA_BYTES`]); inbound media beyond that and its encryption's
+/// few bytes is refused rather than held in memory.
+pub const MAX_RESPONSE_BYTES: usize = (super::inbound::MAX_MEDIA_BYTES as usize) + (1 << 20);
 
 /// How long one request may take, media included.
 pub const TIMEOUT: Duration = Duration::from_secs(120);

@@ -11,13 +11,17 @@
 //!
 //! - [`connect`]: the client's WebSocket, opened through the outbound policy;
 //! - [`connection`]: the task that runs a channel's client and applies its events;
-//! - [`transport`]: sending, acknowledged by the server.
+//! - [`transport`]: sending, acknowledged by the server;
+//! - [`inbound`]: receipts and received messages (media into the library) into the pipeline;
+//! - [`numbers`]: whether numbers have a WhatsApp account, asked and remembered.
 
 pub mod compose;
 pub mod connect;
 pub mod connection;
 pub mod contacts;
 pub mod http;
+pub mod inbound;
+pub mod numbers;
 pub mod qr;
 pub mod session;
 pub mod store;

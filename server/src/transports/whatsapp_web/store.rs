@@ -39,6 +39,11 @@ use crate::db::{Db, DbError};
 pub struct WaStore {
     db: Db,
     channel: Arc<str>,
+    /// Cleared when the client this copy was given to has stopped: the crate's background tasks
+    /// can outlive their client, and what they would write then (keys made after an unlink, say)
+    /// must not come back. Each write holds it for reading while it runs, so closing waits for
+    /// the writes under way.
+    open: Arc<tokio::sync::RwLock<bool>>,
 }
 
 fn db_error(error: DbError) -> StoreError {
@@ -97,6 +102,29 @@ impl WaStore {
         Self {
             db,
             channel: Arc::from(channel),
+            open: Arc::new(tokio::sync::RwLock::new(true)),
+        }
+    }
+
+    /// The same store for one client, to be closed when that client has stopped.
+    pub fn for_client(&self) -> Self {
+        Self::new(self.db.clone(), &self.channel)
+    }
+
+    /// Refuses every later write through this copy, once the writes under way are done.
+    pub async fn close(&self) {
+        *self.open.write().await = false;
+    }
+
+    /// Leave to write while the guard lives, unless the client has stopped.
+    async fn writable(&self) -> Result<tokio::sync::RwLockReadGuard<'_, bool>> {
+        let open = self.open.read().await;
+        if *open {
+            Ok(open)
+        } else {
+            Err(StoreError::Validation(
+                "the channel's WhatsApp client has stopped; nothing more is kept".into(),
+            ))
         }
     }
 
@@ -174,6 +202,7 @@ impl WaStore {
     /// Runs a write; one that lost to a concurrent write on the same entries runs again (the
     /// trait asks concurrent writers to converge, not to fail).
     async fn exec(&self, sql: &str, vars: Value) -> Result<()> {
+        let _open = self.writable().await?;
         self.db
             .retrying(|| self.db.exec(sql, vars.clone()))
             .await
@@ -188,6 +217,7 @@ impl WaStore {
 
     /// Deletes the entries of `kind` that `condition` selects, and says how many went.
     async fn delete_where(&self, kind: &str, condition: &str, mut vars: Value) -> Result<u32> {
+        let _open = self.writable().await?;
         vars["c"] = json!(&*self.channel);
         let removed: Vec<u32> = self
             .db
@@ -996,6 +1026,7 @@ impl DeviceStore for WaStore {
         if !self.exists().await? {
             self.save(&Device::new()).await?;
         }
+        let _open = self.writable().await?;
         let id: Vec<i32> = self
             .query(
                 "UPSERT type::record('wa_state', [$c, 'meta', 'device_seq']) SET v = '', n = (n ?? 0) + 1 RETURN VALUE n",

@@ -12,6 +12,7 @@ use whatsapp_rust::{Jid, SendOptions};
 
 use super::compose::{self, Part};
 use super::connection::Registry;
+use crate::db::Db;
 use crate::media::MediaKind;
 use crate::transports::{
     AddressKind, Capabilities, OutboundMessage, Receipt, SendError, Transport,
@@ -40,14 +41,16 @@ pub struct WebConfig {
 
 pub struct WaTransport {
     registry: Arc<Registry>,
+    db: Db,
     channel: String,
     config: WebConfig,
 }
 
 impl WaTransport {
-    pub fn new(registry: Arc<Registry>, channel: &str, config: WebConfig) -> Self {
+    pub fn new(registry: Arc<Registry>, db: Db, channel: &str, config: WebConfig) -> Self {
         Self {
             registry,
+            db,
             channel: channel.to_owned(),
             config,
         }
@@ -111,6 +114,19 @@ impl Transport for WaTransport {
         let to = recipient(&message.to)?;
         let live = self.registry.get(&self.channel).ok_or_else(not_connected)?;
         let client = live.client().ok_or_else(not_connected)?;
+        // Sent to a number without an account, a message would be taken and never delivered.
+        let on = super::numbers::is_on(&self.db, &client, &self.channel, &to.user)
+            .await
+            .map_err(|reason| SendError::Transient {
+                reason: format!("could not check the number on WhatsApp: {reason}"),
+                retry_after: Some(NOT_CONNECTED_RETRY),
+            })?;
+        if !on {
+            return Err(SendError::Unreachable {
+                code: "not_on_whatsapp",
+                reason: format!("{} has no WhatsApp account", message.to),
+            });
+        }
         if self.config.typing {
             let chatstate = client.chatstate();
             if chatstate.send_composing(&to).await.is_ok() {

@@ -845,6 +845,8 @@ export const en = {
   'campaigns.skippedReason': '{reason}: {count}',
   'campaigns.reason.opted_out': 'opted out',
   'campaigns.reason.no_address': 'no address for this channel',
+  'campaigns.reason.not_on_whatsapp': 'not on WhatsApp',
+  'campaigns.uncheckedOnWhatsapp': '{count} numbers could not be checked on WhatsApp yet (the channel is not connected, or they are beyond the 1,000 one dry run asks about). Each is checked before sending; those without WhatsApp are left out.',
   'campaigns.channelHint': 'Messages go out through this channel, under the rate below.',
   'campaigns.start': 'Start',
   'campaigns.startNow': 'As soon as it is started',

@@ -844,6 +844,8 @@ export const tr: Record<MessageKey, Message> = {
   'campaigns.skippedReason': '{reason}: {count}',
   'campaigns.reason.opted_out': 'mesaj istemiyor',
   'campaigns.reason.no_address': 'bu kanal için adresi yok',
+  'campaigns.reason.not_on_whatsapp': "WhatsApp'ta değil",
+  'campaigns.uncheckedOnWhatsapp': "{count} numara henüz WhatsApp'ta denetlenemedi (kanal bağlı değil ya da bir deneme çalıştırmasının sorduğu 1.000 numaranın ötesinde). Her biri gönderilmeden önce denetlenir; WhatsApp'ı olmayanlar dışarıda kalır.",
   'campaigns.channelHint': 'Mesajlar bu kanaldan, aşağıdaki hızla gider.',
   'campaigns.start': 'Başlangıç',
   'campaigns.startNow': 'Başlatılır başlatılmaz',

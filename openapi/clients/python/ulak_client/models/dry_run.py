@@ -30,8 +30,8 @@ class DryRun:
         Attributes:
             audience (int): Contacts the audience matches.
             samples (list[Sample]): The first messages as their recipients would get them.
-            skipped (DryRunSkipped): Contacts left out, by reason (`opted_out`, `no_address`). Example: {'no_address': 0,
-                'opted_out': 3}.
+            skipped (DryRunSkipped): Contacts left out, by reason (`opted_out`, `no_address`; on WhatsApp Web channels also
+                `not_on_whatsapp`). Example: {'no_address': 0, 'opted_out': 3}.
             would_send (int): Messages that would be sent.
             approved_template (None | str | Unset): The approved template those recipients get (`name (language)`), if the
                 template maps
@@ -43,6 +43,12 @@ class DryRun:
                 go to contacts
                 who have not written within 24 hours (as of now). They get the approved template the
                 template maps onto, or are refused without one. Example: 120.
+            unchecked_on_whatsapp (int | None | Unset): WhatsApp Web channels: recipients whose WhatsApp account could not
+                be checked (the channel
+                is not connected here, WhatsApp did not answer, or beyond the 1,000 numbers one dry run
+                asks about; answers are remembered, so the next dry run goes further). They count in
+                `would_send`; when sending, each is checked and skipped as `not_on_whatsapp` without an
+                account. Example: 0.
      """
 
     audience: int
@@ -53,6 +59,7 @@ class DryRun:
     estimated_finish: datetime.datetime | None | Unset = UNSET
     estimated_seconds: int | None | Unset = UNSET
     outside_window: int | None | Unset = UNSET
+    unchecked_on_whatsapp: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -101,6 +108,12 @@ class DryRun:
         else:
             outside_window = self.outside_window
 
+        unchecked_on_whatsapp: int | None | Unset
+        if isinstance(self.unchecked_on_whatsapp, Unset):
+            unchecked_on_whatsapp = UNSET
+        else:
+            unchecked_on_whatsapp = self.unchecked_on_whatsapp
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -118,6 +131,8 @@ class DryRun:
             field_dict["estimated_seconds"] = estimated_seconds
         if outside_window is not UNSET:
             field_dict["outside_window"] = outside_window
+        if unchecked_on_whatsapp is not UNSET:
+            field_dict["unchecked_on_whatsapp"] = unchecked_on_whatsapp
 
         return field_dict
 
@@ -197,6 +212,16 @@ class DryRun:
         outside_window = _parse_outside_window(d.pop("outside_window", UNSET))
 
 
+        def _parse_unchecked_on_whatsapp(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        unchecked_on_whatsapp = _parse_unchecked_on_whatsapp(d.pop("unchecked_on_whatsapp", UNSET))
+
+
         dry_run = cls(
             audience=audience,
             samples=samples,
@@ -206,6 +231,7 @@ class DryRun:
             estimated_finish=estimated_finish,
             estimated_seconds=estimated_seconds,
             outside_window=outside_window,
+            unchecked_on_whatsapp=unchecked_on_whatsapp,
         )
 
 

@@ -20,7 +20,8 @@ T = TypeVar("T", bound="DryRunSkipped")
 
 @_attrs_define
 class DryRunSkipped:
-    """ Contacts left out, by reason (`opted_out`, `no_address`).
+    """ Contacts left out, by reason (`opted_out`, `no_address`; on WhatsApp Web channels also
+    `not_on_whatsapp`).
 
         Example:
             {'no_address': 0, 'opted_out': 3}

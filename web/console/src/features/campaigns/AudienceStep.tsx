@@ -99,9 +99,10 @@ export function AudienceStep({ form, onAudience, input, draftId, persist, error 
   );
 }
 
-/** A skip reason in words (`opted_out`, `no_address`); others as the API names them. */
+/** A skip reason in words (`opted_out`, `no_address`, `not_on_whatsapp`); others as the API names them. */
 export function reasonLabel(t: ReturnType<typeof useT>, reason: string): string {
   if (reason === 'opted_out') return t('campaigns.reason.opted_out');
   if (reason === 'no_address') return t('campaigns.reason.no_address');
+  if (reason === 'not_on_whatsapp') return t('campaigns.reason.not_on_whatsapp');
   return reason;
 }

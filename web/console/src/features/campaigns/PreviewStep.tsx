@@ -54,6 +54,11 @@ export function PreviewStep({ draftId }: { draftId: string }) {
           </div>
         ))}
       </dl>
+      {result.unchecked_on_whatsapp ? (
+        <p className="hint" data-testid="dry-run-unchecked">
+          {t('campaigns.uncheckedOnWhatsapp', { count: format.number(result.unchecked_on_whatsapp) })}
+        </p>
+      ) : null}
       <p data-testid="dry-run-duration">
         {result.estimated_seconds === null || result.estimated_seconds === undefined
           ? t('campaigns.windowNeverOpens')
