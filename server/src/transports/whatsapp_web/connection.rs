@@ -125,9 +125,14 @@ pub async fn save_pairing(
     valid_for: Duration,
 ) -> Result<(), crate::db::DbError> {
     let expires = Utc::now() + chrono::Duration::from_std(valid_for).unwrap_or_default();
+    // The client goes on rotating QR codes while a person types a phone-number code: the code
+    // they asked for stays on show until it expires.
     db.exec(
-        "UPSERT type::record('wa_pairing', $ch) SET kind = $kind, code = $code, \
-         expires_at = <datetime>$expires RETURN NONE",
+        "LET $shown = (SELECT kind, expires_at FROM ONLY type::record('wa_pairing', $ch)); \
+         IF $kind = 'phone' OR $shown = NONE OR $shown.kind != 'phone' OR $shown.expires_at < time::now() { \
+           UPSERT type::record('wa_pairing', $ch) SET kind = $kind, code = $code, \
+           expires_at = <datetime>$expires RETURN NONE; \
+         };",
         json!({ "ch": channel, "kind": kind, "code": code, "expires": expires.to_rfc3339() }),
     )
     .await
@@ -508,4 +513,47 @@ async fn on_event(
         tracing::warn!(channel = %channel.id, error = %e, "contacts from WhatsApp not kept");
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_phone_code_stays_on_show_while_qr_codes_rotate() {
+        let mut settings = crate::config::Settings::for_tests().unwrap();
+        settings.database.url = "mem://".into();
+        let db = crate::db::Db::connect(&settings).await.unwrap();
+        let shown = || async {
+            db.row::<serde_json::Value>(
+                "SELECT kind, code FROM ONLY type::record('wa_pairing', 'ch1')",
+                json!({}),
+            )
+            .await
+            .unwrap()
+            .unwrap()
+        };
+        save_pairing(&db, "ch1", "qr", "2@qr-one", Duration::from_secs(60))
+            .await
+            .unwrap();
+        save_pairing(&db, "ch1", "phone", "ABCD-EFGH", Duration::from_secs(180))
+            .await
+            .unwrap();
+        save_pairing(&db, "ch1", "qr", "2@qr-two", Duration::from_secs(20))
+            .await
+            .unwrap();
+        assert_eq!(
+            shown().await,
+            json!({ "kind": "phone", "code": "ABCD-EFGH" })
+        );
+        // Once it has expired, the QR codes show again; a new phone code always replaces.
+        save_pairing(&db, "ch1", "phone", "WXYZ-1234", Duration::ZERO)
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        save_pairing(&db, "ch1", "qr", "2@qr-three", Duration::from_secs(20))
+            .await
+            .unwrap();
+        assert_eq!(shown().await, json!({ "kind": "qr", "code": "2@qr-three" }));
+    }
 }
