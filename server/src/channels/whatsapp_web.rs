@@ -392,7 +392,8 @@ pub async fn logout(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ContactQuery {
-    /// Part of a number or name (case-insensitive).
+    /// Part of a name (Turkish letters folded as in contact search: `isik` finds "Işık") or of
+    /// a number.
     pub search: Option<String>,
     /// The `next` of the previous page.
     pub after: Option<String>,

@@ -7818,7 +7818,10 @@ export interface operations {
     channel_wa_contacts: {
         parameters: {
             query?: {
-                /** @description Part of a number or name (case-insensitive). */
+                /**
+                 * @description Part of a name (Turkish letters folded as in contact search: `isik` finds "Işık") or of
+                 *     a number.
+                 */
                 search?: string;
                 /** @description The `next` of the previous page. */
                 after?: string;

@@ -179,6 +179,8 @@ pub async fn record(
                 "name": s.name,
                 "first_name": s.first_name,
                 "push_name": s.push_name,
+                "name_key": s.name.as_deref().map(crate::contacts::model::search_key),
+                "push_key": s.push_name.as_deref().map(crate::contacts::model::search_key),
             })
         })
         .collect();
@@ -186,7 +188,8 @@ pub async fn record(
         "FOR $r IN $rows { \
            UPSERT type::record('wa_contact', $r.k) SET number = $r.number, \
              name = $r.name ?? name, first_name = $r.first_name ?? first_name, \
-             push_name = $r.push_name ?? push_name, updated_at = time::now() RETURN NONE; \
+             push_name = $r.push_name ?? push_name, name_key = $r.name_key ?? name_key, \
+             push_key = $r.push_key ?? push_key, updated_at = time::now() RETURN NONE; \
          };",
         json!({ "rows": rows }),
     )
@@ -203,20 +206,28 @@ pub async fn list(
     after: Option<&str>,
     limit: usize,
 ) -> Result<Vec<WaContact>, DbError> {
-    let search = search
-        .map(|s| s.trim().to_lowercase())
-        .filter(|s| !s.is_empty());
+    let search = search.map(str::trim).filter(|s| !s.is_empty());
+    // Names compare with the contacts' Turkish folding ("isik" finds "Işık"), numbers by digits.
+    let key = search.map(crate::contacts::model::search_key);
+    let digits = search
+        .filter(|s| {
+            s.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
+        })
+        .map(|s| s.chars().filter(char::is_ascii_digit).collect::<String>())
+        .filter(|d| !d.is_empty());
     db.rows(
         "SELECT number, name, first_name, push_name FROM array::first([wa_contact:[$ch, $after]..[$ch, {}]]) \
          WHERE record::id(id)[1] != $after AND ($q = NONE \
-            OR string::contains(number, $q) \
-            OR string::contains(string::lowercase(name ?? ''), $q) \
-            OR string::contains(string::lowercase(push_name ?? ''), $q)) \
+            OR ($digits != NONE AND string::contains(number, $digits)) \
+            OR string::contains(name_key ?? string::lowercase(name ?? ''), $q) \
+            OR string::contains(push_key ?? string::lowercase(push_name ?? ''), $q)) \
          LIMIT $limit",
         crate::db::without_nulls(json!({
             "ch": channel,
             "after": after.unwrap_or(""),
-            "q": search,
+            "q": key,
+            "digits": digits,
             "limit": limit,
         })),
     )
@@ -412,9 +423,27 @@ mod tests {
             ]
         );
 
-        // Search by name (any case, Turkish letters as typed) or number; pages by number.
+        // Search by name (any case, Turkish letters folded as for contacts) or number; pages by
+        // number.
         let found = list(&db, "ch1", Some("ZEYNEP"), None, 100).await.unwrap();
         assert_eq!(found.len(), 1);
+        for folded in ["ayse yilmaz", "AYŞE YILMAZ", "yılmaz", "mehmet oz"] {
+            assert_eq!(
+                list(&db, "ch1", Some(folded), None, 100)
+                    .await
+                    .unwrap()
+                    .len(),
+                1,
+                "{folded}"
+            );
+        }
+        assert_eq!(
+            list(&db, "ch1", Some("+90 555 999"), None, 100)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         assert_eq!(
             list(&db, "ch1", Some("ayşe y."), None, 100)
                 .await
