@@ -13,6 +13,19 @@ use crate::config::{LogFormat, LogSettings};
 pub fn init(settings: &LogSettings) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.level));
+    // The WhatsApp client logs failed media downloads with their URLs, whose query carries the
+    // channel's media token: those lines stay out unless asked for by name.
+    let filter = match "whatsapp_rust::download=error".parse() {
+        Ok(quiet)
+            if !settings.level.contains("whatsapp_rust::download")
+                && !std::env::var("RUST_LOG")
+                    .unwrap_or_default()
+                    .contains("whatsapp_rust::download") =>
+        {
+            filter.add_directive(quiet)
+        }
+        _ => filter,
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

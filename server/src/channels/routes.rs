@@ -286,8 +286,11 @@ pub async fn update(
         .db
         .row(
             &format!(
-                "UPDATE type::record('channel', $id) SET name = $name, config = $config, state = $state, \
-                 state_reason = $reason, updated_at = time::now() WHERE workspace = $ws RETURN {FIELDS}"
+                // The paired phone as it is now, not as it was read: a pairing that completes
+                // meanwhile is not undone.
+                "UPDATE type::record('channel', $id) SET name = $name, \
+                 config = IF kind = 'whatsapp_web' AND config.account != NONE {{ object::extend($config, {{ account: config.account }}) }} ELSE {{ $config }}, \
+                 state = $state, state_reason = $reason, updated_at = time::now() WHERE workspace = $ws RETURN {FIELDS}"
             ),
             crate::db::without_nulls(json!({ "id": path.1, "ws": access.workspace, "name": name,
                     "config": config, "state": next_state, "reason": reason })),

@@ -38,6 +38,12 @@ static LIMITS: std::sync::LazyLock<Limits> = std::sync::LazyLock::new(|| {
     }
 });
 
+/// Whether this channel may ask WhatsApp about numbers once more now (ten times a minute, shared
+/// by the number check and campaign dry runs: asking too much gets a number banned).
+pub fn may_check_numbers(channel: &str) -> bool {
+    LIMITS.checks.check_key(&channel.to_owned()).is_ok()
+}
+
 fn within(
     limiter: &governor::DefaultKeyedRateLimiter<String>,
     channel: &str,
@@ -486,7 +492,8 @@ pub struct NumberCheck {
 pub struct NumberOnWhatsapp {
     #[schema(example = "+905551112233")]
     pub number: String,
-    pub on_whatsapp: bool,
+    /// Null when WhatsApp gave no clear answer for this number (ask again later).
+    pub on_whatsapp: Option<bool>,
     /// Whether it is a business account.
     pub business: bool,
 }
@@ -541,7 +548,7 @@ pub async fn check_numbers(
             let answer = found.get(&d).copied();
             NumberOnWhatsapp {
                 number: format!("+{d}"),
-                on_whatsapp: answer.is_some_and(|a| a.on),
+                on_whatsapp: answer.map(|a| a.on),
                 business: answer.is_some_and(|a| a.business),
             }
         })

@@ -217,7 +217,6 @@ async fn plugin_events(
             text: message.text,
             at: at(message.at_ms),
             media: None,
-            attachment: None,
         })
         .collect();
     let updates = events
@@ -364,16 +363,7 @@ async fn fetch_media(
         &media.file_name,
     )
     .await?;
-    let (batch, key) = super::split_id(message_id).ok_or("an unexpected message id")?;
-    state
-        .db
-        .exec(
-            "UPDATE type::record('message', [$ws, $batch, $key]) SET attachments = [$attachment] RETURN NONE",
-            json!({ "ws": channel.workspace, "batch": batch, "key": key, "attachment": attachment }),
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(())
+    super::inbound::attach(&state.db, &channel.workspace, message_id, attachment).await
 }
 
 /// The query of Meta's webhook verification.

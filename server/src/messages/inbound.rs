@@ -82,8 +82,6 @@ pub struct InboundMessage {
     /// Media the provider keeps for download (Cloud API), fetched into the library after the
     /// message is stored.
     pub media: Option<InboundMedia>,
-    /// Media already kept in the library (WhatsApp Web downloads it before recording).
-    pub attachment: Option<Box<super::MessageAttachment>>,
 }
 
 /// Inbound media downloads waiting or running, by channel; past [`MEDIA_PENDING_MAX`] in all or
@@ -133,6 +131,22 @@ impl Drop for MediaSlot {
             }
         }
     }
+}
+
+/// Attaches media kept in the library to an inbound message recorded before it was downloaded.
+pub async fn attach(
+    db: &Db,
+    workspace: &str,
+    message_id: &str,
+    attachment: super::MessageAttachment,
+) -> Result<(), String> {
+    let (batch, key) = super::split_id(message_id).ok_or("an unexpected message id")?;
+    db.exec(
+        "UPDATE type::record('message', [$ws, $batch, $key]) SET attachments = [$attachment] RETURN NONE",
+        json!({ "ws": workspace, "batch": batch, "key": key, "attachment": attachment }),
+    )
+    .await
+    .map_err(|e| e.to_string())
 }
 
 /// Keeps a downloaded inbound file in the workspace's library (the same bytes sent again, a
@@ -448,7 +462,7 @@ pub async fn record_inbound(
     db.exec(
         "BEGIN; \
          CREATE type::record('message', [$ws, $batch, $key]) SET workspace = $ws, direction = 'in', channel = $channel, \
-         campaign = NONE, contact = $contact, address = $address, text = $text, attachments = $attachments, status = 'received', \
+         campaign = NONE, contact = $contact, address = $address, text = $text, attachments = [], status = 'received', \
          attempts = 0, provider_id = $provider, history = [{ status: 'received', at: <datetime>$at }], \
          created_at = <datetime>$at; \
          IF $contact != NONE { \
@@ -474,7 +488,6 @@ pub async fn record_inbound(
             "text": text,
             "provider": message.provider_id,
             "at": message.at.to_rfc3339(),
-            "attachments": message.attachment.into_iter().map(|a| *a).collect::<Vec<_>>(),
         })),
     )
     .await?;

@@ -1244,7 +1244,6 @@ pub fn parse_webhook(phone_number_id: &str, body: &Value) -> Result<Events, Stri
                 .messages
                 .push(crate::messages::inbound::InboundMessage {
                     media,
-                    attachment: None,
                     provider_id: id.chars().take(200).collect(),
                     from: format!("+{}", e164_of_wa_id(from.trim_start_matches('+')))
                         .chars()

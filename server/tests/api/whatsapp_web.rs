@@ -767,8 +767,12 @@ async fn numbers_without_whatsapp_are_reported_by_the_dry_run_and_skipped_when_s
 /// Serves `body` to every GET on loopback, counting the requests: a stand-in for WhatsApp's
 /// media servers, which hold media encrypted with the key the message carries.
 async fn media_server(body: Vec<u8>) -> (String, Arc<AtomicUsize>) {
+    media_server_at("127.0.0.1", body).await
+}
+
+async fn media_server_at(ip: &str, body: Vec<u8>) -> (String, Arc<AtomicUsize>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
     let url = format!(
         "http://{}/v/t62.7118-24/ulak-test.enc",
         listener.local_addr().unwrap()
@@ -900,8 +904,11 @@ async fn received_messages_reach_the_inbox_with_their_media_in_the_library() {
         let path = format!("/api/v1/workspaces/{ws}/conversations/905321000009/messages");
         async move {
             let (status, thread) = owner.get(&path).await;
-            (status == StatusCode::OK && thread["items"].as_array().is_some_and(|i| i.len() == 2))
-                .then_some(thread)
+            let items = thread["items"].as_array().cloned().unwrap_or_default();
+            (status == StatusCode::OK
+                && items.len() == 2
+                && items.iter().any(|m| m["attachments"][0].is_object()))
+            .then_some(thread)
         }
     })
     .await;
@@ -937,10 +944,26 @@ async fn received_messages_reach_the_inbox_with_their_media_in_the_library() {
     assert_eq!(contact["phone"], "+905321000009", "{contact}");
 
     // The same message delivered again is recorded once; media whose bytes do not match what the
-    // message says is not kept, and the message still arrives, with its text.
+    // message says is not kept, nor media on a host that is not WhatsApp's (a sender's choice:
+    // never fetched); the messages still arrive, with their text.
     let mut tampered = sealed.data_to_upload.clone();
     tampered[10] ^= 1;
-    let (bad_url, _) = media_server(tampered).await;
+    let (bad_url, bad_served) = media_server(tampered).await;
+    let (elsewhere_url, elsewhere_served) =
+        media_server_at("127.0.0.2", sealed.data_to_upload.clone()).await;
+    let elsewhere = wa::Message {
+        image_message: whatsapp_rust::waproto::buffa::MessageField::some(
+            wa::message::ImageMessage {
+                static_url: Some(elsewhere_url),
+                caption: Some("başka yer".into()),
+                media_key: Some(sealed.media_key.to_vec()),
+                file_sha256: Some(sealed.file_sha256.to_vec()),
+                file_enc_sha256: Some(sealed.file_enc_sha256.to_vec()),
+                ..Default::default()
+            },
+        ),
+        ..Default::default()
+    };
     let forged = wa::Message {
         image_message: whatsapp_rust::waproto::buffa::MessageField::some(
             wa::message::ImageMessage {
@@ -965,6 +988,7 @@ async fn received_messages_reach_the_inbox_with_their_media_in_the_library() {
                 },
             ),
             from_phone("905321000009", "3EB0FORGED01", forged),
+            from_phone("905321000009", "3EB0ELSEWHR1", elsewhere),
         ]))
         .origin(whatsapp_rust::types::events::BatchOrigin::Live)
         .build();
@@ -976,15 +1000,34 @@ async fn received_messages_reach_the_inbox_with_their_media_in_the_library() {
         &whatsapp_rust::types::events::Event::Messages(batch),
     )
     .await;
-    let thread = wait_for(Duration::from_secs(30), || {
+    wait_for(Duration::from_secs(30), || {
         let owner = owner.clone();
         let path = format!("/api/v1/workspaces/{ws}/conversations/905321000009/messages");
         async move {
             let (_, thread) = owner.get(&path).await;
-            (thread["items"].as_array().is_some_and(|i| i.len() == 3)).then_some(thread)
+            (thread["items"].as_array().is_some_and(|i| i.len() == 4)).then_some(())
         }
     })
     .await;
+    wait_for(Duration::from_secs(30), || async {
+        (bad_served.load(Ordering::SeqCst) > 0).then_some(())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(elsewhere_served.load(Ordering::SeqCst), 0);
+    let (_, thread) = owner
+        .get(&format!(
+            "/api/v1/workspaces/{ws}/conversations/905321000009/messages"
+        ))
+        .await;
+    assert!(
+        thread["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["text"] == "[image] başka yer" && m["attachments"] == json!([])),
+        "{thread}"
+    );
     let forged = thread["items"]
         .as_array()
         .unwrap()

@@ -2740,8 +2740,10 @@ export interface components {
             /**
              * Format: int64
              * @description WhatsApp Web channels: recipients whose WhatsApp account could not be checked (the channel
-             *     is not connected here, WhatsApp did not answer, or beyond the 1,000 numbers one dry run
-             *     asks about; answers are remembered, so the next dry run goes further). They count in
+             *     is not connected here, your role may not write channels, WhatsApp did not answer, or
+             *     beyond what one dry run asks about: 1,000 numbers, within the channel's ten checks of 50 a
+             *     minute shared with the number check; answers are remembered, so the next dry run goes
+             *     further). They count in
              *     `would_send`; when sending, each is checked and skipped as `not_on_whatsapp` without an
              *     account.
              * @example 0
@@ -3226,7 +3228,8 @@ export interface components {
             business: boolean;
             /** @example +905551112233 */
             number: string;
-            on_whatsapp: boolean;
+            /** @description Null when WhatsApp gave no clear answer for this number (ask again later). */
+            on_whatsapp?: boolean | null;
         };
         OptOutWords: {
             /**

@@ -246,7 +246,8 @@ pub async fn run(
             pipeline.outbound.clone(),
             super::http::TIMEOUT,
             "Ulak (WhatsApp Web)",
-        ));
+        ))
+        .also_allowing(&settings.server_url);
         let client_store = store.for_client();
         let mut builder = Bot::builder()
             .with_backend(client_store.clone())

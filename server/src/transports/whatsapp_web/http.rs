@@ -9,10 +9,14 @@ use whatsapp_rust::wacore::net::{HttpClient, HttpRequest, HttpResponse};
 
 use crate::outbound::{Outbound, describe};
 
-/// The largest answer read: WhatsApp's media limit (documents, 2 GB) is far above what Ulak keeps
-/// (16 MB, [`super::inbound::MAX_MEDIA_BYTES`]); inbound media beyond that and its encryption's
-/// few bytes is refused rather than held in memory.
-pub const MAX_RESPONSE_BYTES: usize = (super::inbound::MAX_MEDIA_BYTES as usize) + (1 << 20);
+/// The largest answer read: WhatsApp's media limit (documents, 2 GB) is far above what Ulak keeps;
+/// history syncs, which come through here too, can be tens of megabytes.
+pub const MAX_RESPONSE_BYTES: usize = 100 << 20;
+
+/// The hosts the client may reach over HTTP (its version check, media and history downloads and
+/// uploads): WhatsApp's and Meta's. The URL of a received message's media is chosen by its sender,
+/// so nothing else is fetched (nor sent the media token that rides in those URLs).
+const WHATSAPP_HOSTS: [&str; 3] = ["whatsapp.net", "whatsapp.com", "fbcdn.net"];
 
 /// How long one request may take, media included.
 pub const TIMEOUT: Duration = Duration::from_secs(120);
@@ -21,6 +25,8 @@ pub const TIMEOUT: Duration = Duration::from_secs(120);
 pub struct PolicyHttp {
     outbound: Outbound,
     max_response: usize,
+    /// Hosts allowed besides WhatsApp's (that of a configured `server_url`: a relay, a test).
+    also: Vec<String>,
 }
 
 impl PolicyHttp {
@@ -28,7 +34,30 @@ impl PolicyHttp {
         Self {
             outbound,
             max_response: MAX_RESPONSE_BYTES,
+            also: Vec::new(),
         }
+    }
+
+    /// Allows the host of this URL too.
+    pub fn also_allowing(mut self, url: &str) -> Self {
+        if let Some(host) = reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()))
+        {
+            self.also.push(host);
+        }
+        self
+    }
+
+    fn allowed(&self, url: &reqwest::Url) -> bool {
+        let Some(host) = url.host_str().map(|h| h.to_ascii_lowercase()) else {
+            return false;
+        };
+        let host = host.trim_end_matches('.');
+        WHATSAPP_HOSTS
+            .iter()
+            .any(|suffix| host == *suffix || host.ends_with(&format!(".{suffix}")))
+            || self.also.iter().any(|h| h == host)
     }
 
     #[cfg(test)]
@@ -43,6 +72,12 @@ impl HttpClient for PolicyHttp {
     async fn execute(&self, request: HttpRequest) -> anyhow::Result<HttpResponse> {
         let url =
             reqwest::Url::parse(&request.url).map_err(|e| anyhow::anyhow!("not a URL: {e}"))?;
+        if !self.allowed(&url) {
+            anyhow::bail!(
+                "{} is not one of WhatsApp's hosts",
+                url.host_str().unwrap_or("a URL without a host")
+            );
+        }
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|_| anyhow::anyhow!("not an HTTP method: {}", request.method))?;
         let mut builder = self
@@ -102,6 +137,7 @@ mod tests {
             Duration::from_secs(5),
             "ulak-test",
         ))
+        .also_allowing("ws://127.0.0.1:1/ws/chat")
     }
 
     #[tokio::test]
@@ -160,6 +196,42 @@ mod tests {
             .execute(HttpRequest::get("file:///etc/passwd"))
             .await
             .unwrap_err();
-        assert!(bad.to_string().contains("scheme"), "{bad}");
+        assert!(
+            bad.to_string().contains("not one of WhatsApp's hosts"),
+            "{bad}"
+        );
+    }
+
+    /// A received message's media URL is its sender's choice: only WhatsApp's hosts (and a
+    /// configured server's) are fetched, so the media token in those URLs goes nowhere else.
+    #[tokio::test]
+    async fn only_whatsapps_hosts_are_reached() {
+        let http = client(true);
+        let url = |u: &str| reqwest::Url::parse(u).unwrap();
+        for ok in [
+            "https://mmg.whatsapp.net/v/t62/abc?auth=x",
+            "https://media-ist1-1.cdn.whatsapp.net/m",
+            "https://web.whatsapp.com/check-update",
+            "https://scontent.xx.fbcdn.net/n",
+            "http://127.0.0.1:9/configured-server",
+        ] {
+            assert!(http.allowed(&url(ok)), "{ok}");
+        }
+        for refused in [
+            "https://mmg.whatsapp.net.evil.example/v?auth=x",
+            "https://evilwhatsapp.net/",
+            "https://example.com/",
+            "http://10.0.0.1/",
+        ] {
+            assert!(!http.allowed(&url(refused)), "{refused}");
+        }
+        let refused = http
+            .execute(HttpRequest::get("https://example.com/media"))
+            .await
+            .unwrap_err();
+        assert!(
+            refused.to_string().contains("not one of WhatsApp's hosts"),
+            "{refused}"
+        );
     }
 }

@@ -164,8 +164,9 @@ pub async fn apply(
     }
 }
 
-/// One message: a direct message from a person goes to the pipeline; its media first to the
-/// library (in the background, a few at a time), then the message with it.
+/// One message: a direct message from a person goes to the pipeline. One with media is recorded
+/// at once with its text, then the media is downloaded (in the background, a few at a time) into
+/// the library and attached to it, as for the Cloud API.
 pub async fn received(
     pipeline: &Arc<Pipeline>,
     channel: &StoredChannel,
@@ -188,6 +189,8 @@ pub async fn received(
     let Some((text, media)) = content(&message.message) else {
         return;
     };
+    // Whoever writes has an account: replies to them are not skipped as `not_on_whatsapp`.
+    super::numbers::seen_on(&pipeline.db, &channel.id, &number).await;
     let inbound = InboundMessage {
         provider_id: info.id.to_string(),
         from: format!("+{number}"),
@@ -195,32 +198,75 @@ pub async fn received(
         text,
         at: info.timestamp,
         media: None,
-        attachment: None,
     };
     let (Some(media), Some(client)) = (media, client) else {
         inbound::report(&pipeline.feedback, &channel.id, Feedback::Inbound(inbound)).await;
         return;
     };
+    let provider_id = inbound.provider_id.clone();
+    // Recorded first: a message delivered again is recorded (and its media fetched) once.
+    let recorded =
+        match inbound::record_inbound(pipeline, &channel.workspace, &channel.id, inbound).await {
+            Ok(Some(id)) => id,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(channel = %channel.id, error = %e, "inbound message not recorded");
+                return;
+            }
+        };
+    if let Err(reason) = downloadable(&media) {
+        tracing::warn!(channel = %channel.id, message = %provider_id, %reason,
+            "the media of an inbound message was not fetched");
+        return;
+    }
     let Some(slot) = MediaSlot::take(&channel.id) else {
         tracing::warn!(channel = %channel.id, "too many inbound media downloads waiting; one skipped");
-        inbound::report(&pipeline.feedback, &channel.id, Feedback::Inbound(inbound)).await;
         return;
     };
     let (pipeline, channel) = (pipeline.clone(), channel.clone());
     tokio::spawn(async move {
-        let mut inbound = inbound;
         let kept = match slot.download().await {
             Ok(_permit) => keep(&pipeline, &channel.workspace, &client, &media).await,
             Err(_) => Err("shutting down".to_owned()),
         };
         drop(slot);
-        match kept {
-            Ok(attachment) => inbound.attachment = Some(Box::new(attachment)),
-            Err(reason) => tracing::warn!(channel = %channel.id, message = %inbound.provider_id,
-                %reason, "the media of an inbound message was not kept"),
+        let attached = match kept {
+            Ok(attachment) => {
+                inbound::attach(&pipeline.db, &channel.workspace, &recorded, attachment).await
+            }
+            Err(reason) => Err(reason),
+        };
+        if let Err(reason) = attached {
+            tracing::warn!(channel = %channel.id, message = %provider_id, %reason,
+                "the media of an inbound message was not kept");
         }
-        inbound::report(&pipeline.feedback, &channel.id, Feedback::Inbound(inbound)).await;
     });
+}
+
+/// Where a message says its media is must be WhatsApp's: its path on WhatsApp's media hosts (the
+/// client picks the host), or a full URL on a host the client's HTTP accepts (checked there).
+fn downloadable(media: &Media) -> Result<(), String> {
+    // A full URL (the client takes it before any path) is checked against those hosts by the
+    // client's HTTP.
+    if media.part.static_url().is_some() {
+        return Ok(());
+    }
+    let path = media
+        .part
+        .direct_path()
+        .ok_or("the message says nowhere where its media is")?;
+    let plain = path.starts_with('/')
+        && path.len() <= 1024
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._~/-=&?%+".contains(&b))
+        && !path.contains("//")
+        && !path.contains("..");
+    if plain {
+        Ok(())
+    } else {
+        Err("a media path that is not WhatsApp's".into())
+    }
 }
 
 /// A file that takes at most `left` more bytes: the size a sender declares is only a claim.

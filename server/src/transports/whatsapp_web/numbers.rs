@@ -77,19 +77,24 @@ pub async fn ask(
         .await
         .map_err(|_| format!("WhatsApp did not answer within {} s", TIMEOUT.as_secs()))?
         .map_err(|e| format!("WhatsApp did not answer: {e}"))?;
+    // Only a clear answer counts: a number WhatsApp left out, or answered with an error for
+    // (rate limits, server trouble), stays unknown rather than "no".
     let answers: HashMap<String, Answer> = digits
         .iter()
-        .map(|d| {
+        .filter_map(|d| {
             let hit = found.iter().find(|r| {
                 r.jid.user == d.as_str() || r.pn_jid.as_ref().is_some_and(|p| p.user == d.as_str())
-            });
-            (
+            })?;
+            if asked_in_vain(hit) {
+                return None;
+            }
+            Some((
                 d.clone(),
                 Answer {
-                    on: hit.is_some_and(|r| r.is_registered),
-                    business: hit.is_some_and(|r| r.is_business),
+                    on: hit.is_registered,
+                    business: hit.is_business,
                 },
-            )
+            ))
         })
         .collect();
     let rows: Vec<_> = answers
@@ -110,16 +115,37 @@ pub async fn ask(
     Ok(answers)
 }
 
-/// Whether one number has an account: remembered, else asked.
-pub async fn is_on(db: &Db, client: &Client, channel: &str, digits: &str) -> Result<bool, String> {
+fn asked_in_vain(answer: &whatsapp_rust::wacore::iq::usync::IsOnWhatsAppResult) -> bool {
+    answer.contact_error.is_some()
+}
+
+/// Remembers that a number has an account (it wrote to the channel).
+pub async fn seen_on(db: &Db, channel: &str, digits: &str) {
+    let _ = db
+        .exec(
+            "UPSERT type::record('wa_number', [$ch, $d]) SET registered = true, \
+             business = business ?? false, at = time::now() RETURN NONE",
+            json!({ "ch": channel, "d": digits }),
+        )
+        .await;
+}
+
+/// Whether one number has an account: remembered, else asked; `None` when WhatsApp gave no
+/// clear answer.
+pub async fn is_on(
+    db: &Db,
+    client: &Client,
+    channel: &str,
+    digits: &str,
+) -> Result<Option<bool>, String> {
     let digits = [digits.to_owned()];
     if let Ok(known) = known(db, channel, &digits).await
         && let Some(answer) = known.get(&digits[0])
     {
-        return Ok(answer.on);
+        return Ok(Some(answer.on));
     }
     Ok(ask(db, client, channel, &digits)
         .await?
         .get(&digits[0])
-        .is_some_and(|a| a.on))
+        .map(|a| a.on))
 }

@@ -121,6 +121,12 @@ impl Transport for WaTransport {
                 reason: format!("could not check the number on WhatsApp: {reason}"),
                 retry_after: Some(NOT_CONNECTED_RETRY),
             })?;
+        let Some(on) = on else {
+            return Err(SendError::Transient {
+                reason: "WhatsApp gave no answer about this number; trying again later".into(),
+                retry_after: Some(NOT_CONNECTED_RETRY),
+            });
+        };
         if !on {
             return Err(SendError::Unreachable {
                 code: "not_on_whatsapp",

@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
+from typing import cast
 
 
 
@@ -25,12 +27,12 @@ class NumberOnWhatsapp:
         Attributes:
             business (bool): Whether it is a business account.
             number (str):  Example: +905551112233.
-            on_whatsapp (bool):
+            on_whatsapp (bool | None | Unset): Null when WhatsApp gave no clear answer for this number (ask again later).
      """
 
     business: bool
     number: str
-    on_whatsapp: bool
+    on_whatsapp: bool | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -42,7 +44,11 @@ class NumberOnWhatsapp:
 
         number = self.number
 
-        on_whatsapp = self.on_whatsapp
+        on_whatsapp: bool | None | Unset
+        if isinstance(self.on_whatsapp, Unset):
+            on_whatsapp = UNSET
+        else:
+            on_whatsapp = self.on_whatsapp
 
 
         field_dict: dict[str, Any] = {}
@@ -50,8 +56,9 @@ class NumberOnWhatsapp:
         field_dict.update({
             "business": business,
             "number": number,
-            "on_whatsapp": on_whatsapp,
         })
+        if on_whatsapp is not UNSET:
+            field_dict["on_whatsapp"] = on_whatsapp
 
         return field_dict
 
@@ -64,7 +71,15 @@ class NumberOnWhatsapp:
 
         number = d.pop("number")
 
-        on_whatsapp = d.pop("on_whatsapp")
+        def _parse_on_whatsapp(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        on_whatsapp = _parse_on_whatsapp(d.pop("on_whatsapp", UNSET))
+
 
         number_on_whatsapp = cls(
             business=business,
