@@ -321,6 +321,31 @@ fn answer(
     vec![result.build()]
 }
 
+/// The server's half of the handshake: its ephemeral key, its static key (encrypted; none when
+/// the client resumes with IK, knowing it) and its certificate chain (encrypted).
+async fn send_hello(
+    ws: &mut tokio_websockets::WebSocketStream<tokio::net::TcpStream>,
+    ephemeral: &KeyPair,
+    encrypted_static: Option<Vec<u8>>,
+    encrypted_chain: Vec<u8>,
+) -> Result<(), String> {
+    let server_hello = wa::HandshakeMessage {
+        server_hello: whatsapp_rust::waproto::buffa::MessageField::some(
+            wa::handshake_message::ServerHello {
+                ephemeral: Some(public(ephemeral).to_vec()),
+                r#static: encrypted_static,
+                payload: Some(encrypted_chain),
+                ..Default::default()
+            },
+        ),
+        ..Default::default()
+    };
+    let framed = encode_frame(&server_hello.encode_to_vec(), None).map_err(|e| e.to_string())?;
+    ws.send(tokio_websockets::Message::binary(framed))
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// Sends one stanza, encrypted with the next counter.
 async fn send(
     ws: &mut tokio_websockets::WebSocketStream<tokio::net::TcpStream>,
@@ -419,22 +444,7 @@ async fn serve(socket: tokio::net::TcpStream, seen: Arc<Seen>, n: usize) -> Resu
         let encrypted_chain = noise
             .encrypt(&cert_chain(&public(&static_kp)))
             .map_err(|e| e.to_string())?;
-        let server_hello = wa::HandshakeMessage {
-            server_hello: whatsapp_rust::waproto::buffa::MessageField::some(
-                wa::handshake_message::ServerHello {
-                    ephemeral: Some(public(&ephemeral).to_vec()),
-                    r#static: None,
-                    payload: Some(encrypted_chain),
-                    ..Default::default()
-                },
-            ),
-            ..Default::default()
-        };
-        let framed =
-            encode_frame(&server_hello.encode_to_vec(), None).map_err(|e| e.to_string())?;
-        ws.send(tokio_websockets::Message::binary(framed))
-            .await
-            .map_err(|e| e.to_string())?;
+        send_hello(&mut ws, &ephemeral, None, encrypted_chain).await?;
         let (client_write, client_read): (NoiseCipher, NoiseCipher) =
             noise.finish().map_err(|e| e.to_string())?;
         // The initiator's write key is this side's read key, and the other way round.
@@ -459,22 +469,7 @@ async fn serve(socket: tokio::net::TcpStream, seen: Arc<Seen>, n: usize) -> Resu
         let encrypted_chain = noise
             .encrypt(&cert_chain(&public(&static_kp)))
             .map_err(|e| e.to_string())?;
-        let server_hello = wa::HandshakeMessage {
-            server_hello: whatsapp_rust::waproto::buffa::MessageField::some(
-                wa::handshake_message::ServerHello {
-                    ephemeral: Some(public(&ephemeral).to_vec()),
-                    r#static: Some(encrypted_static),
-                    payload: Some(encrypted_chain),
-                    ..Default::default()
-                },
-            ),
-            ..Default::default()
-        };
-        let framed =
-            encode_frame(&server_hello.encode_to_vec(), None).map_err(|e| e.to_string())?;
-        ws.send(tokio_websockets::Message::binary(framed))
-            .await
-            .map_err(|e| e.to_string())?;
+        send_hello(&mut ws, &ephemeral, Some(encrypted_static), encrypted_chain).await?;
         // ← s, se, payload
         let finish =
             wa::HandshakeMessage::decode_from_slice(&next_frame!()).map_err(|e| e.to_string())?;

@@ -512,15 +512,7 @@ async fn pairing_codes_from_the_server_reach_the_api_drawn_and_as_events() {
     // The client connects through the policy, completes the Noise handshake, is handed the
     // pairing refs and turns the first into the code a phone scans: ref, its Noise key, its
     // identity key, the ADV secret and its client type.
-    let shown = wait_for(Duration::from_secs(30), || {
-        let owner = owner.clone();
-        let path = format!("{base}/qr");
-        async move {
-            let (status, code) = owner.get(&path).await;
-            (status == StatusCode::OK).then_some(code)
-        }
-    })
-    .await;
+    let shown = code_on_show(&owner, &base).await;
     assert_eq!(seen.handshakes.load(Ordering::SeqCst), 1);
     assert_eq!(shown["kind"], "qr");
     let code = shown["code"].as_str().unwrap().to_owned();
@@ -636,12 +628,9 @@ async fn pairing_codes_from_the_server_reach_the_api_drawn_and_as_events() {
     app.stop().await;
 }
 
-/// Creates a WhatsApp Web channel and pairs it with the stand-in server's phone; returns its id
-/// once it is connected.
-async fn paired_channel(owner: &Caller, ws: &str, seen: &crate::wa_fake::Seen) -> String {
-    let id = channel(owner, ws).await["id"].as_str().unwrap().to_owned();
-    let base = format!("/api/v1/workspaces/{ws}/channels/{id}");
-    let shown = wait_for(Duration::from_secs(30), || {
+/// The pairing code the channel at `base` shows, once WhatsApp has sent one.
+async fn code_on_show(owner: &Caller, base: &str) -> Value {
+    wait_for(Duration::from_secs(30), || {
         let owner = owner.clone();
         let path = format!("{base}/qr");
         async move {
@@ -649,7 +638,15 @@ async fn paired_channel(owner: &Caller, ws: &str, seen: &crate::wa_fake::Seen) -
             (status == StatusCode::OK).then_some(code)
         }
     })
-    .await;
+    .await
+}
+
+/// Creates a WhatsApp Web channel and pairs it with the stand-in server's phone; returns its id
+/// once it is connected.
+async fn paired_channel(owner: &Caller, ws: &str, seen: &crate::wa_fake::Seen) -> String {
+    let id = channel(owner, ws).await["id"].as_str().unwrap().to_owned();
+    let base = format!("/api/v1/workspaces/{ws}/channels/{id}");
+    let shown = code_on_show(owner, &base).await;
     seen.scan(shown["code"].as_str().unwrap());
     // Paired, logged in again as the new device, its (empty) offline queue and app state synced:
     // connected.
@@ -830,6 +827,31 @@ fn from_phone(
         .build()
 }
 
+/// An image message as a phone sends it: where the encrypted file is, its key and digests.
+fn photo_message(
+    sealed: &whatsapp_rust::wacore::upload::EncryptedMedia,
+    url: String,
+    caption: Option<&str>,
+    length: usize,
+) -> whatsapp_rust::waproto::whatsapp::Message {
+    use whatsapp_rust::waproto::whatsapp as wa;
+    wa::Message {
+        image_message: whatsapp_rust::waproto::buffa::MessageField::some(
+            wa::message::ImageMessage {
+                static_url: Some(url),
+                mimetype: Some("image/png".into()),
+                caption: caption.map(Into::into),
+                file_length: Some(length as u64),
+                media_key: Some(sealed.media_key.to_vec()),
+                file_sha256: Some(sealed.file_sha256.to_vec()),
+                file_enc_sha256: Some(sealed.file_enc_sha256.to_vec()),
+                ..Default::default()
+            },
+        ),
+        ..Default::default()
+    }
+}
+
 #[tokio::test]
 async fn received_messages_reach_the_inbox_with_their_media_in_the_library() {
     use whatsapp_rust::waproto::whatsapp as wa;
@@ -861,21 +883,7 @@ async fn received_messages_reach_the_inbox_with_their_media_in_the_library() {
     )
     .unwrap();
     let (media_url, served) = media_server(sealed.data_to_upload.clone()).await;
-    let photo = wa::Message {
-        image_message: whatsapp_rust::waproto::buffa::MessageField::some(
-            wa::message::ImageMessage {
-                static_url: Some(media_url),
-                mimetype: Some("image/png".into()),
-                caption: Some("Sipariş fotoğrafı".into()),
-                file_length: Some(png.len() as u64),
-                media_key: Some(sealed.media_key.to_vec()),
-                file_sha256: Some(sealed.file_sha256.to_vec()),
-                file_enc_sha256: Some(sealed.file_enc_sha256.to_vec()),
-                ..Default::default()
-            },
-        ),
-        ..Default::default()
-    };
+    let photo = photo_message(&sealed, media_url, Some("Sipariş fotoğrafı"), png.len());
     let text = wa::Message {
         conversation: Some("Merhaba, siparişim nerede?".into()),
         ..Default::default()
@@ -951,32 +959,8 @@ async fn received_messages_reach_the_inbox_with_their_media_in_the_library() {
     let (bad_url, bad_served) = media_server(tampered).await;
     let (elsewhere_url, elsewhere_served) =
         media_server_at("127.0.0.2", sealed.data_to_upload.clone()).await;
-    let elsewhere = wa::Message {
-        image_message: whatsapp_rust::waproto::buffa::MessageField::some(
-            wa::message::ImageMessage {
-                static_url: Some(elsewhere_url),
-                caption: Some("başka yer".into()),
-                media_key: Some(sealed.media_key.to_vec()),
-                file_sha256: Some(sealed.file_sha256.to_vec()),
-                file_enc_sha256: Some(sealed.file_enc_sha256.to_vec()),
-                ..Default::default()
-            },
-        ),
-        ..Default::default()
-    };
-    let forged = wa::Message {
-        image_message: whatsapp_rust::waproto::buffa::MessageField::some(
-            wa::message::ImageMessage {
-                static_url: Some(bad_url),
-                mimetype: Some("image/png".into()),
-                media_key: Some(sealed.media_key.to_vec()),
-                file_sha256: Some(sealed.file_sha256.to_vec()),
-                file_enc_sha256: Some(sealed.file_enc_sha256.to_vec()),
-                ..Default::default()
-            },
-        ),
-        ..Default::default()
-    };
+    let elsewhere = photo_message(&sealed, elsewhere_url, Some("başka yer"), png.len());
+    let forged = photo_message(&sealed, bad_url, None, png.len());
     let batch = whatsapp_rust::types::events::MessageBatch::builder()
         .messages(Arc::from(vec![
             from_phone(
