@@ -87,47 +87,76 @@ pub struct InboundMessage {
 /// Inbound media downloads waiting or running, by channel; past [`MEDIA_PENDING_MAX`] in all or
 /// [`MEDIA_PENDING_PER_CHANNEL`] for one channel, a new one is skipped (logged) and its message
 /// keeps its `[image]` text, so that one busy number cannot hold up the others'.
-static MEDIA_PENDING: std::sync::LazyLock<parking_lot::Mutex<HashMap<String, usize>>> =
+static MEDIA_PENDING: std::sync::LazyLock<parking_lot::Mutex<HashMap<String, Pending>>> =
     std::sync::LazyLock::new(Default::default);
 const MEDIA_PENDING_MAX: usize = 1000;
 const MEDIA_PENDING_PER_CHANNEL: usize = 50;
-/// Downloads at once.
+/// Downloads at once, in all and for one channel: one channel's senders cannot take every turn.
 static MEDIA_DOWNLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+const MEDIA_DOWNLOADS_PER_CHANNEL: usize = 2;
+
+/// One channel's downloads: how many wait or run, and its own turns.
+struct Pending {
+    count: usize,
+    turns: std::sync::Arc<tokio::sync::Semaphore>,
+}
 
 /// A place among the inbound media downloads of a channel, given back when dropped.
-pub struct MediaSlot(String);
+pub struct MediaSlot {
+    channel: String,
+    turns: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+/// A turn to download: the channel's and one of the server's.
+pub struct MediaTurn {
+    _channel: tokio::sync::OwnedSemaphorePermit,
+    _all: tokio::sync::SemaphorePermit<'static>,
+}
 
 impl MediaSlot {
     /// A place for one more download of this channel's, if there is room.
     pub fn take(channel: &str) -> Option<Self> {
         let mut pending = MEDIA_PENDING.lock();
-        let all: usize = pending.values().sum();
-        let mine = pending.entry(channel.to_owned()).or_default();
-        if all >= MEDIA_PENDING_MAX || *mine >= MEDIA_PENDING_PER_CHANNEL {
-            if *mine == 0 {
+        let all: usize = pending.values().map(|p| p.count).sum();
+        let mine = pending
+            .entry(channel.to_owned())
+            .or_insert_with(|| Pending {
+                count: 0,
+                turns: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                    MEDIA_DOWNLOADS_PER_CHANNEL,
+                )),
+            });
+        if all >= MEDIA_PENDING_MAX || mine.count >= MEDIA_PENDING_PER_CHANNEL {
+            if mine.count == 0 {
                 pending.remove(channel);
             }
             return None;
         }
-        *mine += 1;
-        Some(Self(channel.to_owned()))
+        mine.count += 1;
+        Some(Self {
+            channel: channel.to_owned(),
+            turns: mine.turns.clone(),
+        })
     }
 
-    /// Waits for a turn to download.
-    pub async fn download(
-        &self,
-    ) -> Result<tokio::sync::SemaphorePermit<'static>, tokio::sync::AcquireError> {
-        MEDIA_DOWNLOADS.acquire().await
+    /// Waits for a turn to download: the channel's first, then the server's.
+    pub async fn download(&self) -> Result<MediaTurn, tokio::sync::AcquireError> {
+        let channel = self.turns.clone().acquire_owned().await?;
+        let all = MEDIA_DOWNLOADS.acquire().await?;
+        Ok(MediaTurn {
+            _channel: channel,
+            _all: all,
+        })
     }
 }
 
 impl Drop for MediaSlot {
     fn drop(&mut self) {
         let mut pending = MEDIA_PENDING.lock();
-        if let Some(mine) = pending.get_mut(&self.0) {
-            *mine = mine.saturating_sub(1);
-            if *mine == 0 {
-                pending.remove(&self.0);
+        if let Some(mine) = pending.get_mut(&self.channel) {
+            mine.count = mine.count.saturating_sub(1);
+            if mine.count == 0 {
+                pending.remove(&self.channel);
             }
         }
     }
@@ -520,5 +549,29 @@ pub async fn report(sink: &FeedbackSink, channel: &str, feedback: Feedback) {
     .is_err()
     {
         tracing::warn!(%channel, "delivery report queue full; report dropped");
+    }
+}
+
+#[cfg(test)]
+mod media_turn_tests {
+    use super::*;
+
+    /// One channel's senders get two of the four turns at most: another channel still gets one.
+    #[tokio::test]
+    async fn a_busy_channel_leaves_turns_for_the_others() {
+        let busy: Vec<MediaSlot> = (0..3)
+            .map(|_| MediaSlot::take("busy-channel").unwrap())
+            .collect();
+        let first = busy[0].download().await.unwrap();
+        let _second = busy[1].download().await.unwrap();
+        let third = tokio::time::timeout(Duration::from_millis(100), busy[2].download()).await;
+        assert!(third.is_err(), "a third turn for the same channel");
+        let other = MediaSlot::take("quiet-channel").unwrap();
+        let turn = tokio::time::timeout(Duration::from_millis(100), other.download()).await;
+        assert!(turn.is_ok_and(|t| t.is_ok()), "no turn for another channel");
+        // A turn given back goes to the channel's next download.
+        drop(first);
+        let third = tokio::time::timeout(Duration::from_secs(1), busy[2].download()).await;
+        assert!(third.is_ok_and(|t| t.is_ok()));
     }
 }
