@@ -269,21 +269,53 @@ fn downloadable(media: &Media) -> Result<(), String> {
     }
 }
 
-/// A file that takes at most `left` more bytes: the size a sender declares is only a claim.
+/// The file a download goes into: at most `left` more bytes (the size a sender declares is only a
+/// claim), its digest and first bytes taken as they are written. The client writes from the start
+/// to the end, emptying the file before each attempt; anything else is refused.
 struct Bounded {
     file: std::fs::File,
     left: u64,
+    at: u64,
+    size: u64,
+    hasher: sha2::Sha256,
+    head: Vec<u8>,
+}
+
+impl Bounded {
+    fn new(file: std::fs::File, left: u64) -> Self {
+        use sha2::Digest as _;
+        Self {
+            file,
+            left,
+            at: 0,
+            size: 0,
+            hasher: sha2::Sha256::new(),
+            head: Vec::new(),
+        }
+    }
 }
 
 impl Write for Bounded {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest as _;
         if buf.len() as u64 > self.left {
             return Err(std::io::Error::other(format!(
                 "larger than the library takes ({MAX_MEDIA_BYTES} bytes)"
             )));
         }
+        if self.at != self.size {
+            return Err(std::io::Error::other("a write that does not append"));
+        }
         let n = self.file.write(buf)?;
+        let written = &buf[..n];
+        if self.head.len() < crate::media::routes::SNIFF_BYTES {
+            let take = (crate::media::routes::SNIFF_BYTES - self.head.len()).min(n);
+            self.head.extend_from_slice(&written[..take]);
+        }
+        self.hasher.update(written);
         self.left -= n as u64;
+        self.size += n as u64;
+        self.at = self.size;
         Ok(n)
     }
 
@@ -294,15 +326,22 @@ impl Write for Bounded {
 
 impl Seek for Bounded {
     fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
-        self.file.seek(pos)
+        self.at = self.file.seek(pos)?;
+        Ok(self.at)
     }
 }
 
 impl whatsapp_rust::download::DownloadWriter for Bounded {
     fn truncate(&mut self, len: u64) -> std::io::Result<()> {
-        let had = self.file.metadata()?.len();
-        self.file.set_len(len)?;
-        self.left += had.saturating_sub(len);
+        use sha2::Digest as _;
+        if len != 0 {
+            return Err(std::io::Error::other("only emptying is supported"));
+        }
+        self.file.set_len(0)?;
+        self.left += self.size;
+        self.size = 0;
+        self.hasher = sha2::Sha256::new();
+        self.head.clear();
         Ok(())
     }
 }
@@ -332,18 +371,20 @@ pub async fn keep(
         .open(&path)
         .map_err(|e| e.to_string())?;
     let temp = crate::transports::whatsapp_cloud::TempFile::new(path.clone());
-    let writer = Bounded { file, left: max };
     let written = tokio::time::timeout(
         DOWNLOAD_TIMEOUT,
-        client.download_to_writer(&*media.part, writer),
+        client.download_to_writer(&*media.part, Bounded::new(file, max)),
     )
     .await
     .map_err(|_| format!("no download within {} s", DOWNLOAD_TIMEOUT.as_secs()))?
     .map_err(|e| format!("WhatsApp's media could not be downloaded: {e}"))?;
-    drop(written);
-    let downloaded = tokio::task::spawn_blocking(move || digest(temp))
-        .await
-        .map_err(|e| e.to_string())??;
+    use sha2::Digest as _;
+    let downloaded = crate::transports::whatsapp_cloud::Downloaded {
+        temp,
+        size: written.size,
+        head: written.head,
+        sha256: hex::encode(written.hasher.finalize()),
+    };
     inbound::keep_media(
         &crate::media::routes::Library::of_pipeline(pipeline),
         workspace,
@@ -352,38 +393,6 @@ pub async fn keep(
     )
     .await
 }
-
-/// The size, first bytes and SHA-256 of a downloaded file.
-fn digest(
-    temp: crate::transports::whatsapp_cloud::TempFile,
-) -> Result<crate::transports::whatsapp_cloud::Downloaded, String> {
-    use sha2::Digest as _;
-    use std::io::Read as _;
-    let mut file = std::fs::File::open(temp.path()).map_err(|e| e.to_string())?;
-    let mut hasher = sha2::Sha256::new();
-    let mut head = Vec::new();
-    let mut size = 0u64;
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = file.read(&mut buf).map_err(|e| e.to_string())?;
-        if n == 0 {
-            break;
-        }
-        if head.len() < crate::media::routes::SNIFF_BYTES {
-            let take = (crate::media::routes::SNIFF_BYTES - head.len()).min(n);
-            head.extend_from_slice(&buf[..take]);
-        }
-        hasher.update(&buf[..n]);
-        size += n as u64;
-    }
-    Ok(crate::transports::whatsapp_cloud::Downloaded {
-        temp,
-        size,
-        head,
-        sha256: hex::encode(hasher.finalize()),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,6 +415,35 @@ mod tests {
             .r#type(kind)
             .offline(false)
             .build()
+    }
+
+    /// The download file takes its digest and first bytes as the client writes, starts over when
+    /// the client empties it for another attempt, and refuses more than its limit.
+    #[test]
+    fn the_download_file_digests_what_it_keeps_within_its_limit() {
+        use sha2::Digest as _;
+        use whatsapp_rust::download::DownloadWriter as _;
+        let path = std::env::temp_dir().join(format!("ulak-bounded-{}", crate::db::new_id()));
+        let file = std::fs::File::create(&path).unwrap();
+        let mut sink = Bounded::new(file, 20_000);
+        sink.write_all(b"a first attempt that fails half-way")
+            .unwrap();
+        sink.truncate(0).unwrap();
+        sink.rewind().unwrap();
+        let data: Vec<u8> = (0..12_000u32).map(|i| (i % 251) as u8).collect();
+        for chunk in data.chunks(5_000) {
+            sink.write_all(chunk).unwrap();
+        }
+        assert_eq!(sink.size, 12_000);
+        assert_eq!(sink.head, data[..crate::media::routes::SNIFF_BYTES]);
+        assert_eq!(
+            sink.hasher.clone().finalize().to_vec(),
+            sha2::Sha256::digest(&data).to_vec()
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), data);
+        let _ = std::fs::remove_file(&path);
+        assert!(sink.write_all(&[0u8; 9_000]).is_err(), "past the limit");
+        assert!(sink.truncate(5).is_err(), "only emptying");
     }
 
     #[test]
