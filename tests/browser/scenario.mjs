@@ -136,6 +136,10 @@ async function setUpAndRun(spec, cleanups) {
   const size = initialJsSize();
   console.log('\n— figures —');
   console.log(`initial JS: ${(size.gzip / 1024).toFixed(1)} kB gzipped (${(size.raw / 1024).toFixed(1)} kB raw) in ${size.files.length} files: ${size.files.map((f) => `${f.file} ${(f.gzip / 1024).toFixed(1)} kB`).join(', ')}`);
+  if (ctx.metrics.landingJs) {
+    const parts = Object.entries(ctx.metrics.landingJs).map(([language, m]) => `${language} ${(m.bytes / 1024).toFixed(1)} kB in ${m.files} files`);
+    console.log(`landing page JS: ${parts.join(', ')}`);
+  }
   if (ctx.metrics.dashboard) {
     const d = ctx.metrics.dashboard;
     console.log(`dashboard time to interactive (navigation start → contact count rendered): ${d.firstData.toFixed(0)} ms; first contentful paint ${d.firstContentfulPaint?.toFixed(0)} ms`);
