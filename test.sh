@@ -33,16 +33,17 @@ step "web console (npm ci, type check against the spec, Vite build)"
 step "lints (cargo clippy, warnings are errors)"
 cargo clippy --all-targets --locked -- -D warnings
 
-step "tests (unit tests and the black-box API suite)"
+step "tests (unit tests, the black-box API suite, replicas on a SurrealDB server built from testkit/surreal)"
 cargo test --workspace --locked
 
 step "plugin authors: ulak plugin new → cargo test → wasm build → ulak plugin run → install → preview"
 ULAK_BIN="$CARGO_TARGET_DIR/debug/ulak" tests/plugin-author/walkthrough.sh
 
 step "integrator suites and browser tests (in parallel; each against its own server)"
-# The console in Chromium (installed with apt-get when missing) against the debug server, which
-# serves web/console/dist as built above.
-cargo build --locked -q -p ulak --bin ulak
+# The console in Chromium (installed with apt-get when missing) against the debug server that
+# `cargo test` built (a `cargo build -p ulak` here would resolve features without the other
+# workspace members and rebuild most dependencies), which serves web/console/dist as built above.
+[ -x "$CARGO_TARGET_DIR/debug/ulak" ] || { echo "no $CARGO_TARGET_DIR/debug/ulak after cargo test"; exit 1; }
 ( ULAK_BIN="$CARGO_TARGET_DIR/debug/ulak" ULAK_SERVES_APP=1 SKIP_CONSOLE_BUILD=1 \
     tests/browser/run.sh > "$CARGO_TARGET_DIR/browser-tests.log" 2>&1 ) &
 browser=$!

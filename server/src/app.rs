@@ -74,7 +74,7 @@ impl AppState {
         let metrics = Arc::new(Metrics::new()?);
         let plugins = Plugins::start(&settings, db.clone(), metrics.clone()).await?;
         let blobs = Arc::new(crate::media::blobs::Blobs::new(
-            &settings.storage.data_dir,
+            settings.shared_dir(),
             &settings.media,
         ));
         let (feedback, feedback_queue) = crate::messages::inbound::feedback_queue();

@@ -112,6 +112,9 @@ pub struct ServerSettings {
 #[serde(deny_unknown_fields)]
 pub struct StorageSettings {
     pub data_dir: PathBuf,
+    /// Where media bytes (`blobs/`) and import files (`imports/`) live; empty for `data_dir`.
+    /// Replicas on one SurrealDB server point this at a directory they all mount.
+    pub shared_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -363,6 +366,7 @@ impl Settings {
     fn make_paths_absolute(&mut self) -> Result<(), ConfigError> {
         for (key, path) in [
             ("storage.data_dir", &mut self.storage.data_dir),
+            ("storage.shared_dir", &mut self.storage.shared_dir),
             ("plugins.dir", &mut self.plugins.dir),
             ("plugins.cache_dir", &mut self.plugins.cache_dir),
         ] {
@@ -561,6 +565,15 @@ impl Settings {
                     self.server.listen
                 ),
             })
+    }
+
+    /// Where files every replica must reach are kept: media bytes and import files.
+    pub fn shared_dir(&self) -> &std::path::Path {
+        if self.storage.shared_dir.as_os_str().is_empty() {
+            &self.storage.data_dir
+        } else {
+            &self.storage.shared_dir
+        }
     }
 
     /// The database URL actually used: the configured one, or the embedded store under the data dir.

@@ -16,8 +16,12 @@ use tokio::sync::watch;
 use super::{ChannelState, FIELDS, StoredChannel};
 use crate::pipeline::Pipeline;
 
-/// How long an ownership lease lasts without renewal.
-pub const LEASE: Duration = Duration::from_secs(30);
+/// How long an ownership lease lasts without renewal: a replica that dies hands its channels to
+/// another within this (and a tick).
+pub const LEASE: Duration = Duration::from_secs(25);
+/// A lease is renewed once less than this is left of it: a replica keeps its channels through
+/// ten seconds without the store.
+const RENEW_BELOW: chrono::Duration = chrono::Duration::seconds(15);
 /// How often the supervisor looks at the channels (and renews leases close to expiry).
 const TICK: Duration = Duration::from_secs(2);
 
@@ -92,8 +96,7 @@ async fn reconcile(
         let wanted = channel.kind == super::ChannelKind::WhatsappWeb
             || matches!(channel.state, ChannelState::Active | ChannelState::Paused);
         let holding = running.get(&channel.id).map(|r| r.lease_until);
-        let needs_lease =
-            holding.is_none_or(|until| until - Utc::now() < chrono::Duration::seconds(20));
+        let needs_lease = holding.is_none_or(|until| until - Utc::now() < RENEW_BELOW);
         let owned = if !wanted {
             false
         } else if needs_lease {

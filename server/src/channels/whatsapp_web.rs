@@ -692,7 +692,7 @@ pub async fn import_contacts(
         options.insert("update_existing".into(), existing.clone());
     }
     let id = crate::db::new_id();
-    let data_dir = state.settings.storage.data_dir.clone();
+    let data_dir = state.settings.shared_dir().to_owned();
     let target = crate::contacts::imports::upload_path(&data_dir, &id);
     let written = async {
         if let Some(dir) = target.parent() {

@@ -82,7 +82,7 @@ pub async fn start(
         .check(&principal, &workspace, "contacts", "write")
         .await?;
     let id = crate::db::new_id();
-    let data_dir = state.settings.storage.data_dir.clone();
+    let data_dir = state.settings.shared_dir().to_owned();
     let target = upload_path(&data_dir, &id);
     let received = receive(&state, &mut payload, &target).await;
     let outcome = async {
@@ -387,7 +387,7 @@ pub async fn errors_csv(
             "import-{id}-errors.csv"
         ))],
     };
-    let path = report_path(&state.settings.storage.data_dir, &id);
+    let path = report_path(state.settings.shared_dir(), &id);
     match NamedFile::open_async(&path).await {
         Ok(file) => Ok(file
             .set_content_type(

@@ -460,7 +460,7 @@ impl Run {
             let _ = report.flush().await;
         }
         self.save().await;
-        let data_dir = &self.state.settings.storage.data_dir;
+        let data_dir = self.state.settings.shared_dir();
         let _ = tokio::fs::remove_file(upload_path(data_dir, &self.job.id)).await;
         self.state.imports.live.lock().remove(&self.job.id);
     }
@@ -468,7 +468,7 @@ impl Run {
     /// Reads the file chunk by chunk; each chunk's records are written while the plugin reads the
     /// next one.
     async fn feed(&mut self, session: ImportSession) -> Result<(), String> {
-        let data_dir = self.state.settings.storage.data_dir.clone();
+        let data_dir = self.state.settings.shared_dir().to_owned();
         let chunk_bytes = self.state.settings.imports.chunk_bytes;
         let mut file = tokio::fs::File::open(upload_path(&data_dir, &self.job.id))
             .await
@@ -1052,7 +1052,7 @@ impl Run {
         self.job.counts.failed += 1;
         self.job.error_count += 1;
         if self.report.is_none() {
-            let path = report_path(&self.state.settings.storage.data_dir, &self.job.id);
+            let path = report_path(self.state.settings.shared_dir(), &self.job.id);
             match tokio::fs::File::create(&path).await {
                 Ok(mut file) => {
                     let _ = file.write_all(b"row,message\n").await;

@@ -72,7 +72,7 @@ pub async fn purge(state: &AppState, workspace: &str) -> Result<(), ApiError> {
             json!({ "ws": workspace }),
         )
         .await?;
-    let data_dir = &state.settings.storage.data_dir;
+    let data_dir = state.settings.shared_dir();
     for job in &jobs {
         let _ = tokio::fs::remove_file(crate::contacts::imports::upload_path(data_dir, job)).await;
         let _ = tokio::fs::remove_file(crate::contacts::imports::report_path(data_dir, job)).await;

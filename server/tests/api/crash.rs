@@ -21,7 +21,7 @@ async fn serve(data: &std::path::Path, port: u16) -> Child {
 }
 
 /// [`serve`] with more settings in the environment.
-async fn serve_with(data: &std::path::Path, port: u16, env: &[(&str, &str)]) -> Child {
+pub async fn serve_with(data: &std::path::Path, port: u16, env: &[(&str, &str)]) -> Child {
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -52,7 +52,7 @@ async fn serve_with(data: &std::path::Path, port: u16, env: &[(&str, &str)]) -> 
     Child(child)
 }
 
-fn caller(port: u16, token: Option<&str>) -> Caller {
+pub fn caller(port: u16, token: Option<&str>) -> Caller {
     Caller {
         base: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::builder()
@@ -68,7 +68,7 @@ fn caller(port: u16, token: Option<&str>) -> Caller {
 }
 
 /// Registers the first account on a fresh server; returns its workspace and an owner token.
-async fn first_owner(port: u16, email: &str) -> (String, String) {
+pub async fn first_owner(port: u16, email: &str) -> (String, String) {
     let mut owner = caller(port, None);
     let (status, body) = owner
         .post(

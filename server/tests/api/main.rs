@@ -18,6 +18,7 @@ mod persistence;
 mod pipeline;
 mod plugin_run;
 mod plugins;
+mod replicas;
 mod roles;
 mod templates;
 mod tokens;
