@@ -211,10 +211,8 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("cannot index the contacts for search: {e}"))?;
         contacts::imports::fail_interrupted(&state).await;
-        tokio::fs::create_dir_all(contacts::imports::imports_dir(
-            &state.settings.storage.data_dir,
-        ))
-        .await?;
+        tokio::fs::create_dir_all(contacts::imports::imports_dir(state.settings.shared_dir()))
+            .await?;
         let listener = TcpListener::bind(state.settings.listen_addr()?)?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
