@@ -67,6 +67,27 @@ pub fn caller(port: u16, token: Option<&str>) -> Caller {
     }
 }
 
+/// A campaign's results: `count` messages, one per recipient, each `sent` and recorded as sent
+/// exactly once in its history.
+pub fn assert_each_recipient_sent_once(messages: &[Value], count: usize) {
+    assert_eq!(messages.len(), count);
+    let contacts: HashSet<&str> = messages
+        .iter()
+        .map(|m| m["contact"].as_str().unwrap())
+        .collect();
+    assert_eq!(contacts.len(), count, "one message per recipient");
+    for m in messages {
+        assert_eq!(m["status"], "sent", "{m}");
+        let sent = m["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["status"] == "sent")
+            .count();
+        assert_eq!(sent, 1, "recorded as sent exactly once: {m}");
+    }
+}
+
 /// Registers the first account on a fresh server; returns its workspace and an owner token.
 pub async fn first_owner(port: u16, email: &str) -> (String, String) {
     let mut owner = caller(port, None);
@@ -182,21 +203,7 @@ async fn after_kill_9_mid_campaign_a_restart_sends_everything_and_resends_only_w
         ours, theirs,
         "the receiver got exactly the campaign's keys, all of them"
     );
-    let contacts: HashSet<&str> = messages
-        .iter()
-        .map(|m| m["contact"].as_str().unwrap())
-        .collect();
-    assert_eq!(contacts.len(), COUNT, "one message per recipient");
-    for m in &messages {
-        assert_eq!(m["status"], "sent", "{m}");
-        let sent = m["history"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|h| h["status"] == "sent")
-            .count();
-        assert_eq!(sent, 1, "recorded as sent exactly once: {m}");
-    }
+    assert_each_recipient_sent_once(&messages, COUNT);
     // A message delivered twice was in flight at the kill: delivered before it, recorded as sent
     // only by the restarted server.
     let by_id: HashMap<&str, &Value> = messages

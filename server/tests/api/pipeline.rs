@@ -35,6 +35,19 @@ pub async fn import_csv(
     options: Option<Value>,
     limit: Duration,
 ) {
+    let id = start_import(owner, ws, csv, options).await;
+    wait_for(limit, || async {
+        let (_, job) = owner
+            .get(&format!("/api/v1/workspaces/{ws}/contacts/imports/{id}"))
+            .await;
+        assert_ne!(job["status"], "failed", "{job}");
+        (job["status"] == "done").then_some(())
+    })
+    .await;
+}
+
+/// Uploads a CSV for the csv-importer plugin; returns the import job's id (202 asserted).
+pub async fn start_import(owner: &Caller, ws: &str, csv: String, options: Option<Value>) -> String {
     let mut form = reqwest::multipart::Form::new()
         .part(
             "file",
@@ -55,15 +68,7 @@ pub async fn import_csv(
         )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
-    let id = job["id"].as_str().unwrap().to_owned();
-    wait_for(limit, || async {
-        let (_, job) = owner
-            .get(&format!("/api/v1/workspaces/{ws}/contacts/imports/{id}"))
-            .await;
-        assert_ne!(job["status"], "failed", "{job}");
-        (job["status"] == "done").then_some(())
-    })
-    .await;
+    job["id"].as_str().unwrap().to_owned()
 }
 
 /// Polls until `check` answers, failing after `limit`.

@@ -360,24 +360,7 @@ async fn media_and_import_reports_stored_through_one_replica_are_served_by_the_o
 
     // An import through A with a bad row: its error report downloads through B.
     let csv = "Telefon;Ad\n05321234567;Ayşe\nnot a phone;Mehmet\n";
-    let form = reqwest::multipart::Form::new()
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("k.csv"),
-        )
-        .text("importer", "csv-importer");
-    let (status, job) = owner
-        .send(
-            owner
-                .request(
-                    reqwest::Method::POST,
-                    &format!("/api/v1/workspaces/{ws}/contacts/imports"),
-                )
-                .multipart(form),
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
-    let job = job["id"].as_str().unwrap().to_owned();
+    let job = crate::pipeline::start_import(&owner, &ws, csv.to_owned(), None).await;
     wait_for(Duration::from_secs(60), || async {
         let (_, state) = owner_b
             .get(&format!("/api/v1/workspaces/{ws}/contacts/imports/{job}"))
@@ -495,22 +478,7 @@ async fn a_replica_killed_mid_campaign_hands_its_channel_over_and_every_recipien
     assert_eq!(done["counts"]["sent"], count, "{done}");
 
     let messages = crate::pipeline::results(&owner_b, &ws, &id).await;
-    assert_eq!(messages.len(), count);
-    let contacts: std::collections::HashSet<&str> = messages
-        .iter()
-        .map(|m| m["contact"].as_str().unwrap())
-        .collect();
-    assert_eq!(contacts.len(), count, "one message per recipient");
-    for m in &messages {
-        assert_eq!(m["status"], "sent", "{m}");
-        let sent = m["history"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|h| h["status"] == "sent")
-            .count();
-        assert_eq!(sent, 1, "recorded as sent exactly once: {m}");
-    }
+    crate::crash::assert_each_recipient_sent_once(&messages, count);
     println!(
         "replicas: A killed after {at_kill} of {count} sent; B sending again after {:.1} s, \
          the campaign completed {:.1} s after the kill",
