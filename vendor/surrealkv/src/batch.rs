@@ -27,6 +27,11 @@ pub(crate) struct Batch {
 	// the pipeline overwrites it before the batch is written to WAL.
 	pub(crate) starting_seq_num: u64,
 	pub(crate) size: u64, // Total size of all records (not serialized)
+	// The WAL segment this batch's record was appended to, and whether that append was synced
+	// (not serialized; set by the commit environment's `write`). `apply` appends the record
+	// again when the batch lands in a memtable of a later segment: see `LsmCommitEnv::apply`.
+	pub(crate) wal_number: Option<u64>,
+	pub(crate) wal_synced: bool,
 }
 
 impl Default for Batch {
@@ -43,6 +48,8 @@ impl Batch {
 			version: BATCH_VERSION,
 			starting_seq_num,
 			size: 0,
+			wal_number: None,
+			wal_synced: false,
 		}
 	}
 
@@ -299,6 +306,8 @@ impl Batch {
 			valueptrs,
 			starting_seq_num: seq_num,
 			size: 0, // Decoded batches don't track size
+			wal_number: None,
+			wal_synced: false,
 		})
 	}
 }

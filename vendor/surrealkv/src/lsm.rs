@@ -906,6 +906,37 @@ struct LsmCommitEnv {
 }
 
 impl LsmCommitEnv {
+	/// Adds the batch to the given (active) memtable. When that memtable belongs to a later WAL
+	/// segment than the one the batch's record went to, the record is appended to the active
+	/// segment first (ULAK PATCH, see vendor/README.md).
+	///
+	/// Why: `apply` runs outside the commit mutex, after the record was written. If the memtable
+	/// was rotated in between (by this batch's own `ArenaFull`, or by a concurrent commit's), the
+	/// batch lands in a memtable tagged with the new segment while its record is only in the old
+	/// one. Flushing the old memtable then marks the old segment as flushed and deletes it,
+	/// although this batch is not in that flush: a crash before the new memtable is flushed lost
+	/// the committed batch on replay. The caller holds the memtable's read lock, so no rotation
+	/// can move the active segment away from the memtable's while the record is appended.
+	fn add_to_memtable(&self, memtable: &MemTable, batch: &Batch) -> Result<()> {
+		if let Some(batch_wal) = batch.wal_number {
+			if memtable.get_wal_number() > batch_wal {
+				let enc_bytes = batch.encode()?;
+				let mut wal_guard = self.core.wal.write();
+				wal_guard.append(&enc_bytes)?;
+				if batch.wal_synced {
+					wal_guard.sync()?;
+				}
+				log::debug!(
+					"apply: batch seq={} recorded again in WAL #{:020} (first in #{:020})",
+					batch.starting_seq_num,
+					wal_guard.get_active_log_number(),
+					batch_wal
+				);
+			}
+		}
+		memtable.add(batch)
+	}
+
 	/// Creates a new commit environment for the LSM tree
 	pub(crate) fn new(core: Arc<CoreInner>, task_manager: Arc<TaskManager>) -> Result<Self> {
 		Ok(Self {
@@ -943,6 +974,8 @@ impl CommitEnv for LsmCommitEnv {
 		if sync {
 			wal_guard.sync()?;
 		}
+		processed_batch.wal_number = Some(wal_guard.get_active_log_number());
+		processed_batch.wal_synced = sync;
 		drop(wal_guard);
 
 		Ok(processed_batch)
@@ -963,7 +996,7 @@ impl CommitEnv for LsmCommitEnv {
 		// Try to add to current memtable
 		let result = {
 			let active_memtable = self.core.active_memtable.read()?;
-			active_memtable.add(batch)
+			self.add_to_memtable(&active_memtable, batch)
 		};
 
 		match result {
@@ -981,7 +1014,7 @@ impl CommitEnv for LsmCommitEnv {
 
 				// Retry on new memtable - must succeed
 				let active_memtable = self.core.active_memtable.read()?;
-				active_memtable.add(batch)
+				self.add_to_memtable(&active_memtable, batch)
 			}
 			Err(e) => Err(e),
 		}
