@@ -33,6 +33,19 @@ use crate::transports::{Attachment, Capabilities, OutboundMessage, SendError, Tr
 
 /// How long a claimed message stays with this dispatcher before another may take it.
 const CLAIM_LEASE_SECS: i64 = 120;
+
+/// Which messages a dispatcher may claim: due and queued, or `sending` under a claim that lapsed
+/// or that an earlier incarnation of this node left behind. The claim's UPDATE checks it again:
+/// the SELECT that found the messages is a transaction of its own, and another dispatcher may have
+/// claimed (and even sent) one of them in between.
+const CLAIMABLE: &str = "channel = $ch AND ((status = 'queued' AND (next_attempt_at IS NONE \
+    OR next_attempt_at <= time::now())) OR (status = 'sending' AND (lease_until < time::now() \
+    OR (string::starts_with(claimed_by ?? '', $node) AND claimed_by != $me))))";
+
+/// What a claim returns of each message it won.
+const CLAIMED_FIELDS: &str = "id, record::id(id)[1] AS batch, record::id(id)[2] AS key, address, \
+    contact, text, subject, html, attachments, approved, attempts";
+
 /// Longest one send may take before it counts as a transient failure.
 const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often campaign states, windows and counts are read back.
@@ -456,17 +469,12 @@ impl Dispatcher {
             .db
             .last_rows(
                 &format!(
-                    "LET $rows = (SELECT id, record::id(id)[1] AS batch, record::id(id)[2] AS key, \
-                         address, contact, text, subject, html, attachments, approved, attempts \
+                    "LET $ids = (SELECT VALUE id \
                      FROM array::first([message:[$ws, $batch, $after]>..[$ws, $batch, {{}}]]) \
-                     WHERE channel = $ch AND ((status = 'queued' AND (next_attempt_at IS NONE \
-                         OR next_attempt_at <= time::now())) OR (status = 'sending' AND \
-                         (lease_until < time::now() OR (string::starts_with(claimed_by ?? '', $node) \
-                             AND claimed_by != $me)))) \
-                     ORDER BY id LIMIT $limit); \
-                     UPDATE $rows.id SET status = 'sending', claimed_by = $me, \
-                         lease_until = time::now() + {CLAIM_LEASE_SECS}s RETURN NONE; \
-                     RETURN $rows;"
+                     WHERE {CLAIMABLE} ORDER BY id LIMIT $limit); \
+                     UPDATE $ids SET status = 'sending', claimed_by = $me, \
+                         lease_until = time::now() + {CLAIM_LEASE_SECS}s \
+                     WHERE {CLAIMABLE} RETURN {CLAIMED_FIELDS};"
                 ),
                 json!({ "ws": self.channel.workspace, "batch": batch, "after": after,
                         "ch": self.channel.id, "limit": limit,
@@ -511,13 +519,10 @@ impl Dispatcher {
                 .db
                 .last_rows(
                     &format!(
-                        "LET $rows = (SELECT id, record::id(id)[1] AS batch, record::id(id)[2] AS key, \
-                             address, contact, text, subject, html, attachments, approved, attempts \
-                         FROM array::map($keys, |$k| type::record('message', [$ws, $batch, $k])) \
-                         WHERE channel = $ch AND status = 'queued'); \
-                         UPDATE $rows.id SET status = 'sending', next_attempt_at = NONE, \
-                             claimed_by = $me, lease_until = time::now() + {CLAIM_LEASE_SECS}s RETURN NONE; \
-                         RETURN $rows;"
+                        "UPDATE array::map($keys, |$k| type::record('message', [$ws, $batch, $k])) \
+                             SET status = 'sending', next_attempt_at = NONE, \
+                             claimed_by = $me, lease_until = time::now() + {CLAIM_LEASE_SECS}s \
+                         WHERE channel = $ch AND status = 'queued' RETURN {CLAIMED_FIELDS};"
                     ),
                     json!({ "ws": self.channel.workspace, "batch": batch, "keys": keys,
                             "ch": self.channel.id, "me": self.pipeline.incarnation }),
