@@ -217,6 +217,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
         spawn_housekeeping(state.clone());
+        spawn_import_leases(state.clone());
         spawn_version_watch(state.clone());
         crate::notices::spawn(&state.clone().into_inner());
         let resuming = state.clone();
@@ -380,8 +381,22 @@ fn spawn_version_watch(state: web::Data<AppState>) {
     });
 }
 
-/// Periodic upkeep (every 20 s): forget idle rate-limit keys, renew import leases, sweep media bytes,
-/// delete expired sessions.
+/// Renews this replica's import leases, and fails the jobs of replicas that stopped renewing theirs.
+fn spawn_import_leases(state: web::Data<AppState>) {
+    let weak = Arc::downgrade(&state.into_inner());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(contacts::imports::LEASE_RENEWAL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(state) = weak.upgrade() else { break };
+            contacts::imports::keep_leases(&state).await;
+        }
+    });
+}
+
+/// Periodic upkeep (every 20 s): forget idle rate-limit keys, sweep media bytes, delete expired
+/// sessions.
 fn spawn_housekeeping(state: web::Data<AppState>) {
     let weak = Arc::downgrade(&state.into_inner());
     tokio::spawn(async move {
@@ -415,7 +430,6 @@ fn spawn_housekeeping(state: web::Data<AppState>) {
             }
             state.login_limits.forget_idle();
             state.reset_limits.forget_idle();
-            contacts::imports::keep_leases(&state).await;
             // A purge can take long; it runs beside the upkeep (one per workspace at a time).
             let purging = state.clone();
             tokio::spawn(async move {

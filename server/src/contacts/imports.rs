@@ -1244,8 +1244,11 @@ fn report_line(row: u32, message: &str) -> Vec<u8> {
     writer.into_inner().unwrap_or_default()
 }
 
-/// How long an import job stays owned by its node without a renewal.
-const LEASE_SECS: u64 = 60;
+/// How long an import job stays owned by its node without a renewal: a replica that dies has its
+/// jobs failed within this and one renewal period ([`LEASE_RENEWAL`]), 25 s.
+const LEASE_SECS: u64 = 20;
+/// How often [`keep_leases`] runs: three renewals may fail in a row before a job is lost.
+pub const LEASE_RENEWAL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Jobs cannot resume where a process stopped (their plugin state is gone). At start, a node marks
 /// its own unfinished jobs failed; the jobs of other replicas are theirs to finish.
