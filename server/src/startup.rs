@@ -346,37 +346,66 @@ fn serve(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<S
     Ok(server.run())
 }
 
+/// How often a plugin that failed to load is tried again.
+const PLUGIN_RETRY: Duration = Duration::from_secs(10);
+
 /// How often a replica looks at the store's policy and authentication versions.
 const VERSION_POLL: Duration = Duration::from_millis(500);
 
 /// Keeps this replica in step with the others: reloads the authorisation policy when the store's
 /// policy version moves, and drops cached principals when a session or token ended anywhere. One
-/// small read per half second; changes apply everywhere within a second.
+/// small read per half second; changes apply everywhere within a second. Plugins another replica
+/// installed, upgraded or removed are loaded or dropped here too (beside the watch: compiling a
+/// component takes a while), and a plugin that failed to load is tried again every ten seconds.
 fn spawn_version_watch(state: web::Data<AppState>) {
     let weak = Arc::downgrade(&state.into_inner());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(VERSION_POLL);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut auth_seen: Option<i64> = None;
+        let mut seen: Option<auth::policy::Versions> = None;
+        let syncing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // True at first: one sync soon after the start retries what the start could not load.
+        let plugins_failed = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let mut retry_at: Option<std::time::Instant> = None;
         loop {
             tick.tick().await;
             let Some(state) = weak.upgrade() else { break };
-            let (policy, auth) = match auth::policy::versions(&state.db).await {
+            let now = match auth::policy::versions(&state.db).await {
                 Ok(versions) => versions,
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot read the policy version");
                     continue;
                 }
             };
-            match state.authz.reload_if_changed(policy).await {
-                Ok(true) => tracing::debug!(policy, "authorisation policy reloaded"),
+            match state.authz.reload_if_changed(now.policy).await {
+                Ok(true) => tracing::debug!(policy = now.policy, "authorisation policy reloaded"),
                 Ok(false) => {}
                 Err(e) => tracing::warn!(error = %e, "cannot reload the authorisation policy"),
             }
-            if auth_seen.is_some_and(|seen| seen != auth) {
+            if seen.is_some_and(|before| before.auth != now.auth) {
                 state.principals.clear();
             }
-            auth_seen = Some(auth);
+            let moved = seen.is_some_and(|before| before.plugins != now.plugins);
+            let retry = plugins_failed.load(std::sync::atomic::Ordering::Relaxed)
+                && retry_at.is_none_or(|at: std::time::Instant| at.elapsed() >= PLUGIN_RETRY);
+            if (moved || retry) && !syncing.swap(true, std::sync::atomic::Ordering::AcqRel) {
+                retry_at = Some(std::time::Instant::now());
+                let plugins = state.plugins.clone();
+                let syncing = syncing.clone();
+                let failed = plugins_failed.clone();
+                tokio::spawn(async move {
+                    let outcome = plugins.sync().await;
+                    failed.store(
+                        !matches!(outcome, Ok(0)),
+                        std::sync::atomic::Ordering::Relaxed,
+                    );
+                    if let Err(e) = outcome {
+                        tracing::warn!(error = %e, "cannot read the installed plugins");
+                    }
+                    syncing.store(false, std::sync::atomic::Ordering::Release);
+                });
+            }
+            seen = Some(now);
         }
     });
 }
@@ -395,6 +424,10 @@ fn spawn_import_leases(state: web::Data<AppState>) {
     });
 }
 
+/// How long a plugin component no plugin names stays in the store: longer than any install takes
+/// between storing its component and naming it.
+const PLUGIN_COMPONENT_GRACE: Duration = Duration::from_secs(3600);
+
 /// Periodic upkeep (every 20 s): forget idle rate-limit keys, sweep media bytes, delete expired
 /// sessions.
 fn spawn_housekeeping(state: web::Data<AppState>) {
@@ -411,6 +444,13 @@ fn spawn_housekeeping(state: web::Data<AppState>) {
                 && let Err(e) = crate::messages::sweep(&state.db).await
             {
                 tracing::warn!(error = %e, "cannot sweep expired messaging records");
+            }
+            if ticks % 180 == 5 {
+                match crate::plugins::components::sweep(&state.db, PLUGIN_COMPONENT_GRACE).await {
+                    Ok(0) => {}
+                    Ok(removed) => tracing::info!(removed, "unused plugin components removed"),
+                    Err(e) => tracing::warn!(error = %e, "cannot sweep unused plugin components"),
+                }
             }
             if ticks % 180 == 4 {
                 let keep = state.settings.events.keep_days;

@@ -21,21 +21,39 @@ pub struct Authz {
     db: Db,
     /// The store's policy version the enforcer's memory reflects.
     loaded: PolicyVersion,
+    /// When a refused request last looked at the store's version (at most one look per
+    /// [`REFUSAL_LOOK_EVERY`], so that refusals cannot be made to cost a store read each).
+    refusal_look: parking_lot::Mutex<Option<std::time::Instant>>,
 }
 
+/// How often a refused request may look at the store's policy version before answering.
+const REFUSAL_LOOK_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// The versions every replica watches: the policy's moves with every change of roles, memberships
-/// and tokens' roles; the authentication one with every logout, revocation and password change.
-/// Two records, so that neither kind of write contends with the other.
-pub async fn versions(db: &Db) -> Result<(i64, i64), crate::db::DbError> {
-    // One array of both, which the row helper reads as two rows.
+/// and tokens' roles; the authentication one with every logout, revocation and password change;
+/// the plugins' one with every install, upgrade and removal. Separate records, so that no kind of
+/// write contends with another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Versions {
+    pub policy: i64,
+    pub auth: i64,
+    pub plugins: i64,
+}
+
+pub async fn versions(db: &Db) -> Result<Versions, crate::db::DbError> {
+    // One array of all three, which the row helper reads as rows.
     let rows: Vec<Option<i64>> = db
         .rows(
-            "RETURN [meta:policy_version.n, meta:auth_version.n]",
+            "RETURN [meta:policy_version.n, meta:auth_version.n, meta:plugins_version.n]",
             serde_json::json!({}),
         )
         .await?;
     let at = |i: usize| rows.get(i).copied().flatten().unwrap_or(0);
-    Ok((at(0), at(1)))
+    Ok(Versions {
+        policy: at(0),
+        auth: at(1),
+        plugins: at(2),
+    })
 }
 
 pub fn role_subject(role: &str) -> String {
@@ -48,7 +66,7 @@ fn casbin_failure(e: casbin::Error) -> ApiError {
 
 impl Authz {
     pub async fn load(db: Db) -> anyhow::Result<Self> {
-        let (version, _) = versions(&db).await?;
+        let version = versions(&db).await?.policy;
         let loaded = PolicyVersion::default();
         loaded.set(version);
         let model = DefaultModel::from_str(MODEL).await?;
@@ -58,23 +76,33 @@ impl Authz {
             enforcer: RwLock::new(enforcer),
             db,
             loaded,
+            refusal_look: parking_lot::Mutex::new(None),
         })
     }
 
     /// Reloads the policy when the store's version moved (another replica, or this one, changed
     /// it). The version is read before the rules, so a change made meanwhile is loaded next time.
     pub async fn reload_if_changed(&self, version: i64) -> Result<bool, ApiError> {
-        if self.loaded.get() == version {
+        // Versions only grow: a caller holding an older one read it before the last reload.
+        if self.loaded.get() >= version {
             return Ok(false);
         }
         let mut enforcer = self.enforcer.write().await;
-        // This replica's own write may have caught up meanwhile.
-        if self.loaded.get() == version {
+        // This replica's own write, or another caller, may have caught up meanwhile.
+        if self.loaded.get() >= version {
             return Ok(false);
         }
         enforcer.load_policy().await.map_err(casbin_failure)?;
         self.loaded.set(version);
         Ok(true)
+    }
+
+    /// Loads the store's policy now if another replica changed it since the last look: for the
+    /// writes that read memberships before changing them, which must not act on a view up to half
+    /// a second old.
+    pub async fn catch_up(&self) -> Result<(), ApiError> {
+        let version = versions(&self.db).await?.policy;
+        self.reload_if_changed(version).await.map(drop)
     }
 
     /// Gives a member a new role, or removes them (`None`), in one store transaction that refuses
@@ -208,6 +236,41 @@ impl Authz {
     /// 404 when the caller holds no role in the workspace (its existence is not revealed),
     /// 403 when it does but the role lacks the permission.
     pub async fn check(
+        &self,
+        who: &Principal,
+        workspace: &str,
+        resource: &str,
+        action: &str,
+    ) -> Result<(), ApiError> {
+        let decided = self.decide(who, workspace, resource, action).await;
+        if decided.is_ok() {
+            return decided;
+        }
+        // Refused: perhaps granted through another replica a moment ago (a workspace just
+        // created, an invitation just accepted, a role just widened). One small read of the
+        // store's version settles it; the policy is reloaded only when it moved. At most one
+        // such look per quarter second; the version watch catches up within half a second anyway.
+        let look = {
+            let mut last = self.refusal_look.lock();
+            let due = last.is_none_or(|at| at.elapsed() >= REFUSAL_LOOK_EVERY);
+            if due {
+                *last = Some(std::time::Instant::now());
+            }
+            due
+        };
+        if !look {
+            return decided;
+        }
+        match self.catch_up().await {
+            Ok(()) => self.decide(who, workspace, resource, action).await,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot look at the store's policy version");
+                decided
+            }
+        }
+    }
+
+    async fn decide(
         &self,
         who: &Principal,
         workspace: &str,
@@ -438,12 +501,12 @@ mod tests {
         let authz = Authz::load(db.clone()).await.unwrap();
         authz.assign("user:x", "owner", "ws").await.unwrap();
         let after = versions(&db).await.unwrap();
-        assert!(after.0 > before.0, "{before:?} {after:?}");
+        assert!(after.policy > before.policy, "{before:?} {after:?}");
         authz
             .set_role_permissions("ws", "owner", &[Permission::new("contacts", "read")])
             .await
             .unwrap();
         let later = versions(&db).await.unwrap();
-        assert!(later.0 > after.0, "{after:?} {later:?}");
+        assert!(later.policy > after.policy, "{after:?} {later:?}");
     }
 }

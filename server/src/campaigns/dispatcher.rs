@@ -462,7 +462,10 @@ impl Dispatcher {
         Ok(true)
     }
 
-    /// Claims up to `limit` due messages of a batch after the cursor.
+    /// Claims up to `limit` due messages of a batch after the cursor. Messages this node left
+    /// claimed before a restart are taken back at once; another replica's claims only when their
+    /// lease ran out (a replica that lost the channel's lease while stalled may still be sending
+    /// them: nothing fences it off yet).
     async fn claim(&self, batch: &str, after: &str, limit: usize) -> Result<Vec<Claimed>, Stop> {
         let claimed: Vec<Claimed> = self
             .pipeline

@@ -28,6 +28,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (17, V17_WHATSAPP_WEB_STATE),
     (18, V18_WHATSAPP_WEB_PAIRING),
     (19, V19_WHATSAPP_NUMBERS),
+    (20, V20_PLUGIN_COMPONENTS),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -437,6 +438,14 @@ DEFINE FIELD IF NOT EXISTS expires_at ON wa_pairing TYPE datetime;
 /// {registered, business, at} (`transports::whatsapp_web::numbers`).
 const V19_WHATSAPP_NUMBERS: &str = r#"
 DEFINE TABLE IF NOT EXISTS wa_number SCHEMALESS;
+"#;
+
+/// Installed plugins' components in the store (`plugins::components`), where every replica reads
+/// them, instead of files in one node's data directory (moved in by each node as it starts).
+const V20_PLUGIN_COMPONENTS: &str = r#"
+DEFINE TABLE IF NOT EXISTS plugin_component SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS plugin_chunk SCHEMALESS;
+DEFINE INDEX IF NOT EXISTS plugin_chunk_sha ON plugin_chunk FIELDS sha256;
 "#;
 
 #[derive(Deserialize)]

@@ -1,9 +1,10 @@
 //! Plugins: installing, upgrading and removing WebAssembly components, their per-workspace state
 //! (enabled, configuration), and the sandboxed runtime that calls them. Installed components are
-//! kept under `<data>/plugins/<sha256>.wasm` and listed in the store; bundled and drop-in plugins are
-//! picked up from `plugins.dir` at start.
+//! kept in the store ([`components`]) and listed there, so every replica loads what any replica
+//! installed; bundled and drop-in plugins are picked up from `plugins.dir` at start.
 
 pub mod capabilities;
+pub mod components;
 pub mod install_cli;
 pub mod journal;
 pub mod manifest;
@@ -101,11 +102,18 @@ pub struct Plugins {
     /// Turns true once the installed plugins are loaded and the plugins directory is installed.
     ready: tokio::sync::watch::Sender<bool>,
     db: Db,
-    store_dir: PathBuf,
+    /// Where components were kept before they moved into the store (`<data>/plugins`): read when
+    /// the store lacks a component, moved in, removed.
+    legacy_dir: PathBuf,
     pub max_component_bytes: u64,
     /// Installs and uninstalls one at a time: their checks (versions, variable names, templates in
     /// use) and their writes must not interleave.
     changing: tokio::sync::Mutex<()>,
+}
+
+/// Whether two manifests say the same (a manifest edited without a new version counts as changed).
+fn same_manifest(a: &Manifest, b: &Manifest) -> bool {
+    serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -147,14 +155,13 @@ impl Plugins {
             settings,
         )?);
         let runtime = Arc::new(Runtime::new(settings, services, metrics)?);
-        let store_dir = settings.storage.data_dir.join("plugins");
-        tokio::fs::create_dir_all(&store_dir).await?;
+        let legacy_dir = settings.storage.data_dir.join("plugins");
         let plugins = Arc::new(Plugins {
             runtime,
             installed: RwLock::new(BTreeMap::new()),
             ready: tokio::sync::watch::Sender::new(false),
             db,
-            store_dir,
+            legacy_dir,
             max_component_bytes: settings.plugins.max_component_bytes,
             changing: tokio::sync::Mutex::new(()),
         });
@@ -163,10 +170,22 @@ impl Plugins {
         let watch_interval = Duration::from_millis(settings.plugins.watch_interval_ms);
         tokio::spawn(async move {
             let started = std::time::Instant::now();
-            if let Err(e) = loading.load_installed().await {
-                tracing::error!(error = %e, "installed plugins not loaded");
+            // Without the store's list, installing the plugins directory could take an uploaded
+            // plugin's newer version for absent and replace it: tried a few times, then skipped.
+            let mut listed = false;
+            for attempt in 1..=5 {
+                match loading.sync().await {
+                    Ok(_) => {
+                        listed = true;
+                        break;
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, attempt, "installed plugins not loaded");
+                        tokio::time::sleep(Duration::from_secs(2)).await;
+                    }
+                }
             }
-            if !dir.as_os_str().is_empty() {
+            if listed && !dir.as_os_str().is_empty() {
                 loading.install_directory(&dir).await;
             }
             tracing::info!(
@@ -191,7 +210,19 @@ impl Plugins {
         let _ = ready.wait_for(|ready| *ready).await;
     }
 
-    async fn load_installed(&self) -> anyhow::Result<()> {
+    /// Brings the loaded plugins in line with the store's list: loads what is installed and not
+    /// loaded here (at the start, or installed or upgraded through another replica) and drops what
+    /// was uninstalled. A plugin that fails to load is logged and skipped; the answer is how many
+    /// did. Runs at the start, before every install and uninstall, and from the version watch when
+    /// another replica moved `meta:plugins_version` (or a plugin failed to load here before).
+    pub async fn sync(&self) -> anyhow::Result<usize> {
+        let _one_at_a_time = self.changing.lock().await;
+        self.sync_locked().await
+    }
+
+    /// [`Plugins::sync`] with `changing` held.
+    async fn sync_locked(&self) -> anyhow::Result<usize> {
+        let mut failed = 0;
         let rows: Vec<StoredPlugin> = self
             .db
             .rows(
@@ -199,36 +230,73 @@ impl Plugins {
                 json!({}),
             )
             .await?;
+        self.installed
+            .write()
+            .retain(|name, _| rows.iter().any(|row| &row.name == name));
         for row in rows {
-            let path = self.component_path(&row.sha256);
-            let loaded = async {
-                let manifest = Manifest::parse(&row.manifest).map_err(|e| e.to_string())?;
-                let bytes = tokio::fs::read(&path)
-                    .await
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                self.prepare(
-                    manifest,
-                    bytes,
-                    row.sha256.clone(),
-                    row.source.clone(),
-                    row.installed_at,
-                )
-                .await
-                .map_err(|e| e.to_string())
+            let current = self.get(&row.name);
+            let unchanged = current.is_some_and(|p| {
+                p.sha256 == row.sha256
+                    && Manifest::parse(&row.manifest).is_ok_and(|m| same_manifest(&m, &p.manifest))
+            });
+            if unchanged {
+                continue;
             }
-            .await;
-            match loaded {
+            match self.load(&row).await {
                 Ok(plugin) => {
+                    tracing::info!(plugin = %row.name, version = %plugin.manifest.version, "plugin loaded");
                     self.installed
                         .write()
                         .insert(row.name.clone(), Arc::new(plugin));
                 }
                 Err(e) => {
+                    failed += 1;
                     tracing::error!(plugin = %row.name, error = %e, "installed plugin not loaded")
                 }
             }
         }
-        Ok(())
+        Ok(failed)
+    }
+
+    /// Loads an installed plugin's component from the store (moving it there first when this
+    /// node still has it as a file from before components were kept in the store).
+    async fn load(&self, row: &StoredPlugin) -> Result<LoadedPlugin, String> {
+        let manifest = Manifest::parse(&row.manifest).map_err(|e| e.to_string())?;
+        let bytes = match components::get(&self.db, &row.sha256)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            Some(bytes) => bytes,
+            None => self.move_into_store(&row.sha256).await?,
+        };
+        self.prepare(
+            manifest,
+            bytes,
+            row.sha256.clone(),
+            row.source.clone(),
+            row.installed_at,
+        )
+        .await
+        .map_err(|e| e.to_string())
+    }
+
+    async fn move_into_store(&self, sha256: &str) -> Result<Vec<u8>, String> {
+        let path = self.legacy_path(sha256);
+        let bytes = tokio::fs::read(&path).await.map_err(|e| {
+            format!(
+                "the store does not hold its component, and this node has no copy at {}: {e}",
+                path.display()
+            )
+        })?;
+        if sha256_hex(&bytes) != sha256 {
+            return Err(format!("{} does not match its digest", path.display()));
+        }
+        components::put(&self.db, sha256, &bytes)
+            .await
+            .map_err(|e| e.to_string())?;
+        let _ = tokio::fs::remove_file(&path).await;
+        tracing::info!(sha256, "plugin component moved into the store");
+        Ok(bytes)
     }
 
     /// Each subfolder holding a `plugin.toml` and `<name>.wasm` is installed, or upgraded when its
@@ -263,14 +331,14 @@ impl Plugins {
                     "another folder of the plugins directory already holds this plugin; skipped");
                 continue;
             }
-            // A higher version the superadmin uploaded is not taken back by the directory.
+            // A higher version installed (uploaded by the superadmin, or from the directory of a
+            // replica that runs a newer release) is not taken back by this directory.
             if let Some(installed) = self.get(&name)
-                && installed.source == "upload"
                 && semver::Version::parse(&version).ok()
                     < semver::Version::parse(&installed.manifest.version).ok()
             {
                 tracing::info!(plugin = %name, directory = %version, installed = %installed.manifest.version,
-                    "a higher uploaded version is installed; the plugins directory's is not");
+                    "a higher version is installed; the plugins directory's is not");
                 continue;
             }
             // Cargo names the build of `jsonl-importer` `jsonl_importer.wasm`: either name is taken.
@@ -304,8 +372,8 @@ impl Plugins {
         }
     }
 
-    fn component_path(&self, sha256: &str) -> PathBuf {
-        self.store_dir.join(format!("{sha256}.wasm"))
+    fn legacy_path(&self, sha256: &str) -> PathBuf {
+        self.legacy_dir.join(format!("{sha256}.wasm"))
     }
 
     async fn prepare(
@@ -350,9 +418,6 @@ impl Plugins {
         let previous = self.get(&manifest.name);
         // The same component and manifest: nothing to do. (A manifest edited without a new
         // version, such as a bundled plugin opting in to `enabled_by_default`, is stored again.)
-        let same_manifest = |a: &Manifest, b: &Manifest| {
-            serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
-        };
         if let Some(previous) = &previous
             && previous.sha256 == sha256
             && same_manifest(&previous.manifest, &manifest)
@@ -360,6 +425,8 @@ impl Plugins {
             return Ok((previous.clone(), InstallOutcome::Unchanged));
         }
         let _one_at_a_time = self.changing.lock().await;
+        // Decided on the store's list, which another replica may have changed a moment ago.
+        self.sync_locked().await.map_err(ApiError::internal)?;
         let previous = self.get(&manifest.name);
         let already: Vec<String> = previous
             .as_ref()
@@ -422,7 +489,6 @@ impl Plugins {
                 ),
             ));
         }
-        let path = self.component_path(&sha256);
         let now = Utc::now();
         let plugin = self
             .prepare(
@@ -441,20 +507,18 @@ impl Plugins {
                 )
                 .with_details(json!({ "field": "component", "plugin": e.plugin }))
             })?;
-        if tokio::fs::metadata(&path).await.is_err() {
-            let partial = path.with_extension("partial");
-            tokio::fs::write(&partial, &bytes)
-                .await
-                .map_err(ApiError::internal)?;
-            tokio::fs::rename(&partial, &path)
-                .await
-                .map_err(ApiError::internal)?;
-        }
+        components::put(&self.db, &sha256, &bytes).await?;
         self.db
             .exec(
-                "UPSERT type::record('plugin', $name) SET name = $name, version = $version, \
+                "BEGIN; \
+                 IF type::record('plugin_component', $sha256).chunks = NONE { \
+                     THROW 'the component left the store while it was being installed; install again' \
+                 }; \
+                 UPSERT type::record('plugin', $name) SET name = $name, version = $version, \
                  kind = $kind, manifest = $manifest, sha256 = $sha256, source = $source, \
-                 installed_at = time::now()",
+                 installed_at = time::now(); \
+                 UPSERT meta:plugins_version SET n = (n ?? 0) + 1; \
+                 COMMIT;",
                 json!({
                     "name": manifest.name,
                     "version": manifest.version,
@@ -512,18 +576,17 @@ impl Plugins {
         Ok(())
     }
 
-    /// Deletes a stored component no installed plugin uses any more.
+    /// Removes this node's old copy of a component no plugin uses any more; the store's copy is
+    /// swept after a grace period ([`components::sweep`], from housekeeping).
     async fn forget_component(&self, sha256: &str) {
-        let in_use = self.installed.read().values().any(|p| p.sha256 == sha256);
-        if !in_use {
-            let _ = tokio::fs::remove_file(self.component_path(sha256)).await;
-        }
+        let _ = tokio::fs::remove_file(self.legacy_path(sha256)).await;
     }
 
     /// Removes a plugin, its settings in every workspace and its key-value data. Refused while a
     /// workspace variable still points at it.
     pub async fn uninstall(&self, name: &str) -> Result<(), ApiError> {
         let _one_at_a_time = self.changing.lock().await;
+        self.sync_locked().await.map_err(ApiError::internal)?;
         let Some(plugin) = self.get(name) else {
             return Err(ApiError::not_found("plugin"));
         };
@@ -576,15 +639,18 @@ impl Plugins {
         }
         self.db
             .exec(
-                "DELETE type::record('plugin', $name); \
+                "BEGIN; \
+                 DELETE type::record('plugin', $name); \
                  DELETE plugin_setting WHERE plugin = $name; \
                  DELETE plugin_kv WHERE plugin = $name; \
                  DELETE plugin_kv_usage; \
+                 UPSERT meta:plugins_version SET n = (n ?? 0) + 1; \
                  FOR $row IN (SELECT workspace, count() AS keys, math::sum(size) AS bytes FROM plugin_kv \
                      GROUP BY workspace) { \
                      UPSERT type::record('plugin_kv_usage', $row.workspace) SET keys = $row.keys, \
                          bytes = $row.bytes; \
-                 };",
+                 }; \
+                 COMMIT;",
                 json!({ "name": name }),
             )
             .await?;

@@ -120,6 +120,9 @@ pub async fn change_role(
     body: web::Json<ChangeRole>,
 ) -> Result<web::Json<Member>, ApiError> {
     let (workspace, user_id) = path.into_inner();
+    // Decided on the store's latest policy: the caller's role, or the member's, may have changed
+    // through another replica a moment ago.
+    state.authz.catch_up().await?;
     state
         .authz
         .check(&principal, &workspace, "members", "write")
@@ -180,6 +183,7 @@ pub async fn remove(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (workspace, user_id) = path.into_inner();
+    state.authz.catch_up().await?;
     let subject = principal.subject();
     let leaving_self = subject == user_subject(&user_id);
     if leaving_self {

@@ -19,7 +19,7 @@ pub fn repo_path(relative: &str) -> std::path::PathBuf {
         .join(relative)
 }
 
-fn read_built(relative: &str) -> Vec<u8> {
+pub fn read_built(relative: &str) -> Vec<u8> {
     std::fs::read(repo_path(relative)).unwrap_or_else(|e| {
         panic!("{relative} is missing ({e}); run plugins/build.sh --with-test-plugins first")
     })
@@ -71,7 +71,7 @@ pub async fn install_hostile(owner: &Caller) {
     assert_eq!(body["outcome"], "installed");
 }
 
-async fn render(owner: &Caller, ws: &str, body: &str) -> (StatusCode, Value) {
+pub async fn render(owner: &Caller, ws: &str, body: &str) -> (StatusCode, Value) {
     owner
         .post(
             &format!("/api/v1/workspaces/{ws}/templates/render"),
@@ -80,7 +80,7 @@ async fn render(owner: &Caller, ws: &str, body: &str) -> (StatusCode, Value) {
         .await
 }
 
-fn expected_greeting(language: &str) -> String {
+pub fn expected_greeting(language: &str) -> String {
     use chrono::Timelike;
     let hour = chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Istanbul)
@@ -995,4 +995,50 @@ async fn a_plugins_log_lines_and_errors_are_shown_per_workspace() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     app.stop().await;
+}
+
+/// Components once kept as files under `<data>/plugins` (before they lived in the store) are moved
+/// into the store when the node starts again, and the plugin keeps working.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_component_kept_as_a_file_by_an_older_release_moves_into_the_store() {
+    let dir = std::env::temp_dir().join(format!("ulak-legacy-{}", ulak::db::new_id()));
+    let on_disk = |s: &mut ulak::config::Settings| {
+        s.database.url = String::new();
+        s.storage.data_dir = dir.clone();
+    };
+    let app = TestApp::spawn_with(on_disk).await;
+    let (owner, _) = app.signed_up("legacy@example.com").await;
+    let ws = owner.first_workspace().await;
+    let manifest = std::fs::read_to_string(repo_path("plugins/greeting/plugin.toml")).unwrap();
+    let component = read_built("plugins/greeting/greeting.wasm");
+    let (status, body) = upload(&owner, &manifest, component.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let sha = body["plugin"]["sha256"]
+        .as_str()
+        .expect("sha256")
+        .to_owned();
+
+    // What an older release left: the component as a file, nothing of it in the store.
+    app.state
+        .db
+        .exec("DELETE plugin_component; DELETE plugin_chunk;", json!({}))
+        .await
+        .unwrap();
+    let legacy = dir.join("plugins").join(format!("{sha}.wasm"));
+    std::fs::create_dir_all(legacy.parent().unwrap()).unwrap();
+    std::fs::write(&legacy, &component).unwrap();
+    app.stop().await;
+
+    let app = TestApp::spawn_with(on_disk).await;
+    let owner = app.login("legacy@example.com").await;
+    let (status, body) = render(&owner, &ws, "%selamlama%").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["text"], json!(expected_greeting("tr")));
+    assert!(!legacy.exists(), "the file stays after the move");
+    let stored = ulak::plugins::components::get(&app.state.db, &sha)
+        .await
+        .unwrap();
+    assert_eq!(stored.as_deref(), Some(&component[..]));
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(dir);
 }
