@@ -364,8 +364,10 @@ fn spawn_version_watch(state: web::Data<AppState>) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut seen: Option<auth::policy::Versions> = None;
         let syncing = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        // True at first: one sync soon after the start retries what the start could not load.
-        let plugins_failed = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let plugins_failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // None at first: one sync soon after the start also catches what the start could not
+        // load, or what changed while it loaded.
+        let mut plugins_seen: Option<i64> = None;
         let mut retry_at: Option<std::time::Instant> = None;
         loop {
             tick.tick().await;
@@ -385,10 +387,13 @@ fn spawn_version_watch(state: web::Data<AppState>) {
             if seen.is_some_and(|before| before.auth != now.auth) {
                 state.principals.clear();
             }
-            let moved = seen.is_some_and(|before| before.plugins != now.plugins);
+            // The plugins' version counts as seen only once a sync started after it was read: a
+            // move while a sync runs is synced again when that one is done.
+            let moved = plugins_seen != Some(now.plugins);
             let retry = plugins_failed.load(std::sync::atomic::Ordering::Relaxed)
                 && retry_at.is_none_or(|at: std::time::Instant| at.elapsed() >= PLUGIN_RETRY);
             if (moved || retry) && !syncing.swap(true, std::sync::atomic::Ordering::AcqRel) {
+                plugins_seen = Some(now.plugins);
                 retry_at = Some(std::time::Instant::now());
                 let plugins = state.plugins.clone();
                 let syncing = syncing.clone();

@@ -105,22 +105,41 @@ pub async fn get(db: &Db, sha256: &str) -> Result<Option<Vec<u8>>, DbError> {
     Ok(Some(bytes))
 }
 
-/// Removes the components no plugin row has named for `grace`; answers how many.
+/// Removes the components no plugin row has named for `grace`; answers how many. Each one goes in
+/// a transaction of its own that checks again that it is unnamed and untouched: an install that
+/// touched or stored it again meanwhile keeps it (or, having touched it just before it went, finds
+/// it gone in its own transaction and asks for the upload again), never half of it.
 pub async fn sweep(db: &Db, grace: std::time::Duration) -> Result<usize, DbError> {
-    let removed: Vec<usize> = db
-        .last_rows(
+    let grace = format!("{}s", grace.as_secs());
+    let unused: Vec<String> = db
+        .rows_at(
             "LET $named = (SELECT VALUE sha256 FROM plugin); \
-             LET $unused = (SELECT VALUE record::id(id) FROM plugin_component \
-                 WHERE stored_at < time::now() - <duration>$grace AND record::id(id) NOTINSIDE $named); \
-             FOR $sha IN $unused { \
-                 DELETE type::record('plugin_component', $sha); \
-                 DELETE plugin_chunk WHERE sha256 = $sha; \
-             }; \
-             RETURN array::len($unused);",
-            json!({ "grace": format!("{}s", grace.as_secs()) }),
+             SELECT VALUE record::id(id) FROM plugin_component \
+                 WHERE stored_at < time::now() - <duration>$grace AND record::id(id) NOTINSIDE $named;",
+            json!({ "grace": grace }),
+            1,
         )
         .await?;
-    Ok(removed.first().copied().unwrap_or(0))
+    let mut removed = 0;
+    for sha in unused {
+        let gone: Vec<bool> = db
+            .last_rows(
+                "BEGIN; \
+                 LET $head = type::record('plugin_component', $sha); \
+                 LET $go = $head.stored_at != NONE \
+                     AND $head.stored_at < time::now() - <duration>$grace \
+                     AND array::len(SELECT VALUE id FROM plugin WHERE sha256 = $sha) = 0; \
+                 IF $go { DELETE $head; DELETE plugin_chunk WHERE sha256 = $sha; }; \
+                 RETURN $go; \
+                 COMMIT;",
+                json!({ "sha": sha, "grace": grace }),
+            )
+            .await?;
+        if gone.first().copied().unwrap_or(false) {
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 #[cfg(test)]
