@@ -42,16 +42,7 @@ pub async fn serve_with(data: &std::path::Path, port: u16, env: &[(&str, &str)])
         .stderr(log)
         .spawn()
         .unwrap();
-    let client = reqwest::Client::new();
-    wait_for(Duration::from_secs(60), || async {
-        let ready = client
-            .get(format!("http://127.0.0.1:{port}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success());
-        ready.then_some(())
-    })
-    .await;
+    crate::pipeline::wait_until_up(&format!("http://127.0.0.1:{port}/readyz")).await;
     Child(child)
 }
 

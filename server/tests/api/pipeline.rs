@@ -71,6 +71,20 @@ pub async fn start_import(owner: &Caller, ws: &str, csv: String, options: Option
     job["id"].as_str().unwrap().to_owned()
 }
 
+/// Waits (at most a minute) until `url` answers with a success: a server process just started.
+pub async fn wait_until_up(url: &str) {
+    let client = reqwest::Client::new();
+    wait_for(Duration::from_secs(60), || async {
+        let up = client
+            .get(url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success());
+        up.then_some(())
+    })
+    .await;
+}
+
 /// Polls until `check` answers, failing after `limit`.
 pub async fn wait_for<T, F, Fut>(limit: Duration, mut check: F) -> T
 where

@@ -49,16 +49,7 @@ impl Surreal {
             .spawn()
             .unwrap();
         let child = Child(child);
-        let client = reqwest::Client::new();
-        wait_for(Duration::from_secs(60), || async {
-            let up = client
-                .get(format!("http://127.0.0.1:{port}/health"))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            up.then_some(())
-        })
-        .await;
+        crate::pipeline::wait_until_up(&format!("http://127.0.0.1:{port}/health")).await;
         Surreal {
             _child: child,
             url: format!("ws://127.0.0.1:{port}"),
