@@ -23,9 +23,9 @@ step "plugins (wasm32-wasip2 components, bundled and test ones)"
 cargo clippy --locked --manifest-path plugins/Cargo.toml --target wasm32-wasip2 --release -- -D warnings
 cargo test --locked --manifest-path plugins/Cargo.toml
 
-step "test tools (aiosmtpd: a real SMTP server on loopback; standardwebhooks: the reference verifier of webhook signatures)"
-python3 -m pip install -q --disable-pip-version-check "aiosmtpd==1.4.6" "standardwebhooks==1.1.0" 2>&1 | grep -v "Running pip as the 'root' user" || true
-python3 -c 'import aiosmtpd, standardwebhooks' || { echo "aiosmtpd or standardwebhooks did not install"; exit 1; }
+step "test tools (aiosmtpd: a real SMTP server on loopback; standardwebhooks: the reference verifier of webhook signatures; moto: an S3-compatible server on loopback)"
+python3 -m pip install -q --disable-pip-version-check "aiosmtpd==1.4.6" "standardwebhooks==1.1.0" "moto[s3]==5.2.1" "flask==3.1.3" "flask-cors==6.0.5" 2>&1 | grep -v "Running pip as the 'root' user" || true
+python3 -c 'import aiosmtpd, standardwebhooks, moto.server' || { echo "aiosmtpd, standardwebhooks or moto did not install"; exit 1; }
 
 step "web console (npm ci, type check against the spec, Vite build)"
 (cd web/console && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build >/dev/null)

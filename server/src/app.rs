@@ -27,6 +27,8 @@ pub struct AppState {
     pub purges: crate::workspaces::deletion::Purges,
     /// Media bytes, shared by content.
     pub blobs: Arc<crate::media::blobs::Blobs>,
+    /// Media bytes and import files, where every replica reaches them.
+    pub files: Arc<crate::files::SharedFiles>,
     /// Verified against when a login names an unknown email, so that case costs the same time.
     pub dummy_password_hash: String,
     /// This replica's name in leases: kept in the data directory, so a restarted process knows
@@ -73,8 +75,10 @@ impl AppState {
         let node = node_id(&settings.storage.data_dir)?;
         let metrics = Arc::new(Metrics::new()?);
         let plugins = Plugins::start(&settings, db.clone(), metrics.clone()).await?;
+        let files = Arc::new(crate::files::SharedFiles::from_settings(&settings)?);
+        files.check().await?;
         let blobs = Arc::new(crate::media::blobs::Blobs::new(
-            settings.shared_dir(),
+            files.clone(),
             &settings.media,
         ));
         let (feedback, feedback_queue) = crate::messages::inbound::feedback_queue();
@@ -114,6 +118,7 @@ impl AppState {
             streams: Arc::new(crate::events::Streams::new(10, 500)),
             imports: ImportJobs::new(settings.imports.concurrent_jobs),
             blobs: blobs.clone(),
+            files,
             purges: Default::default(),
             plugins,
             principals: PrincipalCache::new(Duration::from_secs(

@@ -115,6 +115,24 @@ pub struct StorageSettings {
     /// Where media bytes (`blobs/`) and import files (`imports/`) live; empty for `data_dir`.
     /// Replicas on one SurrealDB server point this at a directory they all mount.
     pub shared_dir: PathBuf,
+    /// `directory` (`shared_dir`) or `s3` (`s3` below).
+    pub blob_store: String,
+    pub s3: S3Settings,
+}
+
+/// An S3-compatible bucket for media bytes and import files (`storage.blob_store = "s3"`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Settings {
+    pub bucket: String,
+    pub region: String,
+    /// Empty for Amazon S3; otherwise the store's URL.
+    pub endpoint: String,
+    /// Empty: credentials from the environment, as AWS tools find them.
+    pub access_key_id: String,
+    pub secret_access_key: Secret,
+    pub prefix: String,
+    pub cache_mib: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -537,6 +555,45 @@ impl Settings {
         if !(1..=120).contains(&self.webhooks.timeout_secs) {
             return Err(invalid("webhooks.timeout_secs", "must be 1–120"));
         }
+        match self.storage.blob_store.as_str() {
+            "directory" => {}
+            "s3" => {
+                let s3 = &self.storage.s3;
+                if s3.bucket.trim().is_empty() {
+                    return Err(invalid(
+                        "storage.s3.bucket",
+                        "is required with storage.blob_store = \"s3\"",
+                    ));
+                }
+                let endpoint = &s3.endpoint;
+                let is_url = endpoint.starts_with("https://") || endpoint.starts_with("http://");
+                if !(endpoint.is_empty() || is_url) {
+                    return Err(invalid(
+                        "storage.s3.endpoint",
+                        "must be an http:// or https:// URL, or empty for Amazon S3",
+                    ));
+                }
+                if s3.access_key_id.is_empty() != s3.secret_access_key.expose().is_empty() {
+                    return Err(invalid(
+                        "storage.s3.secret_access_key",
+                        "set both access_key_id and secret_access_key, or neither (then they \
+                         come from the environment)",
+                    ));
+                }
+                if !self.storage.shared_dir.as_os_str().is_empty() {
+                    return Err(invalid(
+                        "storage.shared_dir",
+                        "is not used with storage.blob_store = \"s3\": leave it empty",
+                    ));
+                }
+            }
+            _ => {
+                return Err(invalid(
+                    "storage.blob_store",
+                    "must be \"directory\" or \"s3\"",
+                ));
+            }
+        }
         if !(1..=256).contains(&self.webhooks.concurrent_deliveries) {
             return Err(invalid("webhooks.concurrent_deliveries", "must be 1–256"));
         }
@@ -811,5 +868,45 @@ mod tests {
         assert!(!format!("{s:?}").contains("hunter2"));
         assert!(!s.to_redacted_toml().contains("hunter2"));
         assert!(s.to_redacted_toml().contains("***"));
+        let env = vec![
+            ("ULAK__STORAGE__BLOB_STORE".to_owned(), "s3".to_owned()),
+            ("ULAK__STORAGE__S3__BUCKET".to_owned(), "media".to_owned()),
+            (
+                "ULAK__STORAGE__S3__ACCESS_KEY_ID".to_owned(),
+                "AKIA".to_owned(),
+            ),
+            (
+                "ULAK__STORAGE__S3__SECRET_ACCESS_KEY".to_owned(),
+                "s3cr3t-key".to_owned(),
+            ),
+        ];
+        let s = Settings::load(None, env, &CliOverrides::default()).unwrap();
+        assert_eq!(s.storage.s3.secret_access_key.expose(), "s3cr3t-key");
+        assert!(!format!("{s:?}").contains("s3cr3t-key"));
+        assert!(!s.to_redacted_toml().contains("s3cr3t-key"));
+    }
+
+    #[test]
+    fn an_s3_blob_store_needs_a_bucket_and_both_credentials_or_none() {
+        let load = |pairs: &[(&str, &str)]| {
+            let env = pairs
+                .iter()
+                .map(|(k, v)| (format!("ULAK__STORAGE__{k}"), (*v).to_owned()));
+            Settings::load(None, env, &CliOverrides::default()).map_err(|e| e.to_string())
+        };
+        assert!(load(&[("BLOB_STORE", "directory")]).is_ok());
+        let err = load(&[("BLOB_STORE", "nfs")]).unwrap_err();
+        assert!(err.contains("storage.blob_store"), "{err}");
+        let err = load(&[("BLOB_STORE", "s3")]).unwrap_err();
+        assert!(err.contains("storage.s3.bucket"), "{err}");
+        let bucket = ("S3__BUCKET", "media");
+        assert!(load(&[("BLOB_STORE", "s3"), bucket]).is_ok());
+        let err = load(&[("BLOB_STORE", "s3"), bucket, ("S3__ACCESS_KEY_ID", "AKIA")]).unwrap_err();
+        assert!(err.contains("secret_access_key"), "{err}");
+        let err =
+            load(&[("BLOB_STORE", "s3"), bucket, ("S3__ENDPOINT", "minio:9000")]).unwrap_err();
+        assert!(err.contains("storage.s3.endpoint"), "{err}");
+        let err = load(&[("BLOB_STORE", "s3"), bucket, ("SHARED_DIR", "/mnt/ulak")]).unwrap_err();
+        assert!(err.contains("storage.shared_dir"), "{err}");
     }
 }

@@ -14,6 +14,7 @@ pub mod contacts;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod health;
 pub mod mail;
 pub mod media;

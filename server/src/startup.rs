@@ -211,8 +211,6 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("cannot index the contacts for search: {e}"))?;
         contacts::imports::fail_interrupted(&state).await;
-        tokio::fs::create_dir_all(contacts::imports::imports_dir(state.settings.shared_dir()))
-            .await?;
         let listener = TcpListener::bind(state.settings.listen_addr()?)?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
@@ -484,6 +482,21 @@ fn spawn_housekeeping(state: web::Data<AppState>) {
                 Ok(0) => {}
                 Ok(removed) => tracing::info!(removed, "unreferenced media bytes removed"),
                 Err(e) => tracing::warn!(error = %e, "cannot sweep media bytes"),
+            }
+            // Every five minutes: local copies of a bucket's objects, and crash leftovers.
+            if ticks % 15 == 2 {
+                match state.files.upkeep().await {
+                    Ok(done) if done == Default::default() => {}
+                    Ok(done) => tracing::info!(
+                        trimmed = done.trimmed,
+                        trimmed_bytes = done.trimmed_bytes,
+                        leftovers = done.leftovers,
+                        "local copies of shared files trimmed"
+                    ),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot trim the local copies of shared files")
+                    }
+                }
             }
             if let Err(e) = state
                 .db

@@ -1093,25 +1093,42 @@ async fn send_one(
     batch: &str,
     message: &Claimed,
 ) -> Outcome {
+    let mut attachments = Vec::with_capacity(message.attachments.len());
+    for a in &message.attachments {
+        // A local file: with a bucket, the first send of an attachment fetches it for the rest.
+        let path = match blobs.local(&a.sha256).await {
+            Ok(Some(path)) => path,
+            Ok(None) => {
+                return Outcome::Failed {
+                    reason: format!("the bytes of attachment `{}` are gone", a.file_name),
+                    code: Some("attachment_missing".into()),
+                };
+            }
+            Err(_) => {
+                return Outcome::Retry {
+                    reason: "the media store cannot be read".into(),
+                    at: Utc::now() + chrono::Duration::seconds(30),
+                    counts_attempt: false,
+                };
+            }
+        };
+        attachments.push(Attachment {
+            media_id: a.media_id.clone(),
+            kind: a.kind,
+            mime: a.mime.clone(),
+            file_name: a.file_name.clone(),
+            size: a.size,
+            sha256: a.sha256.clone(),
+            path,
+        });
+    }
     let outbound = OutboundMessage {
         idempotency_key: message_id(batch, &message.key),
         to: message.address.clone(),
         text: message.text.clone(),
         subject: message.subject.clone(),
         html: message.html,
-        attachments: message
-            .attachments
-            .iter()
-            .map(|a| Attachment {
-                media_id: a.media_id.clone(),
-                kind: a.kind,
-                mime: a.mime.clone(),
-                file_name: a.file_name.clone(),
-                size: a.size,
-                sha256: a.sha256.clone(),
-                path: blobs.path(&a.sha256),
-            })
-            .collect(),
+        attachments,
         approved: message.approved.clone(),
     };
     let result = match tokio::time::timeout(SEND_TIMEOUT, transport.send(&outbound)).await {

@@ -692,16 +692,10 @@ pub async fn import_contacts(
         options.insert("update_existing".into(), existing.clone());
     }
     let id = crate::db::new_id();
-    let data_dir = state.settings.shared_dir().to_owned();
-    let target = crate::contacts::imports::upload_path(&data_dir, &id);
-    let written = async {
-        if let Some(dir) = target.parent() {
-            tokio::fs::create_dir_all(dir).await?;
-        }
-        tokio::fs::write(&target, csv.as_bytes()).await
-    }
-    .await;
-    written.map_err(|e| ApiError::internal(anyhow::anyhow!("the import file: {e}")))?;
+    let target = state.files.scratch_file();
+    tokio::fs::write(&target, csv.as_bytes())
+        .await
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("the import file: {e}")))?;
     let request = crate::contacts::imports::ImportRequest {
         importer: "csv-importer".into(),
         file_name: format!("whatsapp-{}.csv", channel.id),
@@ -709,27 +703,23 @@ pub async fn import_contacts(
         dry_run: body.dry_run,
         options,
     };
-    match crate::contacts::imports::start(
+    let started = crate::contacts::imports::start(
         state.clone(),
         &access.workspace,
         &id,
         &access.principal.user.id,
         request,
+        &target,
     )
-    .await
-    {
-        Ok(job) => Ok(HttpResponse::Accepted()
-            .insert_header((
-                "Location",
-                format!(
-                    "/api/v1/workspaces/{}/contacts/imports/{id}",
-                    access.workspace
-                ),
-            ))
-            .json(job)),
-        Err(e) => {
-            let _ = tokio::fs::remove_file(&target).await;
-            Err(e)
-        }
-    }
+    .await;
+    let _ = tokio::fs::remove_file(&target).await;
+    Ok(HttpResponse::Accepted()
+        .insert_header((
+            "Location",
+            format!(
+                "/api/v1/workspaces/{}/contacts/imports/{id}",
+                access.workspace
+            ),
+        ))
+        .json(started?))
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use tokio::io::AsyncWriteExt;
 use utoipa::ToSchema;
 
-use super::imports::{self, ImportJob, ImportRequest, report_path, upload_path};
+use super::imports::{self, ImportJob, ImportRequest, report_key};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::error::{ApiError, ErrorBody};
@@ -82,8 +82,7 @@ pub async fn start(
         .check(&principal, &workspace, "contacts", "write")
         .await?;
     let id = crate::db::new_id();
-    let data_dir = state.settings.shared_dir().to_owned();
-    let target = upload_path(&data_dir, &id);
+    let target = state.files.scratch_file();
     let received = receive(&state, &mut payload, &target).await;
     let outcome = async {
         let form = received?;
@@ -99,21 +98,26 @@ pub async fn start(
             dry_run: form.dry_run,
             options: form.options,
         };
-        imports::start(state.clone(), &workspace, &id, &principal.user.id, request).await
+        imports::start(
+            state.clone(),
+            &workspace,
+            &id,
+            &principal.user.id,
+            request,
+            &target,
+        )
+        .await
     }
     .await;
-    match outcome {
-        Ok(job) => Ok(HttpResponse::Accepted()
-            .insert_header((
-                "Location",
-                format!("/api/v1/workspaces/{workspace}/contacts/imports/{id}"),
-            ))
-            .json(job)),
-        Err(e) => {
-            let _ = tokio::fs::remove_file(&target).await;
-            Err(e)
-        }
-    }
+    // Moved where every replica reads it, or refused: nothing stays in the scratch directory.
+    let _ = tokio::fs::remove_file(&target).await;
+    let job = outcome?;
+    Ok(HttpResponse::Accepted()
+        .insert_header((
+            "Location",
+            format!("/api/v1/workspaces/{workspace}/contacts/imports/{id}"),
+        ))
+        .json(job))
 }
 
 struct Form {
@@ -387,9 +391,17 @@ pub async fn errors_csv(
             "import-{id}-errors.csv"
         ))],
     };
-    let path = report_path(state.settings.shared_dir(), &id);
-    match NamedFile::open_async(&path).await {
-        Ok(file) => Ok(file
+    let path = state
+        .files
+        .local(&report_key(&id))
+        .await
+        .map_err(ApiError::unavailable)?;
+    let file = match path {
+        Some(path) => NamedFile::open_async(&path).await.ok(),
+        None => None,
+    };
+    match file {
+        Some(file) => Ok(file
             .set_content_type(
                 "text/csv; charset=utf-8"
                     .parse()
@@ -397,7 +409,7 @@ pub async fn errors_csv(
             )
             .set_content_disposition(disposition)
             .into_response(&request)),
-        Err(_) => Ok(HttpResponse::Ok()
+        _ => Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header(disposition)
             .body("row,message\n")),

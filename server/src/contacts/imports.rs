@@ -217,16 +217,14 @@ impl ImportJobs {
     }
 }
 
-pub fn imports_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("imports")
+/// Where an import's file is kept while the job runs (in the shared files, [`crate::files`]).
+pub fn upload_key(id: &str) -> String {
+    format!("imports/{id}.upload")
 }
 
-pub fn upload_path(data_dir: &Path, id: &str) -> PathBuf {
-    imports_dir(data_dir).join(format!("{id}.upload"))
-}
-
-pub fn report_path(data_dir: &Path, id: &str) -> PathBuf {
-    imports_dir(data_dir).join(format!("{id}.errors.csv"))
+/// Where an import's error report is kept once the job ended.
+pub fn report_key(id: &str) -> String {
+    format!("imports/{id}.errors.csv")
 }
 
 pub async fn find(
@@ -299,14 +297,30 @@ pub async fn choose_importer(
         })
 }
 
-/// Records the job and starts it in the background; the uploaded file is already at
-/// [`upload_path`]. Returns the job as queued.
+/// Keeps the uploaded `file` (a local file, moved or copied) where every replica reaches it,
+/// records the job and starts it in the background. Returns the job as queued.
 pub async fn start(
     state: actix_web::web::Data<AppState>,
     workspace: &str,
     id: &str,
     user: &str,
     request: ImportRequest,
+    file: &Path,
+) -> Result<ImportJob, ApiError> {
+    let started = start_kept(state.clone(), workspace, id, user, request, file).await;
+    if started.is_err() {
+        let _ = state.files.remove(&upload_key(id)).await;
+    }
+    started
+}
+
+async fn start_kept(
+    state: actix_web::web::Data<AppState>,
+    workspace: &str,
+    id: &str,
+    user: &str,
+    request: ImportRequest,
+    file: &Path,
 ) -> Result<ImportJob, ApiError> {
     let region = super::default_region(&state, workspace).await?;
     let host_options = HostOptions::read(&request.options, region)?;
@@ -335,6 +349,11 @@ pub async fn start(
         .plugins
         .usable(workspace, &request.importer, PluginKind::ContactImporter)
         .await?;
+    state
+        .files
+        .put(&upload_key(id), file, false)
+        .await
+        .map_err(ApiError::unavailable)?;
     let job: Option<ImportJob> = state
         .db
         .row(
@@ -403,7 +422,8 @@ struct Run {
     seen: HashSet<String>,
     /// Where the fields the importer passes on go, by their names.
     field_keys: HashMap<String, Column>,
-    report: Option<tokio::fs::File>,
+    /// The error report being written (in the scratch directory), kept when the job ends.
+    report: Option<(tokio::fs::File, PathBuf)>,
     /// Where the time went, logged when the job ends.
     timings: Timings,
     /// The groups being written while the next one is prepared, oldest first.
@@ -456,21 +476,35 @@ impl Run {
             existing_ms = self.timings.existing.as_millis() as u64,
             "contact import finished"
         );
-        if let Some(mut report) = self.report.take() {
+        // The report is kept before the job says it ended, so whoever sees the end can fetch it.
+        if let Some((mut report, path)) = self.report.take() {
             let _ = report.flush().await;
+            drop(report);
+            let files = &self.state.files;
+            if let Err(e) = files.put(&report_key(&self.job.id), &path, false).await {
+                tracing::warn!(job = %self.job.id, error = %e, "cannot keep the import error report");
+            }
+            let _ = tokio::fs::remove_file(&path).await;
         }
         self.save().await;
-        let data_dir = self.state.settings.shared_dir();
-        let _ = tokio::fs::remove_file(upload_path(data_dir, &self.job.id)).await;
+        if let Err(e) = self.state.files.remove(&upload_key(&self.job.id)).await {
+            tracing::warn!(job = %self.job.id, error = %e, "cannot remove the imported file");
+        }
         self.state.imports.live.lock().remove(&self.job.id);
     }
 
     /// Reads the file chunk by chunk; each chunk's records are written while the plugin reads the
     /// next one.
     async fn feed(&mut self, session: ImportSession) -> Result<(), String> {
-        let data_dir = self.state.settings.shared_dir().to_owned();
         let chunk_bytes = self.state.settings.imports.chunk_bytes;
-        let mut file = tokio::fs::File::open(upload_path(&data_dir, &self.job.id))
+        let path = self
+            .state
+            .files
+            .local(&upload_key(&self.job.id))
+            .await
+            .map_err(|e| format!("cannot read the uploaded file: {e:#}"))?
+            .ok_or("the uploaded file is gone")?;
+        let mut file = tokio::fs::File::open(path)
             .await
             .map_err(|e| format!("the uploaded file is gone: {e}"))?;
         let mut session = Some(session);
@@ -1052,16 +1086,16 @@ impl Run {
         self.job.counts.failed += 1;
         self.job.error_count += 1;
         if self.report.is_none() {
-            let path = report_path(self.state.settings.shared_dir(), &self.job.id);
+            let path = self.state.files.scratch_file();
             match tokio::fs::File::create(&path).await {
                 Ok(mut file) => {
                     let _ = file.write_all(b"row,message\n").await;
-                    self.report = Some(file);
+                    self.report = Some((file, path));
                 }
                 Err(e) => tracing::warn!(error = %e, "cannot write the import error report"),
             }
         }
-        if let Some(report) = &mut self.report {
+        if let Some((report, _)) = &mut self.report {
             let line = report_line(row, &message);
             let _ = report.write_all(&line).await;
         }

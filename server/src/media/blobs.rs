@@ -1,12 +1,13 @@
-//! Where media bytes live: one file per content digest under `<data>/blobs/ab/<sha256>` (and its
-//! thumbnail beside it), shared by every media entry and workspace with the same bytes.
+//! Media bytes: one file per content digest under the key `blobs/ab/<sha256>` (and its thumbnail
+//! beside it) of the shared files (a directory or an S3-compatible bucket, [`crate::files`]),
+//! shared by every media entry and workspace with the same bytes.
 //!
 //! A blob lives as long as some media entry references it. Storing a reference and placing the
 //! bytes happen under a lock on the digest, and so do checking for references and removing bytes,
 //! so an upload can never lose its bytes to a concurrent delete of an entry with the same content.
 //! Unreferenced blobs are not removed at once: they are scheduled (`blob_gc`) and swept after a
 //! grace period, re-checked under the lock. The lock is per process: replicas sharing one blob
-//! directory rely on the grace period alone (an upload of the same bytes exactly as the sweep
+//! store rely on the grace period alone (an upload of the same bytes exactly as the sweep
 //! removes them, minutes after they were last used, would need the upload retried).
 
 use std::path::{Path, PathBuf};
@@ -19,11 +20,12 @@ use tokio::sync::{Mutex, MutexGuard, Semaphore};
 use crate::config::MediaSettings;
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::files::SharedFiles;
 
 const LOCK_STRIPES: usize = 64;
 
 pub struct Blobs {
-    dir: PathBuf,
+    files: Arc<SharedFiles>,
     locks: Vec<Mutex<()>>,
     thumbnails: Arc<Semaphore>,
     max_image_dimension: u32,
@@ -32,9 +34,9 @@ pub struct Blobs {
 }
 
 impl Blobs {
-    pub fn new(data_dir: &Path, settings: &MediaSettings) -> Self {
+    pub fn new(files: Arc<SharedFiles>, settings: &MediaSettings) -> Self {
         Self {
-            dir: data_dir.join("blobs"),
+            files,
             locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
             thumbnails: Arc::new(Semaphore::new(settings.concurrent_thumbnails.max(1))),
             max_image_dimension: settings.max_image_dimension,
@@ -42,25 +44,30 @@ impl Blobs {
         }
     }
 
-    /// Where uploads are written while they arrive.
     /// How long unreferenced bytes are kept before the sweep removes them, as a store duration.
     pub fn grace(&self) -> String {
         format!("{}s", self.grace.as_secs())
     }
 
+    /// Where uploads are written while they arrive.
     pub fn incoming_dir(&self) -> PathBuf {
-        self.dir.join("incoming")
+        self.files.scratch_dir().to_owned()
     }
 
-    /// Where the bytes with this digest live. The digest is ours (hex), never user input.
-    pub fn path(&self, sha256: &str) -> PathBuf {
-        self.dir.join(&sha256[..2.min(sha256.len())]).join(sha256)
+    /// A local file with the bytes of this digest (`None`: they are gone); with a bucket, read
+    /// from it unless a copy is here.
+    pub async fn local(&self, sha256: &str) -> Result<Option<PathBuf>, ApiError> {
+        self.files
+            .local(&key(sha256))
+            .await
+            .map_err(ApiError::unavailable)
     }
 
-    pub fn thumbnail_path(&self, sha256: &str) -> PathBuf {
-        let mut path = self.path(sha256);
-        path.set_extension("thumb.jpg");
-        path
+    pub async fn local_thumbnail(&self, sha256: &str) -> Result<Option<PathBuf>, ApiError> {
+        self.files
+            .local(&thumbnail_key(sha256))
+            .await
+            .map_err(ApiError::unavailable)
     }
 
     /// Serialises every change of the blob with this digest (in this process).
@@ -95,24 +102,15 @@ impl Blobs {
         temp: &Path,
         thumbnail: Option<&Path>,
     ) -> Result<(), ApiError> {
-        let target = self.path(sha256);
-        if let Some(parent) = target.parent() {
-            tokio::fs::create_dir_all(parent)
-                .await
-                .map_err(ApiError::internal)?;
-        }
-        if tokio::fs::metadata(&target).await.is_err() {
-            tokio::fs::rename(temp, &target)
-                .await
-                .map_err(ApiError::internal)?;
-        }
+        self.files
+            .put(&key(sha256), temp, true)
+            .await
+            .map_err(ApiError::unavailable)?;
         if let Some(thumbnail) = thumbnail {
-            let thumb_target = self.thumbnail_path(sha256);
-            if tokio::fs::metadata(&thumb_target).await.is_err() {
-                tokio::fs::rename(thumbnail, &thumb_target)
-                    .await
-                    .map_err(ApiError::internal)?;
-            }
+            self.files
+                .put(&thumbnail_key(sha256), thumbnail, true)
+                .await
+                .map_err(ApiError::unavailable)?;
         }
         Ok(())
     }
@@ -152,11 +150,33 @@ impl Blobs {
                 )
                 .await?;
             if referenced.is_empty() {
-                let _ = tokio::fs::remove_file(self.path(&sha256)).await;
-                let _ = tokio::fs::remove_file(self.thumbnail_path(&sha256)).await;
+                let gone = async {
+                    self.files.remove(&key(&sha256)).await?;
+                    self.files.remove(&thumbnail_key(&sha256)).await
+                }
+                .await;
+                if let Err(e) = gone {
+                    // Scheduled again, so bytes the store could not delete now are not kept for good.
+                    db.exec(
+                        "UPSERT type::record('blob_gc', $sha) SET sha256 = $sha, \
+                         due = time::now() + <duration>$grace;",
+                        json!({ "sha": sha256, "grace": self.grace() }),
+                    )
+                    .await?;
+                    return Err(ApiError::unavailable(e));
+                }
                 removed += 1;
             }
         }
         Ok(removed)
     }
+}
+
+/// The key of a digest's bytes. The digest is ours (hex), never user input.
+fn key(sha256: &str) -> String {
+    format!("blobs/{}/{sha256}", &sha256[..2.min(sha256.len())])
+}
+
+fn thumbnail_key(sha256: &str) -> String {
+    format!("{}.thumb.jpg", key(sha256))
 }

@@ -443,7 +443,10 @@ pub async fn content(
     let media = find(&state, &workspace, &id)
         .await?
         .ok_or_else(|| ApiError::not_found("media"))?;
-    let file = state.blobs.path(&media.sha256);
+    let file = state.blobs.local(&media.sha256).await?.ok_or_else(|| {
+        tracing::error!(media = %id, "stored media bytes are missing");
+        ApiError::not_found("media content")
+    })?;
     send_file(&req, file, &media.mime, &media.file_name, false).await
 }
 
@@ -477,7 +480,11 @@ pub async fn thumbnail(
     if !media.has_thumbnail {
         return Err(ApiError::not_found("thumbnail"));
     }
-    let file = state.blobs.thumbnail_path(&media.sha256);
+    let file = state
+        .blobs
+        .local_thumbnail(&media.sha256)
+        .await?
+        .ok_or_else(|| ApiError::not_found("thumbnail"))?;
     send_file(
         &req,
         file,

@@ -72,10 +72,18 @@ pub async fn purge(state: &AppState, workspace: &str) -> Result<(), ApiError> {
             json!({ "ws": workspace }),
         )
         .await?;
-    let data_dir = state.settings.shared_dir();
     for job in &jobs {
-        let _ = tokio::fs::remove_file(crate::contacts::imports::upload_path(data_dir, job)).await;
-        let _ = tokio::fs::remove_file(crate::contacts::imports::report_path(data_dir, job)).await;
+        // Failing here leaves the deletion to be resumed: no file of the workspace is left behind.
+        for key in [
+            crate::contacts::imports::upload_key(job),
+            crate::contacts::imports::report_key(job),
+        ] {
+            state
+                .files
+                .remove(&key)
+                .await
+                .map_err(ApiError::unavailable)?;
+        }
     }
     state
         .db

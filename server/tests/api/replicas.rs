@@ -351,13 +351,157 @@ async fn a_plugin_uploaded_through_one_replica_resolves_variables_through_the_ot
 /// Media and import files in a directory both replicas share (`storage.shared_dir`): what one
 /// replica stored, the other serves.
 #[tokio::test(flavor = "multi_thread")]
-async fn media_and_import_reports_stored_through_one_replica_are_served_by_the_other() {
+async fn media_and_import_reports_in_a_shared_directory_stored_through_one_replica_are_served_by_the_other()
+ {
+    let shared = std::env::temp_dir().join(format!("ulak-shared-{}", ulak::db::new_id()));
+    let dir = shared.clone();
+    let stored = files_stored_through_one_replica_are_served_by_the_other(move |s| {
+        s.storage.shared_dir = dir.clone();
+    })
+    .await;
+    assert!(shared.join(&stored.key).is_file(), "{}", stored.key);
+    let _ = std::fs::remove_dir_all(shared);
+}
+
+/// A real S3-compatible server on loopback (moto, from PyPI), stopped when dropped.
+struct S3Server {
+    _child: Child,
+    endpoint: String,
+}
+
+impl S3Server {
+    async fn start() -> S3Server {
+        let installed = Command::new("python3")
+            .args(["-c", "import moto.server"])
+            .status()
+            .is_ok_and(|status| status.success());
+        assert!(
+            installed,
+            "moto is not installed: ./test.sh installs it (python3 -m pip install 'moto[s3]' flask flask-cors)"
+        );
+        let port = free_port();
+        let log = std::env::temp_dir().join(format!("ulak-moto-{port}.log"));
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("python3 (./test.sh installs moto)");
+        let child = Child(child);
+        let endpoint = format!("http://127.0.0.1:{port}");
+        crate::pipeline::wait_until_up(&endpoint).await;
+        S3Server {
+            _child: child,
+            endpoint,
+        }
+    }
+
+    async fn create_bucket(&self, bucket: &str) {
+        let response = reqwest::Client::new()
+            .put(format!("{}/{bucket}", self.endpoint))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+    }
+
+    /// The keys under `prefix` in `bucket`, as the server lists them.
+    async fn keys(&self, bucket: &str, prefix: &str) -> String {
+        reqwest::get(format!(
+            "{}/{bucket}?list-type=2&prefix={prefix}",
+            self.endpoint
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+    }
+
+    fn settings(&self, bucket: &str) -> impl Fn(&mut ulak::config::Settings) + Clone + use<> {
+        let (endpoint, bucket) = (self.endpoint.clone(), bucket.to_owned());
+        move |s| {
+            s.storage.blob_store = "s3".into();
+            s.storage.s3.bucket = bucket.clone();
+            s.storage.s3.endpoint = endpoint.clone();
+            s.storage.s3.prefix = "ulak-test/".into();
+            s.storage.s3.access_key_id = "testing".into();
+            s.storage.s3.secret_access_key = serde_json::from_value(json!("testing")).unwrap();
+        }
+    }
+}
+
+/// Media and import files in a bucket of an S3-compatible store: no directory is shared; what
+/// one replica stored, the other serves, read from the bucket.
+#[tokio::test(flavor = "multi_thread")]
+async fn media_and_import_reports_in_an_s3_bucket_stored_through_one_replica_are_served_by_the_other()
+ {
+    let s3 = S3Server::start().await;
+    let mut settings = ulak::config::Settings::for_tests().unwrap();
+    s3.settings("missing")(&mut settings);
+    let files = ulak::files::SharedFiles::from_settings(&settings).unwrap();
+    let refused = format!("{:#}", files.check().await.unwrap_err());
+    assert!(
+        refused.contains("cannot list the S3 bucket `missing`"),
+        "{refused}"
+    );
+
+    s3.create_bucket("ulak").await;
+    let stored =
+        files_stored_through_one_replica_are_served_by_the_other(s3.settings("ulak")).await;
+    let listed = s3.keys("ulak", "ulak-test/").await;
+    assert!(
+        listed.contains(&format!("<Key>ulak-test/{}</Key>", stored.key)),
+        "{listed}"
+    );
+    assert!(
+        listed.contains(&format!("<Key>ulak-test/{}.thumb.jpg</Key>", stored.key)),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains(".upload<"),
+        "an import's file is removed once it ran: {listed}"
+    );
+    assert!(listed.contains(".errors.csv<"), "{listed}");
+    // B served the bytes from its own copy of the object; nothing went through a shared path.
+    for dir in [&stored.a_data, &stored.b_data] {
+        assert!(!dir.join(&stored.key).exists(), "{}", dir.display());
+    }
+    assert!(
+        stored
+            .b_data
+            .join("cache/objects")
+            .join(&stored.key)
+            .is_file()
+    );
+}
+
+/// What [`files_stored_through_one_replica_are_served_by_the_other`] stored.
+struct Stored {
+    /// The key of the uploaded image's bytes, `blobs/ab/<sha256>`.
+    key: String,
+    a_data: PathBuf,
+    b_data: PathBuf,
+}
+
+/// Two replicas on a SurrealDB server, their files kept as `files` says: an image uploaded through
+/// A downloads (with its thumbnail) through B, and an import's error report made on A downloads
+/// through B.
+async fn files_stored_through_one_replica_are_served_by_the_other(
+    files: impl Fn(&mut ulak::config::Settings) + Clone,
+) -> Stored {
     let surreal = Surreal::start().await;
     let database = format!("files_{}", ulak::db::new_id());
-    let shared = std::env::temp_dir().join(format!("ulak-shared-{}", ulak::db::new_id()));
     let replica = |s: &mut ulak::config::Settings| {
         surreal.replica(&database)(s);
-        s.storage.shared_dir = shared.clone();
+        files(s);
         s.plugins.dir = repo_path("plugins");
     };
     let a = TestApp::spawn_with(replica).await;
@@ -423,9 +567,15 @@ async fn media_and_import_reports_stored_through_one_replica_are_served_by_the_o
         report.contains("3,`not a phone` is not a valid phone number"),
         "{report}"
     );
+    let sha = media["sha256"].as_str().unwrap();
+    let stored = Stored {
+        key: format!("blobs/{}/{sha}", &sha[..2]),
+        a_data: a.data_dir.clone(),
+        b_data: b.data_dir.clone(),
+    };
     a.stop().await;
     b.stop().await;
-    let _ = std::fs::remove_dir_all(shared);
+    stored
 }
 
 /// Two `ulak serve` processes on the server; the one running a campaign's channel is SIGKILLed
