@@ -14,13 +14,14 @@
 //! target, so its requests do not go through the outbound policy (which would refuse a bucket on
 //! the private network, where self-hosters keep one).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context;
 use futures_util::StreamExt;
-use object_store::aws::AmazonS3Builder;
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::buffered::BufWriter;
 use object_store::path::Path as ObjectPath;
 use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, RetryConfig};
@@ -29,19 +30,41 @@ use tokio::sync::Mutex;
 
 use crate::config::Settings;
 
-const FETCH_STRIPES: usize = 32;
 /// A copy read this recently is never trimmed: a reader may be about to open it.
 const CACHE_MIN_AGE: Duration = Duration::from_secs(300);
 /// Files left in the scratch directory by a crash are removed after this long.
 const SCRATCH_MAX_AGE: Duration = Duration::from_secs(24 * 3600);
 /// Uploads larger than this go up in parts of this size.
 const PART_BYTES: usize = 8 * 1024 * 1024;
+/// A request without a body to move (look, delete, list) gets this long, retries included.
+const SHORT_OPERATION: Duration = Duration::from_secs(45);
+/// A transfer gets [`SHORT_OPERATION`] plus a second per this many bytes (256 KiB/s at worst),
+/// and a download may wait this long for its next bytes.
+const SLOWEST_BYTES_PER_SEC: u64 = 256 * 1024;
+/// A copy not read for this long goes, whatever the cache's size: bytes deleted from the bucket
+/// (a deleted workspace's media, an import's report) do not stay on other replicas for good.
+const CACHE_MAX_IDLE: Duration = Duration::from_secs(24 * 3600);
+/// The environment's credentials, read as AWS tools read them when the settings give no keys.
+const CREDENTIAL_VARIABLES: &[&str] = &[
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_METADATA_ENDPOINT",
+];
 
 pub struct SharedFiles {
     backend: Backend,
     scratch: PathBuf,
-    /// One download of a key at a time (in this process), so concurrent readers fetch it once.
-    fetching: Vec<Mutex<()>>,
+    /// One download of a key at a time (in this process), so concurrent readers fetch it once;
+    /// other keys do not wait for it.
+    fetching: Arc<parking_lot::Mutex<HashMap<String, Arc<Mutex<()>>>>>,
 }
 
 enum Backend {
@@ -70,13 +93,17 @@ impl SharedFiles {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
         let backend = if settings.storage.blob_store == "s3" {
             let s3 = &settings.storage.s3;
-            let mut builder = AmazonS3Builder::from_env()
+            // Only the settings and, without keys in them, the environment's credentials: other
+            // `AWS_*` variables (an endpoint, unsigned requests …) must not redirect the bucket.
+            let mut builder = AmazonS3Builder::new()
                 .with_bucket_name(&s3.bucket)
-                .with_region(&s3.region)
+                .with_region(region(&s3.region, |name| std::env::var(name).ok()))
                 .with_client_options(
+                    // No limit on a whole request (a large file takes long on a slow link): each
+                    // operation is bounded below, by its size.
                     ClientOptions::new()
                         .with_connect_timeout(Duration::from_secs(5))
-                        .with_timeout(Duration::from_secs(60))
+                        .with_timeout_disabled()
                         .with_allow_http(s3.endpoint.starts_with("http://")),
                 )
                 .with_retry(RetryConfig {
@@ -90,7 +117,15 @@ impl SharedFiles {
                     .with_endpoint(&s3.endpoint)
                     .with_virtual_hosted_style_request(false);
             }
-            if !s3.access_key_id.is_empty() {
+            if s3.access_key_id.is_empty() {
+                for (name, value) in std::env::vars() {
+                    if CREDENTIAL_VARIABLES.contains(&name.as_str())
+                        && let Ok(key) = name.to_ascii_lowercase().parse::<AmazonS3ConfigKey>()
+                    {
+                        builder = builder.with_config(key, value);
+                    }
+                }
+            } else {
                 builder = builder
                     .with_access_key_id(&s3.access_key_id)
                     .with_secret_access_key(s3.secret_access_key.expose());
@@ -120,7 +155,7 @@ impl SharedFiles {
         Self {
             backend,
             scratch,
-            fetching: (0..FETCH_STRIPES).map(|_| Mutex::new(())).collect(),
+            fetching: Default::default(),
         }
     }
 
@@ -133,17 +168,21 @@ impl SharedFiles {
         if let Backend::Bucket(bucket) = &self.backend {
             let prefix =
                 (!bucket.prefix.is_empty()).then(|| ObjectPath::from(bucket.prefix.as_str()));
-            bucket
-                .store
-                .list_with_delimiter(prefix.as_ref())
-                .await
-                .with_context(|| {
-                    format!(
-                        "cannot list the S3 bucket `{}` (storage.s3): does it exist, and may \
-                         these credentials read and write it?",
-                        bucket.name
-                    )
-                })?;
+            let listed = bounded(SHORT_OPERATION, async {
+                bucket
+                    .store
+                    .list_with_delimiter(prefix.as_ref())
+                    .await
+                    .map_err(anyhow::Error::new)
+            })
+            .await;
+            listed.with_context(|| {
+                format!(
+                    "cannot list the S3 bucket `{}` (storage.s3): does it exist, and may these \
+                     credentials read and write it?",
+                    bucket.name
+                )
+            })?;
         }
         Ok(())
     }
@@ -183,27 +222,35 @@ impl SharedFiles {
             Backend::Bucket(bucket) => {
                 let location = bucket.location(key);
                 if if_absent {
-                    match bucket.store.head(&location).await {
-                        Ok(_) => return Ok(()),
-                        Err(object_store::Error::NotFound { .. }) => {}
-                        Err(e) => return Err(bucket.failed(e, "look for", key)),
+                    let found = bounded(SHORT_OPERATION, async {
+                        match bucket.store.head(&location).await {
+                            Ok(_) => Ok(true),
+                            Err(object_store::Error::NotFound { .. }) => Ok(false),
+                            Err(e) => Err(bucket.failed(e, "look for", key)),
+                        }
+                    })
+                    .await?;
+                    if found {
+                        return Ok(());
                     }
                 }
                 let mut source = tokio::fs::File::open(file).await?;
+                let size = source.metadata().await?.len();
                 let mut writer =
                     BufWriter::with_capacity(bucket.store.clone(), location, PART_BYTES);
-                let copied = async {
-                    tokio::io::copy(&mut source, &mut writer).await?;
-                    writer.shutdown().await
-                }
+                let uploaded = bounded(transfer_time(size), async {
+                    if let Err(e) = tokio::io::copy(&mut source, &mut writer).await {
+                        // Parts already sent are dropped (an upload not finished is invisible).
+                        let _ = writer.abort().await;
+                        return Err(e.into());
+                    }
+                    // A failed finish aborts the upload itself; `abort` after it would panic.
+                    writer.shutdown().await.map_err(anyhow::Error::new)
+                })
                 .await;
-                if let Err(e) = copied {
-                    let _ = writer.abort().await;
-                    return Err(anyhow::Error::new(e).context(format!(
-                        "cannot upload `{key}` to the S3 bucket `{}`",
-                        bucket.name
-                    )));
-                }
+                uploaded.with_context(|| {
+                    format!("cannot upload `{key}` to the S3 bucket `{}`", bucket.name)
+                })?;
                 // Kept as the local copy: whoever stored it is likely to read it soon.
                 let cached = bucket.cache.join(key);
                 if let Some(parent) = cached.parent() {
@@ -232,38 +279,44 @@ impl SharedFiles {
         if touch(&cached).await {
             return Ok(Some(cached));
         }
-        let _one_download = self.fetching[stripe(key, self.fetching.len())].lock().await;
-        if touch(&cached).await {
-            return Ok(Some(cached));
-        }
-        let result = match bucket.store.get(&bucket.location(key)).await {
-            Ok(result) => result,
-            Err(object_store::Error::NotFound { .. }) => return Ok(None),
-            Err(e) => return Err(bucket.failed(e, "read", key)),
+        // The download runs as its own task: a reader that goes away (a closed connection) does
+        // not leave half a file behind, and the next reader finds the copy made.
+        let lock = self
+            .fetching
+            .lock()
+            .entry(key.to_owned())
+            .or_default()
+            .clone();
+        let guard = lock.lock_owned().await;
+        let download = Download {
+            store: bucket.store.clone(),
+            location: bucket.location(key),
+            name: bucket.name.clone(),
+            key: key.to_owned(),
+            temp: self.scratch_file(),
+            cached: cached.clone(),
         };
-        let temp = self.scratch_file();
-        let downloaded = async {
-            let mut file = tokio::fs::File::create(&temp).await?;
-            let mut stream = result.into_stream();
-            while let Some(chunk) = stream.next().await {
-                file.write_all(&chunk?).await?;
+        let fetching = self.fetching.clone();
+        let key_owned = key.to_owned();
+        let found = tokio::spawn(async move {
+            let found = if touch(&download.cached).await {
+                Ok(true)
+            } else {
+                download.run().await
+            };
+            drop(guard);
+            let mut locks = fetching.lock();
+            if locks
+                .get(&key_owned)
+                .is_some_and(|l| Arc::strong_count(l) == 1)
+            {
+                locks.remove(&key_owned);
             }
-            file.flush().await?;
-            if let Some(parent) = cached.parent() {
-                tokio::fs::create_dir_all(parent).await?;
-            }
-            tokio::fs::rename(&temp, &cached).await?;
-            anyhow::Ok(())
-        }
-        .await;
-        if let Err(e) = downloaded {
-            let _ = tokio::fs::remove_file(&temp).await;
-            return Err(e.context(format!(
-                "cannot download `{key}` from the S3 bucket `{}`",
-                bucket.name
-            )));
-        }
-        Ok(Some(cached))
+            found
+        })
+        .await
+        .context("a download stopped")??;
+        Ok(found.then_some(cached))
     }
 
     /// Removes what is under `key`, if anything.
@@ -272,17 +325,20 @@ impl SharedFiles {
         match &self.backend {
             Backend::Directory(dir) => remove_file(&dir.join(key)).await,
             Backend::Bucket(bucket) => {
-                match bucket.store.delete(&bucket.location(key)).await {
-                    Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
-                    Err(e) => return Err(bucket.failed(e, "delete", key)),
-                }
+                bounded(SHORT_OPERATION, async {
+                    match bucket.store.delete(&bucket.location(key)).await {
+                        Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                        Err(e) => Err(bucket.failed(e, "delete", key)),
+                    }
+                })
+                .await?;
                 remove_file(&bucket.cache.join(key)).await
             }
         }
     }
 
-    /// Removes scratch files a crash left behind and, with a bucket, trims the local copies to
-    /// the configured size, least recently read first.
+    /// Removes scratch files a crash left behind and, with a bucket, the local copies not read
+    /// for a day, then more, least recently read first, down to the configured size.
     pub async fn upkeep(&self) -> anyhow::Result<Upkeep> {
         let scratch = self.scratch.clone();
         let cache = match &self.backend {
@@ -304,18 +360,19 @@ impl SharedFiles {
                 .into_iter()
                 .filter(|(path, _, _)| !path.starts_with(&scratch))
                 .collect();
-            let mut total: u64 = copies.iter().map(|(_, size, _)| size).sum();
-            if total <= limit {
-                return done;
-            }
             copies.sort_by_key(|(_, _, modified)| *modified);
+            let mut total: u64 = copies.iter().map(|(_, size, _)| size).sum();
+            let trimming = total > limit;
             // Down to nine tenths, so the next reads do not trim again at once.
             let goal = limit / 10 * 9;
-            for (path, size, modified) in copies {
-                if total <= goal {
-                    break;
-                }
-                if age(now, modified) < CACHE_MIN_AGE {
+            for (path, size, _) in copies {
+                // Read again just before: a reader may have touched it since the listing.
+                let Ok(modified) = std::fs::metadata(&path).and_then(|m| m.modified()) else {
+                    continue;
+                };
+                let idle = age(now, modified);
+                let over = trimming && total > goal;
+                if !(idle > CACHE_MAX_IDLE || (over && idle >= CACHE_MIN_AGE)) {
                     continue;
                 }
                 if std::fs::remove_file(&path).is_ok() {
@@ -328,6 +385,66 @@ impl SharedFiles {
         })
         .await
         .context("the upkeep of shared files stopped")
+    }
+}
+
+/// One object copied from the bucket to the local cache.
+struct Download {
+    store: Arc<dyn ObjectStore>,
+    location: ObjectPath,
+    name: String,
+    key: String,
+    temp: PathBuf,
+    cached: PathBuf,
+}
+
+impl Download {
+    /// `false` when there is no such object.
+    async fn run(&self) -> anyhow::Result<bool> {
+        let fetched = async {
+            let result = match bounded(SHORT_OPERATION, async {
+                self.store
+                    .get(&self.location)
+                    .await
+                    .map_err(anyhow::Error::new)
+            })
+            .await
+            {
+                Ok(result) => result,
+                Err(e)
+                    if e.downcast_ref::<object_store::Error>()
+                        .is_some_and(|e| matches!(e, object_store::Error::NotFound { .. })) =>
+                {
+                    return Ok(false);
+                }
+                Err(e) => return Err(e),
+            };
+            let mut file = tokio::fs::File::create(&self.temp).await?;
+            let mut stream = result.into_stream();
+            let idle = transfer_time(PART_BYTES as u64);
+            while let Some(chunk) = tokio::time::timeout(idle, stream.next())
+                .await
+                .map_err(|_| anyhow::anyhow!("no bytes for {} s", idle.as_secs()))?
+            {
+                file.write_all(&chunk?).await?;
+            }
+            file.flush().await?;
+            if let Some(parent) = self.cached.parent() {
+                tokio::fs::create_dir_all(parent).await?;
+            }
+            tokio::fs::rename(&self.temp, &self.cached).await?;
+            anyhow::Ok(true)
+        }
+        .await;
+        if fetched.is_err() {
+            let _ = tokio::fs::remove_file(&self.temp).await;
+        }
+        fetched.with_context(|| {
+            format!(
+                "cannot download `{}` from the S3 bucket `{}`",
+                self.key, self.name
+            )
+        })
     }
 }
 
@@ -348,6 +465,32 @@ impl Bucket {
     }
 }
 
+/// The region: the setting, else the environment's as AWS tools read it, else `us-east-1`.
+fn region(setting: &str, env: impl Fn(&str) -> Option<String>) -> String {
+    if !setting.is_empty() {
+        return setting.to_owned();
+    }
+    env("AWS_REGION")
+        .or_else(|| env("AWS_DEFAULT_REGION"))
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| "us-east-1".to_owned())
+}
+
+/// How long moving `bytes` may take.
+fn transfer_time(bytes: u64) -> Duration {
+    SHORT_OPERATION + Duration::from_secs(bytes / SLOWEST_BYTES_PER_SEC)
+}
+
+/// `work`, failed when it takes longer than `limit`.
+async fn bounded<T>(
+    limit: Duration,
+    work: impl std::future::Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    tokio::time::timeout(limit, work)
+        .await
+        .map_err(|_| anyhow::anyhow!("no answer within {} s", limit.as_secs()))?
+}
+
 /// Keys are made by Ulak from digests and ids: relative, without `..`.
 fn is_our_key(key: &str) -> bool {
     !key.is_empty()
@@ -355,12 +498,6 @@ fn is_our_key(key: &str) -> bool {
         && key
             .split('/')
             .all(|part| !part.is_empty() && part != "." && part != "..")
-}
-
-fn stripe(key: &str, stripes: usize) -> usize {
-    key.bytes().fold(0usize, |acc, b| {
-        acc.wrapping_mul(31).wrapping_add(usize::from(b))
-    }) % stripes
 }
 
 /// Marks a local copy as just read (for the trimming); `false` when there is none.
@@ -437,6 +574,34 @@ mod tests {
     }
 
     #[test]
+    fn the_region_is_the_settings_else_the_environments_else_us_east_1() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(
+            region("eu-west-1", env(&[("AWS_REGION", "x")])),
+            "eu-west-1"
+        );
+        assert_eq!(
+            region("", env(&[("AWS_DEFAULT_REGION", "eu-central-1")])),
+            "eu-central-1"
+        );
+        assert_eq!(
+            region(
+                "",
+                env(&[("AWS_REGION", "ap-south-1"), ("AWS_DEFAULT_REGION", "x")])
+            ),
+            "ap-south-1"
+        );
+        assert_eq!(region("", env(&[])), "us-east-1");
+    }
+
+    #[test]
     fn only_our_keys_pass() {
         assert!(is_our_key("blobs/ab/abcdef"));
         assert!(is_our_key("imports/x1.errors.csv"));
@@ -484,6 +649,14 @@ mod tests {
         );
         assert!(!dir.join("blobs/a").exists() && !dir.join("blobs/b").exists());
         assert!(dir.join("blobs/c").exists() && dir.join("blobs/d").exists());
+        // Within the size, a copy not read for over a day goes all the same.
+        std::fs::File::open(dir.join("blobs/c"))
+            .unwrap()
+            .set_modified(SystemTime::now() - Duration::from_secs(25 * 3600))
+            .unwrap();
+        let done = files.upkeep().await.unwrap();
+        assert_eq!((done.trimmed, done.trimmed_bytes), (1, 1000));
+        assert!(!dir.join("blobs/c").exists() && dir.join("blobs/d").exists());
         let _ = std::fs::remove_dir_all(dir);
     }
 

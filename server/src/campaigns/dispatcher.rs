@@ -1105,10 +1105,14 @@ async fn send_one(
                 };
             }
             Err(_) => {
+                // As a transport's transient error: retried on the same schedule, and failed
+                // after as many attempts.
+                let wait = backoff(message.attempts + 1);
                 return Outcome::Retry {
                     reason: "the media store cannot be read".into(),
-                    at: Utc::now() + chrono::Duration::seconds(30),
-                    counts_attempt: false,
+                    at: Utc::now()
+                        + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::minutes(1)),
+                    counts_attempt: true,
                 };
             }
         };

@@ -362,7 +362,8 @@ pub async fn events(
 
 /// Download an import's error report
 ///
-/// CSV with the columns `row` and `message`, one line per bad row (only the header when none).
+/// CSV with the columns `row` and `message`, one line per bad row; complete once the job has ended
+/// (only the header before that, and when no row was bad).
 #[utoipa::path(
     tag = "imports",
     params(

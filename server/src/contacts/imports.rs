@@ -480,9 +480,20 @@ impl Run {
         if let Some((mut report, path)) = self.report.take() {
             let _ = report.flush().await;
             drop(report);
-            let files = &self.state.files;
-            if let Err(e) = files.put(&report_key(&self.job.id), &path, false).await {
-                tracing::warn!(job = %self.job.id, error = %e, "cannot keep the import error report");
+            let key = report_key(&self.job.id);
+            let mut waits = [1u64, 5, 15, 30].into_iter();
+            loop {
+                let Err(e) = self.state.files.put(&key, &path, false).await else {
+                    break;
+                };
+                let Some(wait) = waits.next() else {
+                    tracing::error!(job = %self.job.id, error = format!("{e:#}"),
+                        "cannot keep the import error report; its rows are on the job's errors only");
+                    break;
+                };
+                tracing::warn!(job = %self.job.id, error = format!("{e:#}"), wait,
+                    "cannot keep the import error report yet");
+                tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
             }
             let _ = tokio::fs::remove_file(&path).await;
         }

@@ -258,11 +258,39 @@ async fn store(state: &Library<'_>, workspace: &str, r: &Received) -> Result<Med
             }
         });
     let placed = match &stored {
-        Ok(Some(_)) => {
-            state
+        Ok(Some(media)) => {
+            let placed = state
                 .blobs
                 .place(&r.sha256, &r.temp, thumb_file.as_deref())
-                .await
+                .await;
+            if placed.is_err() {
+                // The bytes could not be kept (the bucket is unreachable): the entry goes again,
+                // so no entry points at nothing and the quota is given back.
+                let vars = json!({ "id": media.id, "ws": workspace, "size": r.size,
+                    "sha256": r.sha256, "grace": state.blobs.grace() });
+                let undone = state
+                    .db
+                    .retrying(|| {
+                        state.db.exec(
+                            "BEGIN; \
+                             LET $gone = (DELETE type::record('media', $id) RETURN BEFORE); \
+                             IF array::len($gone) > 0 { \
+                                 UPSERT type::record('media_usage', $ws) SET bytes = math::max([0, (bytes ?? 0) - $size]); \
+                             }; \
+                             IF array::len(SELECT VALUE id FROM media WHERE sha256 = $sha256 LIMIT 1) = 0 { \
+                                 UPSERT type::record('blob_gc', $sha256) SET sha256 = $sha256, \
+                                 due = time::now() + <duration>$grace; \
+                             }; \
+                             COMMIT;",
+                            vars.clone(),
+                        )
+                    })
+                    .await;
+                if let Err(e) = undone {
+                    tracing::error!(error = %e, media = %media.id, "cannot remove a media entry whose bytes were not kept");
+                }
+            }
+            placed
         }
         _ => Ok(()),
     };

@@ -1185,7 +1185,8 @@ export interface paths {
         };
         /**
          * Download an import's error report
-         * @description CSV with the columns `row` and `message`, one line per bad row (only the header when none).
+         * @description CSV with the columns `row` and `message`, one line per bad row; complete once the job has ended
+         *     (only the header before that, and when no row was bad).
          */
         get: operations["errors_csv"];
         put?: never;

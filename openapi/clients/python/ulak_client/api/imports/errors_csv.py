@@ -77,7 +77,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | str]:
     """ Download an import's error report
 
-     CSV with the columns `row` and `message`, one line per bad row (only the header when none).
+     CSV with the columns `row` and `message`, one line per bad row; complete once the job has ended
+    (only the header before that, and when no row was bad).
 
     Args:
         workspace (str):
@@ -113,7 +114,8 @@ def sync(
 ) -> ErrorBody | str | None:
     """ Download an import's error report
 
-     CSV with the columns `row` and `message`, one line per bad row (only the header when none).
+     CSV with the columns `row` and `message`, one line per bad row; complete once the job has ended
+    (only the header before that, and when no row was bad).
 
     Args:
         workspace (str):
@@ -144,7 +146,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | str]:
     """ Download an import's error report
 
-     CSV with the columns `row` and `message`, one line per bad row (only the header when none).
+     CSV with the columns `row` and `message`, one line per bad row; complete once the job has ended
+    (only the header before that, and when no row was bad).
 
     Args:
         workspace (str):
@@ -180,7 +183,8 @@ async def asyncio(
 ) -> ErrorBody | str | None:
     """ Download an import's error report
 
-     CSV with the columns `row` and `message`, one line per bad row (only the header when none).
+     CSV with the columns `row` and `message`, one line per bad row; complete once the job has ended
+    (only the header before that, and when no row was bad).
 
     Args:
         workspace (str):
