@@ -582,16 +582,16 @@ async fn files_stored_through_one_replica_are_served_by_the_other(
 /// part-way. The other takes the channel over once the dead one's lease runs out and finishes
 /// the campaign: every recipient recorded as sent exactly once.
 ///
-/// 1,000 recipients unless `ULAK_FAILOVER_RECIPIENTS` says otherwise: the test server is a debug
-/// build and spends about 40 ms of CPU per message sent (20–30 a second), so the acceptance's
-/// 5,000 take four minutes of one core (`ULAK_FAILOVER_RECIPIENTS=5000 cargo test --workspace
-/// --test api -- replicas::a_replica_killed --nocapture`).
+/// 5,000 recipients, as the acceptance asks (`ULAK_FAILOVER_RECIPIENTS` sets another number).
+/// About four minutes: the campaign completes some 140 s after the kill, most of it the two-minute
+/// lease on what A had claimed, not sending. The takeover is asserted within 60 s, double the
+/// goal, for a loaded CI machine; the figure printed (19–27 s here) is what counts.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_replica_killed_mid_campaign_hands_its_channel_over_and_every_recipient_is_sent_once() {
     let count: usize = std::env::var("ULAK_FAILOVER_RECIPIENTS")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000);
+        .unwrap_or(5_000);
     let surreal = Surreal::start().await;
     let database = format!("failover_{}", ulak::db::new_id());
     let env = [
