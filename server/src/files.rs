@@ -57,6 +57,7 @@ const CREDENTIAL_VARIABLES: &[&str] = &[
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     "AWS_METADATA_ENDPOINT",
+    "AWS_IMDSV1_FALLBACK",
 ];
 
 pub struct SharedFiles {
@@ -64,7 +65,7 @@ pub struct SharedFiles {
     scratch: PathBuf,
     /// One download of a key at a time (in this process), so concurrent readers fetch it once;
     /// other keys do not wait for it.
-    fetching: Arc<parking_lot::Mutex<HashMap<String, Arc<Mutex<()>>>>>,
+    fetching: Arc<parking_lot::Mutex<HashMap<String, Arc<Mutex<LastFailure>>>>>,
 }
 
 enum Backend {
@@ -79,6 +80,12 @@ struct Bucket {
     cache: PathBuf,
     cache_bytes: u64,
 }
+
+/// A download of a key that failed moments ago, so readers waiting for it do not each try again
+/// (a chunk of sends sharing one attachment while the bucket is down).
+type LastFailure = Option<(std::time::Instant, String)>;
+/// How long a failed download answers for the key without a new request.
+const FAILURE_MEMORY: Duration = Duration::from_secs(10);
 
 /// What [`SharedFiles::upkeep`] removed.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -118,8 +125,9 @@ impl SharedFiles {
                     .with_virtual_hosted_style_request(false);
             }
             if s3.access_key_id.is_empty() {
-                for (name, value) in std::env::vars() {
-                    if CREDENTIAL_VARIABLES.contains(&name.as_str())
+                for name in CREDENTIAL_VARIABLES {
+                    if let Ok(value) = std::env::var(name)
+                        && !value.is_empty()
                         && let Ok(key) = name.to_ascii_lowercase().parse::<AmazonS3ConfigKey>()
                     {
                         builder = builder.with_config(key, value);
@@ -287,7 +295,12 @@ impl SharedFiles {
             .entry(key.to_owned())
             .or_default()
             .clone();
-        let guard = lock.lock_owned().await;
+        let mut guard = lock.lock_owned().await;
+        if let Some((at, failure)) = guard.as_ref()
+            && at.elapsed() < FAILURE_MEMORY
+        {
+            return Err(anyhow::anyhow!("{failure} (a moment ago)"));
+        }
         let download = Download {
             store: bucket.store.clone(),
             location: bucket.location(key),
@@ -304,6 +317,10 @@ impl SharedFiles {
             } else {
                 download.run().await
             };
+            *guard = found
+                .as_ref()
+                .err()
+                .map(|e| (std::time::Instant::now(), format!("{e:#}")));
             drop(guard);
             let mut locks = fetching.lock();
             if locks

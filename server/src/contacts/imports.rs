@@ -307,21 +307,6 @@ pub async fn start(
     request: ImportRequest,
     file: &Path,
 ) -> Result<ImportJob, ApiError> {
-    let started = start_kept(state.clone(), workspace, id, user, request, file).await;
-    if started.is_err() {
-        let _ = state.files.remove(&upload_key(id)).await;
-    }
-    started
-}
-
-async fn start_kept(
-    state: actix_web::web::Data<AppState>,
-    workspace: &str,
-    id: &str,
-    user: &str,
-    request: ImportRequest,
-    file: &Path,
-) -> Result<ImportJob, ApiError> {
     let region = super::default_region(&state, workspace).await?;
     let host_options = HostOptions::read(&request.options, region)?;
     let quota = state.settings.quotas.imports_per_workspace;
@@ -349,12 +334,14 @@ async fn start_kept(
         .plugins
         .usable(workspace, &request.importer, PluginKind::ContactImporter)
         .await?;
+    // Read before anything is kept, so nothing below fails once the job is recorded.
+    let settings = crate::templates::render_settings(&state.db, workspace).await?;
     state
         .files
         .put(&upload_key(id), file, false)
         .await
         .map_err(ApiError::unavailable)?;
-    let job: Option<ImportJob> = state
+    let job: Result<Option<ImportJob>, _> = state
         .db
         .row(
             &format!(
@@ -376,11 +363,19 @@ async fn start_kept(
                 "node": state.node,
             }),
         )
-        .await?;
-    let job = job.ok_or_else(|| ApiError::internal(anyhow::anyhow!("import job not returned")))?;
+        .await;
+    let job = match job {
+        Ok(Some(job)) => job,
+        failed => {
+            let _ = state.files.remove(&upload_key(id)).await;
+            failed?;
+            return Err(ApiError::internal(anyhow::anyhow!(
+                "import job not returned"
+            )));
+        }
+    };
     let (tx, _) = watch::channel(job.clone());
     state.imports.live.lock().insert(id.to_owned(), tx.clone());
-    let settings = crate::templates::render_settings(&state.db, workspace).await?;
     let context =
         crate::plugins::runtime::context(workspace, settings.locale(), settings.time_zone);
     let options_text = Value::Object(request.options.clone()).to_string();
@@ -483,6 +478,10 @@ impl Run {
             let key = report_key(&self.job.id);
             let mut waits = [1u64, 5, 15, 30].into_iter();
             loop {
+                // A deleted workspace's purge may already have removed what its jobs kept.
+                if self.state.imports.is_cancelled(&self.workspace) {
+                    break;
+                }
                 let Err(e) = self.state.files.put(&key, &path, false).await else {
                     break;
                 };

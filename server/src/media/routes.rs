@@ -273,7 +273,7 @@ async fn store(state: &Library<'_>, workspace: &str, r: &Received) -> Result<Med
                     .retrying(|| {
                         state.db.exec(
                             "BEGIN; \
-                             LET $gone = (DELETE type::record('media', $id) RETURN BEFORE); \
+                             LET $gone = (DELETE type::record('media', $id) WHERE workspace = $ws RETURN BEFORE); \
                              IF array::len($gone) > 0 { \
                                  UPSERT type::record('media_usage', $ws) SET bytes = math::max([0, (bytes ?? 0) - $size]); \
                              }; \
