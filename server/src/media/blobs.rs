@@ -119,6 +119,11 @@ impl Blobs {
     /// references them.
     pub async fn release(&self, db: &Db, sha256: &str) -> Result<(), ApiError> {
         let _guard = self.lock(sha256).await;
+        self.release_locked(db, sha256).await
+    }
+
+    /// As [`Blobs::release`], with the digest's lock already held by the caller.
+    pub async fn release_locked(&self, db: &Db, sha256: &str) -> Result<(), ApiError> {
         db.exec(
             "IF array::len(SELECT VALUE id FROM media WHERE sha256 = $sha LIMIT 1) = 0 { \
                  UPSERT type::record('blob_gc', $sha) SET sha256 = $sha, \

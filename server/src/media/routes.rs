@@ -266,26 +266,11 @@ async fn store(state: &Library<'_>, workspace: &str, r: &Received) -> Result<Med
             if placed.is_err() {
                 // The bytes could not be kept (the bucket is unreachable): the entry goes again,
                 // so no entry points at nothing and the quota is given back.
-                let vars = json!({ "id": media.id, "ws": workspace, "size": r.size,
-                    "sha256": r.sha256, "grace": state.blobs.grace() });
-                let undone = state
-                    .db
-                    .retrying(|| {
-                        state.db.exec(
-                            "BEGIN; \
-                             LET $gone = (DELETE type::record('media', $id) WHERE workspace = $ws RETURN BEFORE); \
-                             IF array::len($gone) > 0 { \
-                                 UPSERT type::record('media_usage', $ws) SET bytes = math::max([0, (bytes ?? 0) - $size]); \
-                             }; \
-                             IF array::len(SELECT VALUE id FROM media WHERE sha256 = $sha256 LIMIT 1) = 0 { \
-                                 UPSERT type::record('blob_gc', $sha256) SET sha256 = $sha256, \
-                                 due = time::now() + <duration>$grace; \
-                             }; \
-                             COMMIT;",
-                            vars.clone(),
-                        )
-                    })
-                    .await;
+                let undone = async {
+                    remove_entry(state.db, workspace, &media.id, r.size).await?;
+                    state.blobs.release_locked(state.db, &r.sha256).await
+                }
+                .await;
                 if let Err(e) = undone {
                     tracing::error!(error = %e, media = %media.id, "cannot remove a media entry whose bytes were not kept");
                 }
@@ -567,21 +552,31 @@ pub async fn delete_one(
         )
         .with_details(json!({ "templates": users })));
     }
-    let vars = json!({ "id": id, "ws": workspace, "size": media.size });
-    state
-        .db
-        .retrying(|| {
-            state.db.exec(
-                "BEGIN; \
-                 LET $gone = (DELETE type::record('media', $id) WHERE workspace = $ws RETURN BEFORE); \
-                 IF array::len($gone) > 0 { \
-                     UPSERT type::record('media_usage', $ws) SET bytes = math::max([0, (bytes ?? 0) - $size]); \
-                 }; \
-                 COMMIT;",
-                vars.clone(),
-            )
-        })
-        .await?;
+    remove_entry(&state.db, &workspace, &id, media.size).await?;
     state.blobs.release(&state.db, &media.sha256).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Deletes a media entry of the workspace and gives its size back to the quota; the bytes are
+/// the caller's to release.
+async fn remove_entry(
+    db: &crate::db::Db,
+    workspace: &str,
+    id: &str,
+    size: u64,
+) -> Result<(), ApiError> {
+    let vars = json!({ "id": id, "ws": workspace, "size": size });
+    db.retrying(|| {
+        db.exec(
+            "BEGIN; \
+             LET $gone = (DELETE type::record('media', $id) WHERE workspace = $ws RETURN BEFORE); \
+             IF array::len($gone) > 0 { \
+                 UPSERT type::record('media_usage', $ws) SET bytes = math::max([0, (bytes ?? 0) - $size]); \
+             }; \
+             COMMIT;",
+            vars.clone(),
+        )
+    })
+    .await?;
+    Ok(())
 }
