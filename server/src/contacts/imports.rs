@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 
 use super::columns::{self, Column, Mapping};
 use super::model::{ContactInput, Phone};
-use super::{FIELDS, StoredContact, Validated, validate_with};
+use super::{FIELDS, Validated, validate_with};
 use crate::app::AppState;
 use crate::contacts::model::Contact;
 use crate::error::ApiError;
@@ -1054,14 +1054,6 @@ async fn read_existing(
     Ok(read_group(state, ws, ids, None).await?.0)
 }
 
-#[derive(Deserialize)]
-struct GroupRow {
-    #[serde(flatten)]
-    contact: StoredContact,
-    #[serde(default)]
-    stamped: bool,
-}
-
 /// The contacts with these ids: those that were there before a write stamped `stamp`, by id, and
 /// the ids of those that write created.
 async fn read_group(
@@ -1074,15 +1066,14 @@ async fn read_group(
     if let (surrealdb::types::Value::Object(fields), Some(stamp)) = (&mut vars, stamp) {
         fields.insert("stamp", surrealdb::types::Value::Datetime(stamp.into()));
     }
-    let rows: Vec<GroupRow> = state
-        .db
-        .rows_native(&existing_query(ws, ids), vars)
+    let rows = super::read_rows(&state.db, &existing_query(ws, ids), vars)
         .await
         .map_err(|e| format!("cannot read existing contacts: {e}"))?;
     let (mut before, mut stamped) = (HashMap::new(), HashSet::new());
     for row in rows {
-        let contact = Contact::from(row.contact);
-        if row.stamped {
+        let stamped_here = row.stamped;
+        let contact = Contact::from(row);
+        if stamped_here {
             stamped.insert(contact.id);
         } else {
             before.insert(contact.id.clone(), contact);
@@ -1213,10 +1204,10 @@ fn existing_query(workspace: &str, ids: &[String]) -> String {
             .all(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()));
     if !plain {
         return format!(
-            "SELECT {FIELDS}, created_at = $stamp AS stamped FROM array::map($ids, |$id| type::record('contact', [$ws, $id]))"
+            "SELECT VALUE [{FIELDS}, created_at = $stamp] FROM array::map($ids, |$id| type::record('contact', [$ws, $id]))"
         );
     }
-    let mut sql = format!("SELECT {FIELDS}, created_at = $stamp AS stamped FROM ");
+    let mut sql = format!("SELECT VALUE [{FIELDS}, created_at = $stamp] FROM ");
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
             sql.push_str(", ");

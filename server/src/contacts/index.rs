@@ -23,9 +23,10 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
+use surrealdb::types::SurrealValue;
 
 use super::model::{Contact, search_key};
-use super::{ContactFilter, FIELDS, StoredContact};
+use super::{ContactFilter, FIELDS};
 use crate::db::Db;
 use crate::error::ApiError;
 
@@ -361,7 +362,9 @@ pub struct Posted {
 }
 
 /// A list the store has as NONE (read as null) is empty.
-fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+pub(super) fn null_as_empty<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<String>, D::Error> {
     use serde::Deserialize;
     Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
 }
@@ -559,11 +562,15 @@ async fn fetch(db: &Db, workspace: &str, ids: &[String]) -> Result<Vec<Contact>,
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql =
-        format!("SELECT {FIELDS} FROM array::map($ids, |$id| type::record('contact', [$ws, $id]))");
-    let rows: Vec<StoredContact> = db
-        .rows(&sql, json!({ "ws": workspace, "ids": ids }))
-        .await?;
+    let sql = format!(
+        "SELECT VALUE [{FIELDS}] FROM array::map($ids, |$id| type::record('contact', [$ws, $id]))"
+    );
+    let rows = super::read_rows(
+        db,
+        &sql,
+        json!({ "ws": workspace, "ids": ids }).into_value(),
+    )
+    .await?;
     Ok(rows.into_iter().map(Contact::from).collect())
 }
 
@@ -773,15 +780,15 @@ async fn read_page(
         let mut contacts: BTreeMap<String, Contact> = BTreeMap::new();
         let (read, exhausted): (Vec<Entry>, bool) = match &position.source {
             Source::All => {
-                let rows: Vec<StoredContact> = db
-                    .rows(
-                        &format!(
-                            "SELECT {FIELDS} FROM {} LIMIT $limit",
-                            super::CONTACTS_AFTER
-                        ),
-                        json!({ "ws": workspace, "after": position.id, "limit": chunk }),
-                    )
-                    .await?;
+                let rows = super::read_rows(
+                    db,
+                    &format!(
+                        "SELECT VALUE [{FIELDS}] FROM {} LIMIT $limit",
+                        super::CONTACTS_AFTER
+                    ),
+                    json!({ "ws": workspace, "after": position.id, "limit": chunk }).into_value(),
+                )
+                .await?;
                 let exhausted = rows.len() < chunk;
                 let mut entries = Vec::with_capacity(rows.len());
                 for contact in rows.into_iter().map(Contact::from) {
@@ -889,15 +896,15 @@ pub async fn backfill(db: &Db) -> Result<(), ApiError> {
         let mut after = String::new();
         loop {
             let sql = format!(
-                "SELECT {FIELDS} FROM {} LIMIT $limit",
+                "SELECT VALUE [{FIELDS}] FROM {} LIMIT $limit",
                 super::CONTACTS_AFTER
             );
-            let rows: Vec<StoredContact> = db
-                .rows(
-                    &sql,
-                    json!({ "ws": workspace, "after": after, "limit": 1000 }),
-                )
-                .await?;
+            let rows = super::read_rows(
+                db,
+                &sql,
+                json!({ "ws": workspace, "after": after, "limit": 1000 }).into_value(),
+            )
+            .await?;
             let count = rows.len();
             let contacts: Vec<Contact> = rows.into_iter().map(Contact::from).collect();
             let Some(last) = contacts.last() else { break };

@@ -464,39 +464,39 @@ pub async fn export_csv(
     let mut header: Vec<String> = EXPORT_COLUMNS.iter().map(|h| (*h).to_owned()).collect();
     header.extend(custom.iter().cloned());
     let head = csv_rows(std::iter::once(header))?;
-    let export = Export {
-        state: state.clone(),
-        workspace: path.into_inner(),
-        filter: parsed.filter,
-        custom,
-        cursor: String::new(),
-        done: false,
-    };
+    // Pages are read by a task of their own, one page ahead of the rows being written, so the
+    // store reads the next page on one core while this one is turned into CSV on the other. It
+    // stops when the body is dropped (the client went away) or after the last page.
+    let (pages, mut next_page) = tokio::sync::mpsc::channel::<Result<Vec<Contact>, ApiError>>(1);
+    let workspace = path.into_inner();
+    let filter = parsed.filter;
+    let reader = state.clone();
+    tokio::spawn(async move {
+        let mut cursor = String::new();
+        loop {
+            let read = super::list(&reader, &workspace, &filter, &cursor, super::WORK_PAGE).await;
+            let next = match &read {
+                Ok((_, Some(next))) => Some(next.clone()),
+                _ => None,
+            };
+            if pages.send(read.map(|(page, _)| page)).await.is_err() {
+                return;
+            }
+            match next {
+                Some(next) => cursor = next,
+                None => return,
+            }
+        }
+    });
     // Streamed a page at a time: memory stays flat for any number of contacts.
     let body = futures_util::stream::once(async move { Ok::<_, actix_web::Error>(head) }).chain(
-        futures_util::stream::try_unfold(export, |mut export| async move {
-            if export.done {
-                return Ok(None);
-            }
-            let (page, next) = super::list(
-                &export.state,
-                &export.workspace,
-                &export.filter,
-                &export.cursor,
-                super::WORK_PAGE,
-            )
-            .await
-            .map_err(|e| {
+        futures_util::stream::poll_fn(move |cx| next_page.poll_recv(cx)).map(move |page| {
+            let page = page.map_err(|e| {
                 tracing::warn!(error = %e, "contact export stopped");
                 actix_web::error::ErrorServiceUnavailable("export stopped")
             })?;
-            match next {
-                Some(next) => export.cursor = next,
-                None => export.done = true,
-            }
-            let rows = page.iter().map(|c| export_row(c, &export.custom));
-            let bytes = csv_rows(rows).map_err(actix_web::error::ErrorInternalServerError)?;
-            Ok(Some((bytes, export)))
+            csv_rows(page.iter().map(|c| export_row(c, &custom)))
+                .map_err(actix_web::error::ErrorInternalServerError)
         }),
     );
     Ok(HttpResponse::Ok()
@@ -522,16 +522,6 @@ const EXPORT_COLUMNS: &[&str] = &[
     "opt_out_reason",
     "notes",
 ];
-
-/// An export under way: where it is, and what it needs for the next page.
-struct Export {
-    state: web::Data<AppState>,
-    workspace: String,
-    filter: ContactFilter,
-    custom: Vec<String>,
-    cursor: String,
-    done: bool,
-}
 
 fn export_row(c: &Contact, custom: &[String]) -> Vec<String> {
     let text = |v: &Option<String>| csv_safe(v.as_deref().unwrap_or(""));
