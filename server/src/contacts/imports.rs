@@ -390,6 +390,7 @@ pub async fn start(
         report: None,
         timings: Timings::default(),
         writing: std::collections::VecDeque::new(),
+        found_existing: false,
     };
     let runtime = state.plugins.runtime.clone();
     let slots = state.imports.slots.clone();
@@ -423,6 +424,8 @@ struct Run {
     timings: Timings,
     /// The groups being written while the next one is prepared, oldest first.
     writing: std::collections::VecDeque<tokio::task::JoinHandle<Result<Written, String>>>,
+    /// The last group written found mostly contacts that were there already ([`store`]).
+    found_existing: bool,
 }
 
 #[derive(Default, Debug)]
@@ -698,13 +701,11 @@ impl Run {
         let state = self.state.clone();
         let workspace = self.workspace.clone();
         let existing = self.options.existing;
-        self.writing.push_back(
-            self.state
-                .plugins
-                .runtime
-                .handle()
-                .spawn(async move { store(&state, &workspace, candidates, existing).await }),
-        );
+        let read_first = self.found_existing;
+        self.writing
+            .push_back(self.state.plugins.runtime.handle().spawn(async move {
+                store(&state, &workspace, candidates, existing, read_first).await
+            }));
         Ok(())
     }
 
@@ -750,6 +751,9 @@ impl Run {
                 .map_err(|e| format!("the write was lost: {e}"))??;
             self.timings.write += started.elapsed();
             self.timings.existing += written.existing;
+            // Mostly contacts that were there: the next groups read before they insert.
+            self.found_existing =
+                written.created * 2 < written.created + written.updated + written.skipped;
             self.job.counts.created += written.created;
             self.job.counts.updated += written.updated;
             self.job.counts.skipped += written.skipped;
@@ -786,14 +790,32 @@ struct Written {
 /// fields add, names and email replace, the rest as [`Existing`] says) and updated, or skipped when
 /// `update_existing` is false.
 /// Returning ids instead of empty rows cost a third of the write (`store_costs`).
+///
+/// With `read_first` (the group before found its contacts there already, as in a re-import) the
+/// group is read first and only the contacts not found are tried: an insert that finds every
+/// contact there does the reading a second time (a re-import of a million unchanged contacts:
+/// `bench/import.sh … again`).
 async fn store(
     state: &AppState,
     ws: &str,
     candidates: Vec<Candidate>,
     existing: Existing,
+    read_first: bool,
 ) -> Result<Written, String> {
     let mut written = Written::default();
     let now = Utc::now();
+    // What this write did not store exists already.
+    // Each with the contact as it was before this write.
+    let mut others: Vec<(Prepared, Contact)> = Vec::new();
+    let mut known = if read_first {
+        let started = std::time::Instant::now();
+        let ids: Vec<String> = candidates.iter().map(|c| c.prepared.phone.id()).collect();
+        let (before, _) = read_group(state, ws, &ids, None).await?;
+        written.existing += started.elapsed();
+        before
+    } else {
+        HashMap::new()
+    };
     // The group's new contacts are indexed in a chunk of their own: one posting record per
     // distinct term (`contacts::index`). When every contact is new (a first import), the postings
     // are written with them; otherwise for the new ones once they are known, below. Contacts that
@@ -810,6 +832,10 @@ async fn store(
     } in candidates
     {
         let id = prepared.phone.id();
+        if let Some(current) = known.remove(&id) {
+            others.push((prepared, current));
+            continue;
+        }
         let names: Vec<String> = match params.get("custom_fields") {
             Some(Value::Object(custom)) => custom.keys().cloned().collect(),
             _ => Vec::new(),
@@ -859,9 +885,6 @@ async fn store(
     };
     written.created = inserted as u64;
     let mut field_names: HashSet<String> = HashSet::new();
-    // What this write did not store exists already.
-    // Each with the contact as it was before this write.
-    let mut others: Vec<(Prepared, Contact)> = Vec::new();
     // Contacts this group stored, when some existed already.
     let mut new_here: Vec<String> = Vec::new();
     if inserted == sources.len() {
@@ -884,7 +907,7 @@ async fn store(
                 ));
             }
         }
-        written.existing = started.elapsed();
+        written.existing += started.elapsed();
     }
     // The new contacts of a group that also held existing ones.
     let mut postings = super::index::Postings::new(ws);

@@ -452,6 +452,83 @@ async fn gender_and_honorific_columns_give_sayin_its_forms_from_csv_1254_and_xls
     }
 }
 
+/// Once a group finds its contacts there already, the next group is read before it is inserted
+/// (a re-import): contacts new in such a group are still created and indexed, and the others are
+/// merged, not written twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reimport_that_reads_first_still_creates_and_indexes_new_contacts() {
+    let app = app_with_plugins(|s| {
+        s.imports.batch_rows = 2;
+        s.imports.parallel_writes = 1;
+    })
+    .await;
+    let (owner, _) = app.signed_up("owner@example.com").await;
+    let ws = owner.first_workspace().await;
+    let file = |rows: &[(&str, &str, &str)]| {
+        let mut text = String::from("Ad;Telefon;Etiketler\r\n");
+        for (name, phone, tag) in rows {
+            text.push_str(&format!("{name};{phone};{tag}\r\n"));
+        }
+        text.into_bytes()
+    };
+    let old: Vec<(String, String)> = (0..6)
+        .map(|i| (format!("Eski{i}"), format!("0532 000 00 0{i}")))
+        .collect();
+    let first: Vec<(&str, &str, &str)> = old
+        .iter()
+        .map(|(n, p)| (n.as_str(), p.as_str(), "eski"))
+        .collect();
+    let (status, job) = start(&owner, &ws, "ilk.csv", file(&first), &[]).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let job = follow(&owner, &ws, job["id"].as_str().unwrap()).await;
+    assert_eq!(counts(&job), [6, 6, 0, 0, 0], "{job}");
+    // Groups of two: two of known contacts, then one known and one new (read first), then new.
+    let mut second: Vec<(&str, &str, &str)> = old
+        .iter()
+        .take(5)
+        .map(|(n, p)| (n.as_str(), p.as_str(), "yeni"))
+        .collect();
+    second.extend([
+        ("Yeniay", "0533 000 00 01", "yeni"),
+        ("Yeniay", "0533 000 00 02", "yeni"),
+        (old[5].0.as_str(), old[5].1.as_str(), "yeni"),
+        ("Yeniay", "0533 000 00 03", "yeni"),
+        ("Yeniay", "0533 000 00 04", "yeni"),
+    ]);
+    let (status, job) = start(&owner, &ws, "ikinci.csv", file(&second), &[]).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let job = follow(&owner, &ws, job["id"].as_str().unwrap()).await;
+    assert_eq!(counts(&job), [10, 4, 6, 0, 0], "{job}");
+    let contacts = format!("/api/v1/workspaces/{ws}/contacts");
+    let ids = |page: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let (_, found) = owner.get(&format!("{contacts}?search=yeniay")).await;
+    assert_eq!(
+        ids(&found),
+        [
+            "905330000001",
+            "905330000002",
+            "905330000003",
+            "905330000004"
+        ]
+    );
+    // The known contacts kept their tag and gained the file's.
+    let (_, both) = owner.get(&format!("{contacts}/count?tag=eski")).await;
+    assert_eq!(both["count"], 6, "{both}");
+    let (_, yeni) = owner.get(&format!("{contacts}/count?tag=yeni")).await;
+    assert_eq!(yeni["count"], 10, "{yeni}");
+    let (_, all) = owner.get(&format!("{contacts}/count")).await;
+    assert_eq!(all["count"], 10, "{all}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reimport_fills_missing_fields_and_overwrites_only_when_told() {
     let app = app_with_plugins(|_| {}).await;
