@@ -327,6 +327,29 @@ impl Plan {
             + self.custom.len()
     }
 
+    /// The plan's criteria as index terms, when each is one (a tag, an indexed custom field value,
+    /// opted-out), and whether only reachable contacts count (`opted_out=false`, the one
+    /// criterion that is the absence of a term). None when a criterion is a search or a number,
+    /// or the plan has no term.
+    fn terms(&self) -> Option<(Vec<String>, bool)> {
+        if !self.words.is_empty() || !self.number.is_empty() {
+            return None;
+        }
+        let mut terms = Vec::new();
+        if let Some(tag) = &self.tag {
+            terms.push(format!("{TAG}{tag}"));
+        }
+        if self.opted_out == Some(true) {
+            terms.push(OPTED_OUT.to_owned());
+        }
+        for (name, value) in &self.custom {
+            terms.push(field_term(name, value)?);
+        }
+        terms.sort();
+        terms.dedup();
+        (!terms.is_empty()).then_some((terms, self.opted_out == Some(false)))
+    }
+
     /// The indexed sources that could drive this plan.
     fn candidates(&self) -> Vec<Source> {
         let mut candidates = Vec::new();
@@ -963,6 +986,33 @@ async fn count_postings(db: &Db, workspace: &str, source: &Source) -> Result<u64
     Ok(n.unwrap_or(0))
 }
 
+/// How many contacts have the term `first` and every one of `rest`. A contact's entries are all in
+/// the posting records of its chunk, so each of `first`'s records is intersected with the records
+/// of the same chunk under the other terms, in the store, and only the sizes come back (over
+/// 1,000,000 contacts, a tag of 10,000 and a field value of 200,000: `bench/import.sh … search`).
+async fn count_in_all(
+    db: &Db,
+    workspace: &str,
+    first: &str,
+    rest: &[String],
+) -> Result<u64, ApiError> {
+    let mut vars = serde_json::Map::new();
+    vars.insert("ws".into(), json!(workspace));
+    vars.insert("first".into(), json!(first));
+    let mut entries = "ids".to_owned();
+    for (i, term) in rest.iter().enumerate() {
+        vars.insert(format!("t{i}"), json!(term));
+        entries = format!(
+            "array::intersect({entries}, type::record('contact_posting', [$ws, $t{i}, record::id(id)[2]]).ids ?? [])"
+        );
+    }
+    let sql = format!(
+        "RETURN math::sum((SELECT VALUE array::len({entries}) FROM contact_posting:[$ws, $first, '']..[$ws, $first, {{}}]))"
+    );
+    let n: Option<u64> = db.row(&sql, Value::Object(vars)).await?;
+    Ok(n.unwrap_or(0))
+}
+
 /// How many contacts a plan matches, and whether that is exact. Without criteria, or with one
 /// criterion that is a tag, a custom field, opted-out, opted-in or a number, the count is exact
 /// (index entries counted). A word search counts index entries too: a contact with two words
@@ -1008,6 +1058,25 @@ pub async fn count(db: &Db, workspace: &str, plan: &Plan) -> Result<(u64, bool),
             }
             _ => {}
         }
+    }
+    if let Some((terms, reachable)) = plan.terms() {
+        // Every criterion is a term: the contacts in all its posting lists, counted in the store.
+        let mut first = None;
+        for term in &terms {
+            let entries = probe(db, workspace, &Source::Term(term.clone()), PROBE).await?;
+            if first.as_ref().is_none_or(|(n, _)| entries < *n) {
+                first = Some((entries, term.clone()));
+            }
+        }
+        let first = first.map(|(_, t)| t).unwrap_or_default();
+        let mut rest: Vec<String> = terms.into_iter().filter(|t| *t != first).collect();
+        let n = count_in_all(db, workspace, &first, &rest).await?;
+        if !reachable {
+            return Ok((n, true));
+        }
+        rest.push(OPTED_OUT.to_owned());
+        let out = count_in_all(db, workspace, &first, &rest).await?;
+        return Ok((n.saturating_sub(out), true));
     }
     let (mut n, mut cursor, mut budget) = (0u64, String::new(), COUNT_BUDGET);
     loop {
@@ -1177,6 +1246,93 @@ mod tests {
         assert_ne!(chunk, "c1");
         apply(third).await;
         assert_eq!(stored().await.as_array().unwrap().len(), 3);
+    }
+
+    /// A count of several terms is the number of contacts posted under all of them: within a
+    /// chunk shared by many contacts, across chunks, and nothing from another workspace.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn counts_of_several_terms_intersect_their_postings_chunk_by_chunk() {
+        let db = Db::connect(&Settings::for_tests().unwrap()).await.unwrap();
+        // The terms contacts get, as they get them.
+        let term = |tags: &[&str], city: Option<&str>| {
+            let keys: Vec<String> = tags.iter().map(|t| search_key(t)).collect();
+            let custom: BTreeMap<String, Value> = city
+                .map(|c| BTreeMap::from([("şehir".to_owned(), json!(c))]))
+                .unwrap_or_default();
+            let all = terms(None, None, None, &keys, &custom, false);
+            all.into_iter().find(|t| t != EVERYONE).unwrap()
+        };
+        let (vip, izmir) = (term(&["VIP"], None), term(&[], Some("İzmir")));
+        let mut postings = Postings::new("w1");
+        // An import's chunk: 301..=400 are vip, every third in İzmir, every fifth opted out.
+        for i in 1..=400u32 {
+            let mut terms = vec![EVERYONE.to_owned()];
+            if i > 300 {
+                terms.push(vip.clone());
+            }
+            if i % 3 == 0 {
+                terms.push(izmir.clone());
+            }
+            if i % 5 == 0 {
+                terms.push(OPTED_OUT.into());
+            }
+            postings.put("c1", &format!("90{i:04}"), &terms);
+        }
+        // Contacts written one by one, each in its own chunk.
+        postings.put(
+            "c2",
+            "905001",
+            &[EVERYONE.into(), vip.clone(), izmir.clone()],
+        );
+        postings.put("c3", "905002", &[EVERYONE.into(), vip.clone()]);
+        postings.put("c4", "905003", &[EVERYONE.into(), izmir.clone()]);
+        let mut other = Postings::new("w2");
+        other.put("c1", "900303", &[vip.clone(), izmir.clone()]);
+        let sql = format!("BEGIN; {} COMMIT;", Postings::SQL);
+        for postings in [postings, other] {
+            let mut vars = serde_json::Map::new();
+            postings.vars(&mut vars);
+            db.exec(&sql, Value::Object(vars)).await.unwrap();
+        }
+        let in_chunk = |izmir: bool, out: Option<bool>| {
+            (301..=400u32)
+                .filter(|i| !izmir || i % 3 == 0)
+                .filter(|i| out.is_none_or(|o| (i % 5 == 0) == o))
+                .count() as u64
+        };
+        let count = |first: &String, rest: Vec<String>| {
+            let db = db.clone();
+            let first = first.clone();
+            async move { count_in_all(&db, "w1", &first, &rest).await.unwrap() }
+        };
+        assert_eq!(count(&vip, vec![]).await, 102);
+        // 33 of the chunk's vips are in İzmir, and 905001; either term may come first.
+        assert_eq!(
+            count(&vip, vec![izmir.clone()]).await,
+            in_chunk(true, None) + 1
+        );
+        assert_eq!(
+            count(&izmir, vec![vip.clone()]).await,
+            in_chunk(true, None) + 1
+        );
+        assert_eq!(
+            count(&vip, vec![izmir.clone(), OPTED_OUT.into()]).await,
+            in_chunk(true, Some(true))
+        );
+        assert_eq!(count(&vip, vec!["tnosuch".into()]).await, 0);
+        assert_eq!(count(&"tnosuch".into(), vec![vip.clone()]).await, 0);
+        // Through a plan, as the count route asks: opted_out=false is the rest.
+        let filter = ContactFilter {
+            tag: Some("vip".into()),
+            opted_out: Some(false),
+            custom: BTreeMap::from([("şehir".to_owned(), "İzmir".to_owned())]),
+            ..ContactFilter::default()
+        };
+        let plan = Plan::new(&filter, &Region::new("TR")).unwrap();
+        assert_eq!(
+            super::count(&db, "w1", &plan).await.unwrap(),
+            (in_chunk(true, Some(false)) + 1, true)
+        );
     }
 
     /// Posting records with nothing after the cursor (emptied, or read already) do not stop a

@@ -620,16 +620,16 @@ async fn counts_take_the_filters_and_say_whether_they_are_exact() {
     let app = TestApp::spawn().await;
     let (owner, ws) = owner_with_workspace(&app).await;
     let contacts = format!("/api/v1/workspaces/{ws}/contacts");
-    for (i, (first, tags, opted_out)) in [
-        ("Ayşe", vec!["vip"], false),
-        ("Aysel Ayşen", vec!["vip"], true),
-        ("Mehmet", vec![], false),
+    for (i, (first, tags, opted_out, city)) in [
+        ("Ayşe", vec!["vip"], false, "İzmir"),
+        ("Aysel Ayşen", vec!["vip"], true, "İzmir"),
+        ("Mehmet", vec![], false, "İzmir"),
     ]
     .into_iter()
     .enumerate()
     {
         let (status, body) = owner
-            .post(&contacts, json!({"phone": format!("0532111000{i}"), "first_name": first, "tags": tags, "opted_out": opted_out}))
+            .post(&contacts, json!({"phone": format!("0532111000{i}"), "first_name": first, "tags": tags, "opted_out": opted_out, "custom_fields": {"şehir": city}}))
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
@@ -656,6 +656,27 @@ async fn counts_take_the_filters_and_say_whether_they_are_exact() {
     // "Aysel Ayşen" has two words beginning with "ays": an estimate.
     assert_eq!(count("search=ays").await, (3, false));
     assert_eq!(count("search=ays&tag=vip&opted_out=false").await, (1, true));
+    // Criteria that are all index terms are counted by intersecting them.
+    let izmir = format!("custom.{}={}", urlencode("şehir"), urlencode("İzmir"));
+    assert_eq!(count(&izmir).await, (3, true));
+    assert_eq!(count(&format!("{izmir}&tag=vip")).await, (2, true));
+    assert_eq!(
+        count(&format!("{izmir}&tag=vip&opted_out=true")).await,
+        (1, true)
+    );
+    assert_eq!(
+        count(&format!("{izmir}&tag=vip&opted_out=false")).await,
+        (1, true)
+    );
+    assert_eq!(count(&format!("{izmir}&opted_out=false")).await, (2, true));
+    assert_eq!(count("tag=vip&custom.x=1").await, (0, true));
+    owner
+        .patch(
+            &format!("{contacts}/905321110000"),
+            json!({"custom_fields": {"şehir": "Ankara"}}),
+        )
+        .await;
+    assert_eq!(count(&format!("{izmir}&tag=vip")).await, (1, true));
     let (status, _) = owner.get(&format!("{contacts}/count?colour=red")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
