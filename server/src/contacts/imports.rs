@@ -1217,30 +1217,12 @@ pub fn field_key(header: &str) -> Option<String> {
     )
 }
 
-/// Reads the contacts with these ids. Record ids are written into the query when both parts are
-/// plain (workspace ids are generated alphanumerics, contact ids E.164 digits): the store then
-/// fetches them directly, several times faster than building them from a parameter.
+/// Reads the contacts with these ids, each with whether it was created at `$stamp`.
 fn existing_query(workspace: &str, ids: &[String]) -> String {
-    let plain = workspace.chars().all(|c| c.is_ascii_alphanumeric())
-        && ids
-            .iter()
-            .all(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()));
-    if !plain {
-        return format!(
-            "SELECT VALUE [{FIELDS}, created_at = $stamp] FROM array::map($ids, |$id| type::record('contact', [$ws, $id]))"
-        );
-    }
-    let mut sql = format!("SELECT VALUE [{FIELDS}, created_at = $stamp] FROM ");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!("contact:['{workspace}', '{id}']"));
-    }
-    if ids.is_empty() {
-        sql.push_str("[]");
-    }
-    sql
+    format!(
+        "SELECT VALUE [{FIELDS}, created_at = $stamp] FROM {}",
+        super::records_of(workspace, ids)
+    )
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {

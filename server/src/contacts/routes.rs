@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use futures_util::StreamExt;
+use tracing::Instrument;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
@@ -466,31 +467,61 @@ pub async fn export_csv(
     let head = csv_rows(std::iter::once(header))?;
     // Pages are read by a task of their own, one page ahead of the rows being written, so the
     // store reads the next page on one core while this one is turned into CSV on the other. It
-    // stops when the body is dropped (the client went away) or after the last page.
-    let (pages, mut next_page) = tokio::sync::mpsc::channel::<Result<Vec<Contact>, ApiError>>(1);
+    // stops when the body is dropped (the client went away) or after the last page, which it
+    // says (`None`): a reader that ends without saying so (a panic) cuts the download instead of
+    // ending it as if complete.
+    let (pages, mut next_page) =
+        tokio::sync::mpsc::channel::<Option<Result<Vec<Contact>, ApiError>>>(1);
     let workspace = path.into_inner();
     let filter = parsed.filter;
     let reader = state.clone();
-    tokio::spawn(async move {
-        let mut cursor = String::new();
-        loop {
-            let read = super::list(&reader, &workspace, &filter, &cursor, super::WORK_PAGE).await;
-            let next = match &read {
-                Ok((_, Some(next))) => Some(next.clone()),
-                _ => None,
-            };
-            if pages.send(read.map(|(page, _)| page)).await.is_err() {
-                return;
-            }
-            match next {
-                Some(next) => cursor = next,
-                None => return,
+    tokio::spawn(
+        async move {
+            let mut cursor = String::new();
+            loop {
+                let read =
+                    super::list(&reader, &workspace, &filter, &cursor, super::WORK_PAGE).await;
+                let next = match &read {
+                    Ok((_, Some(next))) => Some(next.clone()),
+                    _ => None,
+                };
+                let failed = read.is_err();
+                if pages.send(Some(read.map(|(page, _)| page))).await.is_err() || failed {
+                    return;
+                }
+                match next {
+                    Some(next) => cursor = next,
+                    None => {
+                        let _ = pages.send(None).await;
+                        return;
+                    }
+                }
             }
         }
+        .instrument(tracing::Span::current()),
+    );
+    let mut ended = false;
+    let rows = futures_util::stream::poll_fn(move |cx| {
+        if ended {
+            return std::task::Poll::Ready(None);
+        }
+        next_page.poll_recv(cx).map(|page| match page {
+            Some(Some(page)) => Some(page),
+            Some(None) => {
+                ended = true;
+                None
+            }
+            None => {
+                ended = true;
+                Some(Err(ApiError::unavailable(anyhow::anyhow!(
+                    "the export's reader stopped"
+                ))))
+            }
+        })
     });
     // Streamed a page at a time: memory stays flat for any number of contacts.
     let body = futures_util::stream::once(async move { Ok::<_, actix_web::Error>(head) }).chain(
-        futures_util::stream::poll_fn(move |cx| next_page.poll_recv(cx)).map(move |page| {
+        rows.map(move |page| {
             let page = page.map_err(|e| {
                 tracing::warn!(error = %e, "contact export stopped");
                 actix_web::error::ErrorServiceUnavailable("export stopped")
