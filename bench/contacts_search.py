@@ -1,7 +1,9 @@
 """Times contact list and count requests (search, filters, combinations) against a running Ulak: each
 request 50 times over one keep-alive connection after one warm-up (5 times when the warm-up took over half
 a second: a scan of the workspace); prints p50, p99 and the answer's size.
-Then times the CSV export of the whole workspace. Usage: contacts_search.py PORT WORKSPACE TOKEN"""
+Then times the CSV export of the whole workspace. Each figure is printed next to its goal (issue #21: at a
+million contacts a page of 50 in p99 <= 50 ms, a count in p99 <= 200 ms, the export at >= 100,000 contacts/s).
+Usage: contacts_search.py PORT WORKSPACE TOKEN"""
 import http.client
 import json
 import sys
@@ -23,7 +25,7 @@ def get(path):
     return body
 
 
-def timed(query, what="contacts"):
+def timed(query, what="contacts", goal=50):
     path = f"/api/v1/workspaces/{ws}/{what}?{query}"
     started = time.perf_counter()
     get(path)
@@ -39,15 +41,16 @@ def timed(query, what="contacts"):
     if "items" in page:
         more = "more" if page.get("next_cursor") else "end"
         answer = f"{len(page['items'])} ({more})"
-        shown = urllib.parse.unquote(query)
+        shown = urllib.parse.unquote(query.removesuffix("&limit=50"))
     else:
         answer = f"{page['count']:,}" + ("" if page["exact"] else " (not exact)")
         shown = f"count {urllib.parse.unquote(query)}"
-    print(f"| `{shown}` | {answer} | {times[len(times) // 2]:.1f} | {p99:.1f} |")
+    met = "met" if p99 <= goal else "MISSED"
+    print(f"| `{shown}` | {answer} | {times[len(times) // 2]:.1f} | {p99:.1f} | <= {goal}: {met} |")
 
 
-print("| request (pages of 50) | answer | p50 ms | p99 ms |")
-print("|---|---|---|---|")
+print("| request (pages of 50) | answer | p50 ms | p99 ms | goal (p99 ms) |")
+print("|---|---|---|---|---|")
 q = urllib.parse.quote
 for query in [
     "limit=50",
@@ -72,8 +75,8 @@ for query in [
     timed(f"{query}&limit=50")
 
 print()
-print("| count | answer | p50 ms | p99 ms |")
-print("|---|---|---|---|")
+print("| count | answer | p50 ms | p99 ms | goal (p99 ms) |")
+print("|---|---|---|---|---|")
 for query in [
     "",
     f"search={q('ayşe')}",
@@ -85,7 +88,7 @@ for query in [
     f"tag=vip&custom.{q('şehir')}={q('İzmir')}",
     "opted_out=false",
 ]:
-    timed(query, "contacts/count")
+    timed(query, "contacts/count", goal=200)
 
 started = time.perf_counter()
 conn.request("GET", f"/api/v1/workspaces/{ws}/contacts/export.csv", headers=headers)
@@ -95,4 +98,6 @@ while chunk := response.read(1 << 16):
     size += len(chunk)
     rows += chunk.count(b"\n")
 elapsed = time.perf_counter() - started
-print(f"export.csv: {rows - 1:,} contacts, {size / 1e6:.1f} MB in {elapsed:.1f} s ({(rows - 1) / elapsed:,.0f} contacts/s)")
+rate = (rows - 1) / elapsed
+print(f"export.csv: {rows - 1:,} contacts, {size / 1e6:.1f} MB in {elapsed:.1f} s ({rate:,.0f} contacts/s; "
+      f"goal >= 100,000/s: {'met' if rate >= 100_000 else 'MISSED'})")

@@ -79,7 +79,7 @@ PY
 DRY=$([ "${2:-}" = dry ] && echo 1 || true)
 import_once "import into an empty workspace${DRY:+ (dry run)}"
 if [ "${2:-}" = again ] || [ "${2:-}" = search ]; then
-  import_once "the same file again: every contact exists and is updated"
+  import_once "the same file again: every contact exists and is updated (goal: <= 30 s)"
 fi
 if [ "${2:-}" = search ]; then
   echo "== search and filters over the workspace"
