@@ -122,12 +122,16 @@ pub(crate) fn records_of(workspace: &str, ids: &[String]) -> String {
     if ids.is_empty() {
         return "[]".to_owned();
     }
-    let mut from = String::with_capacity(ids.len() * (workspace.len() + 24));
+    let mut from = String::with_capacity(ids.len() * (workspace.len() + 32));
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
             from.push_str(", ");
         }
-        from.push_str(&format!("contact:['{workspace}', '{id}']"));
+        from.push_str("contact:['");
+        from.push_str(workspace);
+        from.push_str("', '");
+        from.push_str(id);
+        from.push_str("']");
     }
     from
 }

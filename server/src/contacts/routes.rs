@@ -513,8 +513,8 @@ pub async fn export_csv(
             }
             None => {
                 ended = true;
-                Some(Err(ApiError::unavailable(anyhow::anyhow!(
-                    "the export's reader stopped"
+                Some(Err(ApiError::internal(anyhow::anyhow!(
+                    "the contact export's reader stopped before the last page"
                 ))))
             }
         })
