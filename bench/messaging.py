@@ -1,5 +1,8 @@
 """The measuring half of bench/messaging.sh: campaign set-up, timings and peak RSS."""
 import json
+import os
+import signal
+import subprocess
 import sys
 import time
 import urllib.request
@@ -27,11 +30,33 @@ def peak_rss():
     return 0
 
 
+def profile(phase):
+    """With BENCH_PROFILE=<dir>: a perf profile of the server during one phase (perf must exist)."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        return None
+    return subprocess.Popen(["perf", "record", "-q", "-g", "-p", str(pid), "-o",
+                             os.path.join(folder, f"{phase}.data")], stderr=subprocess.DEVNULL)
+
+
+def stop(recorder):
+    if recorder:
+        recorder.send_signal(signal.SIGINT)
+        recorder.wait()
+
+
 def wait(path, done, every=0.02):
+    """Polls until done; gives up after a minute without progress (counts unchanged)."""
+    seen, since = None, time.monotonic()
     while True:
         current = call("GET", path)
         if done(current):
             return current
+        progress = (current.get("enqueued"), json.dumps(current.get("counts"), sort_keys=True))
+        if progress != seen:
+            seen, since = progress, time.monotonic()
+        elif time.monotonic() - since > 60:
+            sys.exit(f"no progress for a minute: {current.get('state')}, {current.get('counts')}")
         time.sleep(every)
 
 
@@ -46,18 +71,22 @@ campaign = call("POST", "/campaigns", {
     "rate": {"per_minute": None, "jitter_min_ms": 0, "jitter_max_ms": 0},
 })["id"]
 
+recorder = profile("enqueue")
 started = time.monotonic()
 call("POST", f"/campaigns/{campaign}/start", {})
 c = wait(f"/campaigns/{campaign}", lambda c: c["enqueued"] >= n)
 enqueue = time.monotonic() - started
+stop(recorder)
 print(f"== render + enqueue of {c['enqueued']:,} recipients: {enqueue:.2f} s "
       f"({c['enqueued'] / enqueue:,.0f}/s; goal ≤ 3 s for 100,000); "
       f"peak RSS so far {peak_rss():,} kB")
 
+recorder = profile("dispatch")
 started = time.monotonic()
 call("PATCH", f"/channels/{channel}", {"state": "active"})
 c = wait(f"/campaigns/{campaign}", lambda c: c["state"] in ("completed", "failed"), every=0.05)
 dispatch = time.monotonic() - started
+stop(recorder)
 sent = c["counts"]["sent"]
 print(f"== dispatch through sandbox, rate limits off: {sent:,} sent in {dispatch:.2f} s "
       f"({sent / dispatch:,.0f} messages/s; goal ≥ 10,000/s); state {c['state']}, counts {c['counts']}; "

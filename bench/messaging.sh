@@ -9,13 +9,15 @@
 #   3. Peak RSS of the server (VmHWM) after the contacts were imported, after the enqueue and after
 #      the dispatch.
 # Usage: bench/messaging.sh [recipients, default 100000]
+# BENCH_LOG=<file>: the server's log is kept there; BENCH_LOG_LEVEL: its filter (default warn).
+# BENCH_PROFILE=<dir>: perf profiles of the server during each phase, in <dir>/{enqueue,dispatch}.data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ulak-target}"
 N="${1:-100000}"
 WORK="$(mktemp -d)"
 PORT=18185
-cleanup() { [ -n "${ULAK:-}" ] && kill "$ULAK" 2>/dev/null; rm -rf "$WORK"; }
+cleanup() { [ -n "${ULAK:-}" ] && kill "$ULAK" 2>/dev/null; [ -n "${BENCH_LOG:-}" ] && cp "$WORK/ulak.log" "$BENCH_LOG"; rm -rf "$WORK"; }
 trap cleanup EXIT
 . bench/lib.sh
 ./plugins/build.sh >/dev/null
@@ -37,7 +39,7 @@ with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(f"{random.choice(first)};{random.choice(last)};05{30 + i % 20}{i // 20:07d};kampanya\r\n")
 PY
 
-ULAK__LOG__LEVEL=warn ULAK__PLUGINS__DIR=plugins "$ULAK_BIN" serve --data "$WORK/data" --listen "127.0.0.1:$PORT" > "$WORK/ulak.log" 2>&1 &
+ULAK__LOG__LEVEL="${BENCH_LOG_LEVEL:-warn}" ULAK__PLUGINS__DIR=plugins "$ULAK_BIN" serve --data "$WORK/data" --listen "127.0.0.1:$PORT" > "$WORK/ulak.log" 2>&1 &
 ULAK=$!
 wait_for "http://127.0.0.1:$PORT/readyz"
 bootstrap "$PORT"

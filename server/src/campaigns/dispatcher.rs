@@ -34,17 +34,37 @@ use crate::transports::{Attachment, Capabilities, OutboundMessage, SendError, Tr
 /// How long a claimed message stays with this dispatcher before another may take it.
 const CLAIM_LEASE_SECS: i64 = 120;
 
-/// Which messages a dispatcher may claim: due and queued, or `sending` under a claim that lapsed
-/// or that an earlier incarnation of this node left behind. The claim's UPDATE checks it again:
-/// the SELECT that found the messages is a transaction of its own, and another dispatcher may have
-/// claimed (and even sent) one of them in between.
+/// Which messages a dispatcher may claim: due and queued, or `sending` under a per-message
+/// claim (as releases before claim records made them) that lapsed or that an earlier incarnation
+/// of this node left behind. Messages named by another live claim are left out by the caller.
 const CLAIMABLE: &str = "channel = $ch AND ((status = 'queued' AND (next_attempt_at IS NONE \
     OR next_attempt_at <= time::now())) OR (status = 'sending' AND (lease_until < time::now() \
     OR (string::starts_with(claimed_by ?? '', $node) AND claimed_by != $me))))";
 
+/// The start of a claim's transaction: claimers of a batch on a channel first write one common
+/// record, so that two of them at once conflict and one claims again after the other; claims
+/// that lapsed or that an earlier incarnation of this node made are removed; `$busy` is what the
+/// live ones name after `$after` (a dispatcher's own earlier claims lie before its cursor).
+const CLAIM: &str = "UPSERT type::record('claim_head', [$ws, $batch, $ch]) SET at = time::now(); \
+    LET $claims = (SELECT id, keys, last, claimed_by, lease_until \
+        FROM array::first([claim:[$ws, $batch, $ch, '']..[$ws, $batch, $ch, {}]])); \
+    LET $stale = array::filter($claims, |$c| $c.lease_until < time::now() \
+        OR (string::starts_with($c.claimed_by, $node) AND $c.claimed_by != $me)); \
+    FOR $c IN $stale { DELETE $c.id; }; \
+    LET $busy = array::flatten(array::map(array::filter($claims, |$c| $c.last > $after \
+        AND $c.id NOTINSIDE $stale.id), |$c| $c.keys));";
+
+/// The start of a recording transaction: the claim must still be this dispatcher's. A claim
+/// that lapsed and was taken over (or removed) refuses the outcomes: the new claimant sends those
+/// messages again, with the same idempotency keys. Writing the claim record makes a takeover
+/// running at the same time conflict with this transaction.
+const RECORD_CLAIM: &str = "LET $held = (UPDATE type::record('claim', [$ws, $batch, $ch, $claim]) \
+        SET recorded = (recorded ?? 0) + $n WHERE claimed_by = $me RETURN VALUE id); \
+    IF array::len($held) = 0 { THROW 'ulak:claim-lost' };";
+
 /// What a claim returns of each message it won.
-const CLAIMED_FIELDS: &str = "id, record::id(id)[1] AS batch, record::id(id)[2] AS key, address, \
-    contact, text, subject, html, attachments, approved, attempts";
+const CLAIMED_FIELDS: &str = "record::id(id)[2] AS key, address, contact, text, subject, html, \
+    attachments, approved, attempts";
 
 /// Longest one send may take before it counts as a transient failure.
 const SEND_TIMEOUT: Duration = Duration::from_secs(60);
@@ -72,6 +92,12 @@ struct Claimed {
     approved: Option<crate::transports::ApprovedMessage>,
     #[serde(default)]
     attempts: u32,
+}
+
+/// Messages claimed together, and the claim's id.
+struct Claim {
+    id: String,
+    messages: Vec<Claimed>,
 }
 
 /// What happened to one claimed message.
@@ -159,6 +185,8 @@ pub struct Dispatcher {
     states: HashMap<String, CampaignState>,
     /// Campaigns whose recipients this replica is queueing now.
     enqueueing: HashMap<String, tokio::task::JoinHandle<()>>,
+    /// The outcomes of the last chunk being written, while the next is claimed and sent.
+    recording: Option<tokio::task::JoinHandle<Result<(), Stop>>>,
     max_attempts: u32,
     concurrency: usize,
     refreshed: Option<Instant>,
@@ -196,6 +224,7 @@ impl Dispatcher {
             sources,
             states: HashMap::new(),
             enqueueing: HashMap::new(),
+            recording: None,
             concurrency,
             refreshed: None,
             sent_today: (String::new(), 0),
@@ -247,6 +276,9 @@ impl Dispatcher {
                 }
             }
         }
+        if let Err(Stop::Store(e)) = self.settle().await {
+            tracing::warn!(channel = %self.channel.id, error = %e, "the last outcomes were not recorded");
+        }
         for (_, task) in self.enqueueing.drain() {
             task.abort();
         }
@@ -276,6 +308,8 @@ impl Dispatcher {
     /// Reads the channel's campaigns back: starts those whose time came, queues recipients of
     /// running ones, completes the finished, and drops paused and ended ones from the sources.
     async fn refresh(&mut self) -> Result<(), Stop> {
+        // Counts read below must include what was sent: the daily cap depends on them.
+        self.settle().await?;
         self.refreshed = Some(Instant::now());
         let db = self.pipeline.db.clone();
         if let Some(channel) = crate::channels::find_any(&db, &self.channel.id).await? {
@@ -438,14 +472,19 @@ impl Dispatcher {
         };
         let want = cap.map_or(want, |left| want.min(left as usize));
         let cursor = source.cursor.clone();
+        if cursor.is_empty() {
+            // From the start: the claim being recorded must be settled first (its messages are
+            // `queued` until it is).
+            self.settle().await?;
+        }
         let started = Instant::now();
-        let claimed = self.claim(batch, &cursor, want).await?;
-        tracing::debug!(channel = %self.channel.id, batch, claimed = claimed.len(),
+        let claim = self.claim(batch, &cursor, None, want).await?;
+        tracing::debug!(channel = %self.channel.id, batch, claimed = claim.messages.len(),
             ms = started.elapsed().as_millis() as u64, "claimed");
         let Some(source) = self.sources.get_mut(batch) else {
             return Ok(false);
         };
-        if claimed.is_empty() {
+        if claim.messages.is_empty() {
             if cursor.is_empty() {
                 source.drained_at = Some(Instant::now());
             } else {
@@ -455,36 +494,48 @@ impl Dispatcher {
             return Ok(false);
         }
         source.drained_at = None;
-        if let Some(last) = claimed.last() {
+        if let Some(last) = claim.messages.last() {
             source.cursor = last.key.clone();
         }
-        self.send_all(batch, claimed).await?;
+        self.send_all(batch, claim).await?;
         Ok(true)
     }
 
-    /// Claims up to `limit` due messages of a batch after the cursor. Messages this node left
-    /// claimed before a restart are taken back at once; another replica's claims only when their
-    /// lease ran out (a replica that lost the channel's lease while stalled may still be sending
-    /// them: nothing fences it off yet).
-    async fn claim(&self, batch: &str, after: &str, limit: usize) -> Result<Vec<Claimed>, Stop> {
-        let claimed: Vec<Claimed> = self
-            .pipeline
-            .db
-            .last_rows(
-                &format!(
-                    "LET $ids = (SELECT VALUE id \
-                     FROM array::first([message:[$ws, $batch, $after]>..[$ws, $batch, {{}}]]) \
-                     WHERE {CLAIMABLE} ORDER BY id LIMIT $limit); \
-                     UPDATE $ids SET status = 'sending', claimed_by = $me, \
-                         lease_until = time::now() + {CLAIM_LEASE_SECS}s \
-                     WHERE {CLAIMABLE} RETURN {CLAIMED_FIELDS};"
-                ),
-                json!({ "ws": self.channel.workspace, "batch": batch, "after": after,
-                        "ch": self.channel.id, "limit": limit,
-                        "node": format!("{}/", self.pipeline.node), "me": self.pipeline.incarnation }),
-            )
-            .await?;
-        Ok(claimed)
+    /// Claims up to `limit` due messages of a batch after the cursor (`keys`: only these).
+    ///
+    /// A claim is one record naming the messages it took, its claimant and its lease
+    /// ([`CLAIM`]); the messages themselves are not written until their outcomes are. Messages
+    /// of claims this node made before a restart are taken back at once; another replica's only
+    /// when their lease ran out (a replica that lost the channel's lease while stalled may still
+    /// be sending them: its outcomes are then refused, see [`RECORD_CLAIM`]).
+    async fn claim(
+        &self,
+        batch: &str,
+        after: &str,
+        keys: Option<&[String]>,
+        limit: usize,
+    ) -> Result<Claim, Stop> {
+        let id = crate::db::new_id();
+        let source = match keys {
+            Some(_) => "array::map($keys, |$k| type::record('message', [$ws, $batch, $k]))",
+            None => "array::first([message:[$ws, $batch, $after]>..[$ws, $batch, {}]])",
+        };
+        let db = &self.pipeline.db;
+        let vars = json!({ "ws": self.channel.workspace, "batch": batch, "after": after,
+                "keys": keys, "claim": id, "ch": self.channel.id, "limit": limit,
+                "node": format!("{}/", self.pipeline.node), "me": self.pipeline.incarnation });
+        let sql = format!(
+            "BEGIN; {CLAIM} LET $rows = (SELECT {CLAIMED_FIELDS} FROM {source} \
+             WHERE {CLAIMABLE} AND record::id(id)[2] NOTINSIDE $busy ORDER BY id LIMIT $limit); \
+             IF array::len($rows) > 0 {{ \
+                 CREATE type::record('claim', [$ws, $batch, $ch, $claim]) SET keys = $rows.key, \
+                     last = array::last($rows.key), claimed_by = $me, \
+                     lease_until = time::now() + {CLAIM_LEASE_SECS}s; \
+             }}; \
+             RETURN $rows; COMMIT;"
+        );
+        let messages: Vec<Claimed> = db.retrying(|| db.last_rows(&sql, vars.clone())).await?;
+        Ok(Claim { id, messages })
     }
 
     /// Retries whose time came: claimed by key and sent like the rest.
@@ -512,27 +563,17 @@ impl Dispatcher {
         for d in due {
             by_batch.entry(d.batch).or_default().push(d.key);
         }
+        // Claims of the batch still being recorded must be settled first: their messages are
+        // still `queued` until then.
+        self.settle().await?;
         for (batch, keys) in by_batch {
             if !self.sources.contains_key(&batch) {
                 // Its campaign is paused or over: the message waits (or is cancelled) with it.
                 continue;
             }
-            let claimed: Vec<Claimed> = self
-                .pipeline
-                .db
-                .last_rows(
-                    &format!(
-                        "UPDATE array::map($keys, |$k| type::record('message', [$ws, $batch, $k])) \
-                             SET status = 'sending', next_attempt_at = NONE, \
-                             claimed_by = $me, lease_until = time::now() + {CLAIM_LEASE_SECS}s \
-                         WHERE channel = $ch AND status = 'queued' RETURN {CLAIMED_FIELDS};"
-                    ),
-                    json!({ "ws": self.channel.workspace, "batch": batch, "keys": keys,
-                            "ch": self.channel.id, "me": self.pipeline.incarnation }),
-                )
-                .await?;
-            if !claimed.is_empty() {
-                self.send_all(&batch, claimed).await?;
+            let claim = self.claim(&batch, "", Some(&keys), keys.len()).await?;
+            if !claim.messages.is_empty() {
+                self.send_all(&batch, claim).await?;
             }
         }
         Ok(true)
@@ -553,7 +594,11 @@ impl Dispatcher {
     }
 
     /// Sends claimed messages of one source under its rate policy and records what happened.
-    async fn send_all(&mut self, batch: &str, claimed: Vec<Claimed>) -> Result<(), Stop> {
+    async fn send_all(&mut self, batch: &str, claim: Claim) -> Result<(), Stop> {
+        let Claim {
+            id: claim,
+            messages: claimed,
+        } = claim;
         let skip = self.opted_out(&claimed).await?;
         let gaps = self.gaps(batch, &claimed).await?;
         let limited = self
@@ -569,12 +614,14 @@ impl Dispatcher {
             while !queue.is_empty() {
                 if !self.may_send(batch) || self.stopped() {
                     let rest = queue.drain(..).map(|m| (m, Outcome::Released)).collect();
-                    return self.record(batch, rest).await;
+                    return self.record(batch, &claim, rest, true).await;
                 }
                 let take: Vec<Claimed> = queue.drain(..chunk.min(queue.len())).collect();
                 let count = take.len() as u32;
                 let started = Instant::now();
-                self.send_chunk(batch, take, &skip, &gaps).await?;
+                let finish = queue.is_empty();
+                self.send_chunk(batch, &claim, take, finish, &skip, &gaps)
+                    .await?;
                 let each = (started.elapsed() / count.max(1)).as_micros().max(1);
                 chunk = ((CHUNK_TIME.as_micros() / each) as usize)
                     .clamp(self.concurrency, UNLIMITED_CLAIM);
@@ -584,14 +631,17 @@ impl Dispatcher {
             }
             return Ok(());
         }
-        self.send_paced(batch, claimed, &skip, &gaps).await
+        self.send_paced(batch, &claim, claimed, &skip, &gaps).await
     }
 
-    /// Sends a chunk concurrently and records the outcomes together.
+    /// Sends a chunk concurrently and records the outcomes together; the recording goes on
+    /// while the next messages are claimed and sent.
     async fn send_chunk(
         &mut self,
         batch: &str,
+        claim: &str,
         claimed: Vec<Claimed>,
+        finish: bool,
         skip: &std::collections::HashSet<String>,
         gaps: &HashMap<String, DateTime<Utc>>,
     ) -> Result<(), Stop> {
@@ -631,7 +681,23 @@ impl Dispatcher {
             .await;
         tracing::debug!(channel = %self.channel.id, batch, sent = attempts.len(),
             ms = started.elapsed().as_millis() as u64, "sent");
-        self.record(batch, attempts).await
+        let job = self.prepare_record(batch, claim, attempts, finish);
+        // One recording at a time: they write the same campaign and channel records.
+        self.settle().await?;
+        if job.broken.is_some() {
+            return job.run(self.pipeline.clone()).await;
+        }
+        let pipeline = self.pipeline.clone();
+        self.recording = Some(tokio::spawn(job.run(pipeline)));
+        Ok(())
+    }
+
+    /// Waits for the recording under way, if any, and says how it ended.
+    async fn settle(&mut self) -> Result<(), Stop> {
+        match self.recording.take() {
+            Some(task) => task.await.map_err(|e| Stop::Store(ApiError::internal(e)))?,
+            None => Ok(()),
+        }
     }
 
     /// Paced sending: one at a time, each outcome recorded before the next send, so progress,
@@ -639,6 +705,7 @@ impl Dispatcher {
     async fn send_paced(
         &mut self,
         batch: &str,
+        claim: &str,
         claimed: Vec<Claimed>,
         skip: &std::collections::HashSet<String>,
         gaps: &HashMap<String, DateTime<Utc>>,
@@ -651,7 +718,7 @@ impl Dispatcher {
             if released {
                 let mut rest = vec![(message, Outcome::Released)];
                 rest.extend(queue.drain(..).map(|m| (m, Outcome::Released)));
-                return self.record(batch, rest).await;
+                return self.record(batch, claim, rest, true).await;
             }
             let skipped = message
                 .contact
@@ -678,7 +745,8 @@ impl Dispatcher {
                 }
             };
             let sent = matches!(outcome, Outcome::Sent { .. });
-            self.record(batch, vec![(message, outcome)]).await?;
+            self.record(batch, claim, vec![(message, outcome)], queue.is_empty())
+                .await?;
             if sent {
                 let rate = self.sources.get(batch).and_then(Source::rate);
                 let (min, max) = rate.map_or((0, 0), |r| (r.jitter_min_ms, r.jitter_max_ms));
@@ -765,14 +833,32 @@ impl Dispatcher {
             .collect())
     }
 
-    /// Writes outcomes: each message's status and history, retries, the provider's ids, the
-    /// campaign's counts, the day's count and the channel's health, in one transaction.
-    async fn record(&mut self, batch: &str, outcomes: Vec<(Claimed, Outcome)>) -> Result<(), Stop> {
-        if outcomes.is_empty() {
-            return Ok(());
-        }
+    /// Records outcomes now (after the recording under way).
+    async fn record(
+        &mut self,
+        batch: &str,
+        claim: &str,
+        outcomes: Vec<(Claimed, Outcome)>,
+        finish: bool,
+    ) -> Result<(), Stop> {
+        let job = self.prepare_record(batch, claim, outcomes, finish);
+        self.settle().await?;
+        job.run(self.pipeline.clone()).await
+    }
+
+    /// The transaction that writes a claim's outcomes: each message's status and history,
+    /// retries, the provider's ids, the campaign's counts, the day's count, the channel's health
+    /// and the events; with `finish`, the claim is removed. The dispatcher's own sent count and
+    /// rate window move here already.
+    fn prepare_record(
+        &mut self,
+        batch: &str,
+        claim: &str,
+        outcomes: Vec<(Claimed, Outcome)>,
+        finish: bool,
+    ) -> RecordJob {
         let now = Utc::now();
-        let mut rows = Vec::with_capacity(outcomes.len());
+        let mut rows = Vec::new();
         let mut sent = 0i64;
         let mut last_error: Option<String> = None;
         let mut broken: Option<String> = None;
@@ -787,10 +873,10 @@ impl Dispatcher {
         let mut refs: Vec<serde_json::Value> = Vec::new();
         let mut gap_addresses: Vec<&str> = Vec::new();
         let mut drafts: Vec<crate::events::Draft> = Vec::new();
-        // The outcomes that move counts, by key; counted in the transaction only for messages
-        // still `sending` there (see below).
+        // Failures and skips, by key; counted in the transaction only for messages it finds
+        // still waiting there (see below).
         let mut counted: Vec<serde_json::Value> = Vec::new();
-        let all_keys: Vec<&str> = outcomes.iter().map(|(m, _)| m.key.as_str()).collect();
+        let mut other_keys: Vec<&str> = Vec::new();
         let campaign_id = (batch != DIRECT).then_some(batch);
         let event = |message: &Claimed, event_type: &'static str, reason: Option<&str>| {
             crate::events::Draft::new(
@@ -813,7 +899,6 @@ impl Dispatcher {
                 Outcome::Sent { provider_id } => {
                     drafts.push(event(message, "message.sent", None));
                     sent += 1;
-                    counted.push(json!({ "k": message.key, "s": "sent" }));
                     sent_keys.push(&message.key);
                     // The provider's own id, when it is not the message's: reports come by it.
                     if *provider_id != message_id(batch, &message.key) {
@@ -870,36 +955,60 @@ impl Dispatcher {
                     row["reason"] = json!(reason);
                     row["history"] = json!({ "status": "skipped", "at": now, "reason": reason });
                 }
-                Outcome::Released => {
-                    row["status"] = json!("queued");
-                    row["attempts"] = json!(message.attempts);
-                }
+                // Not tried: the message waits, `queued` as it is, for a later claim.
+                Outcome::Released => continue,
                 Outcome::Broken { reason } => {
-                    row["status"] = json!("queued");
-                    row["attempts"] = json!(message.attempts);
                     last_error = Some(reason.clone());
                     broken = Some(reason.clone());
+                    continue;
                 }
             }
+            other_keys.push(&message.key);
             rows.push(row);
         }
         let campaign = (batch != DIRECT).then_some(batch);
-        // Counts move only for messages this transaction finds still `sending` under this
-        // dispatcher's claim: an outcome for a message whose claim had lapsed and which was claimed
-        // again (a slow send under load) must neither count twice nor overwrite the new claimant's
-        // state. Every status update below is guarded the same way.
-        let live = "LET $live = (SELECT VALUE record::id(id)[2] \
-                 FROM array::map($all_keys, |$k| type::record('message', [$ws, $batch, $k])) \
-                 WHERE status = 'sending' AND claimed_by = $me); \
+        // Counts move only for messages this transaction finds still waiting (`queued`, or
+        // `sending` under a claim of the earlier kind): an outcome must neither count twice
+        // nor overwrite a later state. A message sent although its campaign was cancelled while
+        // it was on its way counts as sent, no longer as cancelled.
+        let sent_sql = if sent_keys.is_empty() {
+            "LET $was = [];"
+        } else {
+            "LET $was = (UPDATE array::map($sent_keys, |$k| type::record('message', [$ws, $batch, $k])) \
+                 SET status = 'sent', attempts = (attempts ?? 0) + 1, lease_until = NONE, \
+                 next_attempt_at = NONE, provider_id = string::concat($batch, '.', record::id(id)[2]), \
+                 history = array::push(history ?? [], { status: 'sent', at: <datetime>$now }) \
+                 WHERE status IN ['queued', 'sending', 'cancelled'] RETURN VALUE $before.status);"
+        };
+        let others_sql = if rows.is_empty() {
+            "LET $moved = [];"
+        } else {
+            "LET $live = (SELECT VALUE record::id(id)[2] \
+                 FROM array::map($other_keys, |$k| type::record('message', [$ws, $batch, $k])) \
+                 WHERE status IN ['queued', 'sending']); \
              LET $moved = array::filter($counted, |$o| $o.k IN $live); \
-             LET $n_sent = array::len(array::filter($moved, |$o| $o.s = 'sent')); \
+             FOR $o IN $rows { \
+                 LET $m = type::record('message', [$ws, $batch, $o.key]); \
+                 UPDATE $m SET status = $o.status, attempts = $o.attempts, lease_until = NONE, \
+                     reason = $o.reason ?? reason, error_code = $o.code ?? error_code, \
+                     next_attempt_at = IF $o.next != NONE { <datetime>$o.next } ELSE { NONE }, \
+                     history = IF $o.history != NONE { array::push(history ?? [], $o.history) } ELSE { history } \
+                     WHERE status IN ['queued', 'sending']; \
+                 IF $o.retry != NONE { \
+                     UPSERT type::record('retry', [$ch, $o.retry, $batch, $o.key]) SET at = time::now(); \
+                 }; \
+             };"
+        };
+        let counts = "LET $n_sent = array::len($was); \
+             LET $n_uncancelled = array::len(array::filter($was, |$s| $s = 'cancelled')); \
              LET $n_failed = array::len(array::filter($moved, |$o| $o.s = 'failed')); \
              LET $n_skipped = array::len(array::filter($moved, |$o| $o.s = 'skipped')); \
              LET $day_counts = { sent: $n_sent, failed: $n_failed, skipped: $n_skipped };";
-        let campaign_update = match (campaign, counted.is_empty()) {
+        let campaign_update = match (campaign, sent_keys.is_empty() && counted.is_empty()) {
             (Some(_), false) => {
                 "UPDATE type::record('campaign', $batch) SET \
-                     counts.queued = (counts.queued ?? 0) - array::len($moved), \
+                     counts.queued = (counts.queued ?? 0) - ($n_sent - $n_uncancelled) - array::len($moved), \
+                     counts.cancelled = (counts.cancelled ?? 0) - $n_uncancelled, \
                      counts.sent = (counts.sent ?? 0) + $n_sent, \
                      counts.failed = (counts.failed ?? 0) + $n_failed, \
                      counts.skipped = (counts.skipped ?? 0) + $n_skipped, \
@@ -907,14 +1016,7 @@ impl Dispatcher {
             }
             _ => "",
         };
-        let bulk = [
-            (!sent_keys.is_empty()).then_some(
-                "UPDATE array::map($sent_keys, |$k| type::record('message', [$ws, $batch, $k])) \
-                     SET status = 'sent', attempts = (attempts ?? 0) + 1, lease_until = NONE, \
-                     provider_id = string::concat($batch, '.', record::id(id)[2]), \
-                     history = array::push(history ?? [], { status: 'sent', at: <datetime>$now }) \
-                     WHERE status = 'sending' AND claimed_by = $me;",
-            ),
+        let extra = [
             (!refs.is_empty()).then_some(
                 "FOR $r IN $refs { \
                      LET $m = type::record('message', [$ws, $batch, $r.k]); \
@@ -928,29 +1030,19 @@ impl Dispatcher {
                  };",
             ),
         ];
-        let bulk: String = bulk.iter().flatten().copied().collect::<Vec<_>>().join(" ");
-        let one_by_one = if rows.is_empty() {
-            ""
-        } else {
-            "FOR $o IN $rows { \
-                 LET $m = type::record('message', [$ws, $batch, $o.key]); \
-                 UPDATE $m SET status = $o.status, attempts = $o.attempts, lease_until = NONE, \
-                     reason = $o.reason ?? reason, error_code = $o.code ?? error_code, \
-                     next_attempt_at = IF $o.next != NONE { <datetime>$o.next } ELSE { NONE }, \
-                     history = IF $o.history != NONE { array::push(history ?? [], $o.history) } ELSE { history } \
-                     WHERE status = 'sending' AND claimed_by = $me; \
-                 IF $o.retry != NONE { \
-                     UPSERT type::record('retry', [$ch, $o.retry, $batch, $o.key]) SET at = time::now(); \
-                 }; \
-             };"
-        };
-        let day_add = if counted.is_empty() {
+        let extra: String = extra
+            .iter()
+            .flatten()
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let day_add = if sent_keys.is_empty() && counted.is_empty() {
             ""
         } else {
             crate::messages::stats::ADD_STATEMENT
         };
         let sql = format!(
-            "BEGIN; {live} {bulk} {one_by_one} \
+            "BEGIN; {RECORD_CLAIM} {sent_sql} {extra} {others_sql} {counts} \
              {campaign_update} \
              {day_add} \
              UPSERT type::record('channel_day', [$ch, $day]) SET sent = (sent ?? 0) + $n_sent; \
@@ -959,8 +1051,14 @@ impl Dispatcher {
                  health.last_success_at = IF $n_sent > 0 {{ time::now() }} ELSE {{ health.last_success_at }}, \
                  health.last_error_at = IF $error != NONE {{ time::now() }} ELSE {{ health.last_error_at }}, \
                  health.last_error = $error ?? health.last_error; \
+             {finish} \
              {events} \
              COMMIT;",
+            finish = if finish {
+                "DELETE type::record('claim', [$ws, $batch, $ch, $claim]);"
+            } else {
+                ""
+            },
             events = if drafts.is_empty() {
                 ""
             } else {
@@ -972,24 +1070,21 @@ impl Dispatcher {
             "ws": self.channel.workspace,
             "batch": batch,
             "ch": self.channel.id,
+            "claim": claim,
+            "n": outcomes.len(),
             "rows": rows,
             "sent_keys": sent_keys,
+            "other_keys": other_keys,
             "refs": refs,
             "gap_addresses": gap_addresses,
             "now": now,
             "day": self.today(),
-            "all_keys": all_keys,
             "counted": counted,
             "writer": "recorder",
             "me": self.pipeline.incarnation,
             "error": last_error,
             "ulak_events": drafts,
         }));
-        let db = &self.pipeline.db;
-        let started = Instant::now();
-        db.retrying(|| db.exec(&sql, vars.clone())).await?;
-        tracing::debug!(channel = %self.channel.id, batch, recorded = outcomes.len(),
-            ms = started.elapsed().as_millis() as u64, "recorded");
         if self.sent_today.0 == self.today() {
             self.sent_today.1 += sent;
         }
@@ -1006,10 +1101,14 @@ impl Dispatcher {
                 source.recent.pop_front();
             }
         }
-        if let Some(reason) = broken {
-            return Err(Stop::Broken(reason));
+        RecordJob {
+            sql,
+            vars,
+            channel: self.channel.id.clone(),
+            batch: batch.to_owned(),
+            count: outcomes.len(),
+            broken,
         }
-        Ok(())
     }
 
     /// The campaigns' rate and ETA, for progress pages.
@@ -1052,6 +1151,39 @@ impl Dispatcher {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// A recording transaction, ready to run.
+struct RecordJob {
+    sql: String,
+    vars: serde_json::Value,
+    channel: String,
+    batch: String,
+    count: usize,
+    /// The channel cannot send: said once the outcomes are written.
+    broken: Option<String>,
+}
+
+impl RecordJob {
+    async fn run(self, pipeline: Arc<Pipeline>) -> Result<(), Stop> {
+        let db = &pipeline.db;
+        let started = Instant::now();
+        match db.retrying(|| db.exec(&self.sql, self.vars.clone())).await {
+            Ok(()) => {}
+            // The claim lapsed and another dispatcher took it: it sends these again.
+            Err(crate::db::DbError::Store(e)) if e.contains("ulak:claim-lost") => {
+                tracing::warn!(channel = %self.channel, batch = %self.batch, count = self.count,
+                    "a claim lapsed before its outcomes were recorded; they are left to its new claimant");
+            }
+            Err(e) => return Err(e.into()),
+        }
+        tracing::debug!(channel = %self.channel, batch = %self.batch, recorded = self.count,
+            ms = started.elapsed().as_millis() as u64, "recorded");
+        match self.broken {
+            Some(reason) => Err(Stop::Broken(reason)),
+            None => Ok(()),
+        }
     }
 }
 

@@ -287,29 +287,41 @@ pub async fn run(
         let page = next;
         let done = page.len() < PAGE;
         let last = page.last().map(|c| c.id.clone());
+        let started = std::time::Instant::now();
         let outcomes = render_page(pipeline, campaign, &material, capabilities, page).await?;
+        let rendered_ms = started.elapsed().as_millis() as u64;
         // The next page is read while this one is written.
-        let reading = async {
-            match (&last, done) {
-                (Some(after), false) => {
-                    campaign
-                        .campaign
-                        .audience
-                        .page(&pipeline.db, &campaign.workspace, after, PAGE)
-                        .await
-                }
-                _ => Ok(Vec::new()),
-            }
+        // A task of its own: a query runs in the task that awaits it, and this one writes.
+        let reading = {
+            let pipeline = pipeline.clone();
+            let audience = campaign.campaign.audience.clone();
+            let workspace = campaign.workspace.clone();
+            let after = last.clone().filter(|_| !done);
+            tokio::spawn(async move {
+                let started = std::time::Instant::now();
+                let read = match after {
+                    Some(after) => audience.page(&pipeline.db, &workspace, &after, PAGE).await,
+                    None => Ok(Vec::new()),
+                };
+                (read, started.elapsed().as_millis() as u64)
+            })
         };
-        let writing = write_page(
-            pipeline,
-            campaign,
-            &material,
-            outcomes,
-            last.as_deref(),
-            done,
-        );
-        let (read, written) = tokio::join!(reading, writing);
+        let writing = async {
+            let started = std::time::Instant::now();
+            let written = write_page(
+                pipeline,
+                campaign,
+                &material,
+                outcomes,
+                last.as_deref(),
+                done,
+            )
+            .await;
+            (written, started.elapsed().as_millis() as u64)
+        };
+        let (read, (written, written_ms)) = tokio::join!(reading, writing);
+        let (read, read_ms) = read.map_err(ApiError::internal)?;
+        tracing::debug!(campaign = %campaign.campaign.id, rendered_ms, read_ms, written_ms, "page queued");
         written?;
         pipeline.work.notify_waiters();
         next = read?;

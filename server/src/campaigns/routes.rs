@@ -401,7 +401,11 @@ pub async fn delete_one(
         .db
         .exec(
             "LET $gone = (DELETE type::record('campaign', $id) WHERE workspace = $ws RETURN BEFORE); \
-             IF array::len($gone) > 0 { DELETE type::record('campaign_enqueue', $id); };",
+             IF array::len($gone) > 0 { \
+                 DELETE type::record('campaign_enqueue', $id); \
+                 FOR $d IN (SELECT VALUE id FROM array::first([claim:[$ws, $id, NONE]..[$ws, $id, {}]])) { DELETE $d; }; \
+                 FOR $d IN (SELECT VALUE id FROM array::first([claim_head:[$ws, $id, NONE]..[$ws, $id, {}]])) { DELETE $d; }; \
+             };",
             json!({ "id": path.1, "ws": access.workspace }),
         )
         .await?;

@@ -870,9 +870,10 @@ pub async fn scan(
     params.insert("ws".into(), json!(workspace));
     params.insert("after".into(), json!(after_id));
     params.insert("limit".into(), json!(limit));
-    let sql =
-        format!("SELECT {FIELDS} FROM {CONTACTS_AFTER} WHERE {clause} ORDER BY id LIMIT $limit");
-    let rows: Vec<StoredContact> = db.rows(&sql, Value::Object(params)).await?;
+    use surrealdb::types::SurrealValue;
+    // A range of record ids comes in id order.
+    let sql = format!("SELECT VALUE [{FIELDS}] FROM {CONTACTS_AFTER} WHERE {clause} LIMIT $limit");
+    let rows = read_rows(db, &sql, Value::Object(params).into_value()).await?;
     Ok(rows.into_iter().map(Contact::from).collect())
 }
 

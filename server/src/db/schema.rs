@@ -29,6 +29,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (18, V18_WHATSAPP_WEB_PAIRING),
     (19, V19_WHATSAPP_NUMBERS),
     (20, V20_PLUGIN_COMPONENTS),
+    (21, V21_OUTBOX_CLAIMS),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -446,6 +447,15 @@ const V20_PLUGIN_COMPONENTS: &str = r#"
 DEFINE TABLE IF NOT EXISTS plugin_component SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS plugin_chunk SCHEMALESS;
 DEFINE INDEX IF NOT EXISTS plugin_chunk_sha ON plugin_chunk FIELDS sha256;
+"#;
+
+/// The dispatcher's claims (`campaigns::dispatcher`): one record per chunk of messages a
+/// dispatcher took, keyed [workspace, batch, channel, id], instead of a write to every message;
+/// and one record per [workspace, batch, channel] that every claimer writes, so that claimers
+/// at the same moment conflict.
+const V21_OUTBOX_CLAIMS: &str = r#"
+DEFINE TABLE IF NOT EXISTS claim SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS claim_head SCHEMALESS;
 "#;
 
 #[derive(Deserialize)]

@@ -53,10 +53,9 @@ pub fn resource_of(event_type: &str) -> Option<&'static str> {
 
 /// The statement that records `$ulak_events` (an array of [`Draft`]) in the caller's transaction.
 /// Put it last, just before `COMMIT`: the ids take their time when it runs.
-pub const RECORD: &str = "FOR $ulak_event IN $ulak_events { \
-     CREATE type::record('event', [$ulak_event.ws, rand::ulid()]) \
-         SET type = $ulak_event.type, at = time::now(), data = $ulak_event.data; \
- };";
+/// One statement for all of them: a `CREATE` per event in a loop costs twice as much.
+pub const RECORD: &str = "INSERT INTO event array::map($ulak_events, |$e| { \
+     id: [$e.ws, rand::ulid()], type: $e.type, at: time::now(), data: $e.data }) RETURN NONE;";
 
 /// An event to record: the workspace, its type (one of [`TYPES`]) and its payload.
 #[derive(Debug, Clone, Serialize)]

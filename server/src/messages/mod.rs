@@ -30,9 +30,11 @@ pub const INBOUND: &str = "~in";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
-    /// Waiting for its turn (or for a retry).
+    /// Waiting for its turn or for a retry, or on its way: a dispatcher's claim names it and its
+    /// outcome is not recorded yet.
     Queued,
-    /// Handed to the transport; the outcome is not recorded yet.
+    /// On its way, as versions before the claim records (`campaigns::dispatcher`) marked it:
+    /// still read, claimed again once that claim's lease ran out.
     Sending,
     /// The provider accepted it.
     Sent,
