@@ -96,6 +96,7 @@ impl AppState {
             feedback,
             changed: tokio::sync::Notify::new(),
             work: tokio::sync::Notify::new(),
+            changes: std::sync::atomic::AtomicU64::new(0),
             hooks: crate::pipeline::HookLimits::new(settings.messaging.webhook_requests_per_second),
             dry_runs: tokio::sync::Semaphore::new(2),
             whatsapp_web: Default::default(),

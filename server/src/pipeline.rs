@@ -29,6 +29,9 @@ pub struct Pipeline {
     pub changed: tokio::sync::Notify,
     /// Wakes this replica's idle dispatchers when there is something to send.
     pub work: tokio::sync::Notify,
+    /// Counts [`Pipeline::wake`]s: a dispatcher that sees it move reads its campaigns again at
+    /// once instead of at its next refresh.
+    pub changes: std::sync::atomic::AtomicU64,
     /// What the public webhook route may take.
     pub hooks: HookLimits,
     /// Campaign dry runs under way at once (each reads its whole audience).
@@ -63,6 +66,8 @@ impl Pipeline {
     /// Something changed here (a channel, a campaign, a message to send): the supervisor and idle
     /// dispatchers look at once instead of at their next tick. Other replicas see it at theirs.
     pub fn wake(&self) {
+        self.changes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.changed.notify_one();
         self.work.notify_waiters();
     }

@@ -199,6 +199,7 @@ async fn main() -> anyhow::Result<()> {
         ("  … in two transactions at once", INDEX, true, 2),
         ("without the history entry", INDEX, false, 1),
         ("  … in two transactions at once", INDEX, false, 2),
+        ("  … in four transactions at once", INDEX, false, 4),
         ("without the thread index", "", true, 1),
     ];
     for (name, schema, history, writers) in queueing {

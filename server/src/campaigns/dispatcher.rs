@@ -43,28 +43,32 @@ const CLAIMABLE: &str = "channel = $ch AND ((status = 'queued' AND (next_attempt
 
 /// The start of a claim's transaction: claimers of a batch on a channel first write one common
 /// record, so that two of them at once conflict and one claims again after the other; claims
-/// that lapsed or that an earlier incarnation of this node made are removed; `$busy` is what the
-/// live ones name after `$after` (a dispatcher's own earlier claims lie before its cursor).
+/// that lapsed or that an earlier incarnation of this node made are removed (never the one whose
+/// outcomes this dispatcher is recording, `$recording`); `$busy` is what the live ones name after
+/// `$after` (a dispatcher's own earlier claims lie before its cursor).
 const CLAIM: &str = "UPSERT type::record('claim_head', [$ws, $batch, $ch]) SET at = time::now(); \
     LET $claims = (SELECT id, keys, last, claimed_by, lease_until \
         FROM array::first([claim:[$ws, $batch, $ch, '']..[$ws, $batch, $ch, {}]])); \
-    LET $stale = array::filter($claims, |$c| $c.lease_until < time::now() \
-        OR (string::starts_with($c.claimed_by, $node) AND $c.claimed_by != $me)); \
+    LET $stale = array::filter($claims, |$c| record::id($c.id)[3] != $recording \
+        AND ($c.lease_until < time::now() \
+            OR (string::starts_with($c.claimed_by, $node) AND $c.claimed_by != $me))); \
     FOR $c IN $stale { DELETE $c.id; }; \
     LET $busy = array::flatten(array::map(array::filter($claims, |$c| $c.last > $after \
         AND $c.id NOTINSIDE $stale.id), |$c| $c.keys));";
 
 /// The start of a recording transaction: the claim must still be this dispatcher's. A claim
 /// that lapsed and was taken over (or removed) refuses the outcomes: the new claimant sends those
-/// messages again, with the same idempotency keys. Writing the claim record makes a takeover
-/// running at the same time conflict with this transaction.
+/// messages again, with the same idempotency keys. Writing the claim record (which renews its
+/// lease, as long as its messages are being sent) makes a takeover running at the same time
+/// conflict with this transaction. The lease is [`CLAIM_LEASE_SECS`].
 const RECORD_CLAIM: &str = "LET $held = (UPDATE type::record('claim', [$ws, $batch, $ch, $claim]) \
-        SET recorded = (recorded ?? 0) + $n WHERE claimed_by = $me RETURN VALUE id); \
+        SET recorded = (recorded ?? 0) + $n, lease_until = time::now() + 120s \
+        WHERE claimed_by = $me RETURN VALUE id); \
     IF array::len($held) = 0 { THROW 'ulak:claim-lost' };";
 
 /// What a claim returns of each message it won.
 const CLAIMED_FIELDS: &str = "record::id(id)[2] AS key, address, contact, text, subject, html, \
-    attachments, approved, attempts";
+    attachments, approved, attempts, (lease_until != NONE OR next_attempt_at != NONE) AS leftovers";
 
 /// Longest one send may take before it counts as a transient failure.
 const SEND_TIMEOUT: Duration = Duration::from_secs(60);
@@ -84,14 +88,18 @@ struct Claimed {
     #[serde(default)]
     text: String,
     subject: Option<String>,
-    #[serde(default)]
+    // Left out when at their defaults (see `enqueue`): absent fields read as null.
+    #[serde(default, deserialize_with = "crate::messages::null_as_default")]
     html: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::messages::null_as_default")]
     attachments: Vec<MessageAttachment>,
     #[serde(default)]
     approved: Option<crate::transports::ApprovedMessage>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::messages::null_as_default")]
     attempts: u32,
+    /// It carries a retry's time or an earlier kind of claim's lease, cleared once it is sent.
+    #[serde(default)]
+    leftovers: bool,
 }
 
 /// Messages claimed together, and the claim's id.
@@ -186,7 +194,9 @@ pub struct Dispatcher {
     /// Campaigns whose recipients this replica is queueing now.
     enqueueing: HashMap<String, tokio::task::JoinHandle<()>>,
     /// The outcomes of the last chunk being written, while the next is claimed and sent.
-    recording: Option<tokio::task::JoinHandle<Result<(), Stop>>>,
+    recording: Option<(String, tokio::task::JoinHandle<Result<(), Stop>>)>,
+    /// [`Pipeline::changes`] as last seen.
+    changes_seen: u64,
     max_attempts: u32,
     concurrency: usize,
     refreshed: Option<Instant>,
@@ -225,6 +235,7 @@ impl Dispatcher {
             states: HashMap::new(),
             enqueueing: HashMap::new(),
             recording: None,
+            changes_seen: 0,
             concurrency,
             refreshed: None,
             sent_today: (String::new(), 0),
@@ -256,6 +267,7 @@ impl Dispatcher {
                     .await;
                     break;
                 }
+                Err(Stop::Lost) => true,
                 Err(Stop::Store(e)) => {
                     tracing::warn!(channel = %self.channel.id, error = %e, "dispatching paused by a store error");
                     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -287,6 +299,16 @@ impl Dispatcher {
 
     /// One pass over every source; whether anything was sent or recorded.
     async fn round(&mut self) -> Result<bool, Stop> {
+        let changes = self
+            .pipeline
+            .changes
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if changes != self.changes_seen {
+            // A campaign or channel changed on this replica: look at once (a start queues its
+            // recipients without waiting for the next refresh).
+            self.changes_seen = changes;
+            self.refreshed = None;
+        }
         if self.refreshed.is_none_or(|at| at.elapsed() >= REFRESH) {
             self.refresh().await?;
         }
@@ -364,8 +386,10 @@ impl Dispatcher {
                          CREATE type::record('event', [$c.workspace, rand::ulid()]) SET type = 'campaign.completed', \
                              at = time::now(), data = { campaign: $id, name: $c.name, state: 'completed', counts: $c.counts }; \
                      }; \
+                     FOR $d IN (SELECT VALUE id FROM array::first([claim:[$ws, $id, NONE]..[$ws, $id, {}]])) { DELETE $d; }; \
+                     FOR $d IN (SELECT VALUE id FROM array::first([claim_head:[$ws, $id, NONE]..[$ws, $id, {}]])) { DELETE $d; }; \
                      COMMIT;",
-                    json!({ "id": id }),
+                    json!({ "id": id, "ws": campaign.workspace }),
                 )
                 .await?;
                 tracing::info!(campaign = %id, "campaign completed");
@@ -523,6 +547,7 @@ impl Dispatcher {
         let db = &self.pipeline.db;
         let vars = json!({ "ws": self.channel.workspace, "batch": batch, "after": after,
                 "keys": keys, "claim": id, "ch": self.channel.id, "limit": limit,
+                "recording": self.recording.as_ref().map_or("", |(claim, _)| claim.as_str()),
                 "node": format!("{}/", self.pipeline.node), "me": self.pipeline.incarnation });
         let sql = format!(
             "BEGIN; {CLAIM} LET $rows = (SELECT {CLAIMED_FIELDS} FROM {source} \
@@ -682,20 +707,31 @@ impl Dispatcher {
         tracing::debug!(channel = %self.channel.id, batch, sent = attempts.len(),
             ms = started.elapsed().as_millis() as u64, "sent");
         let job = self.prepare_record(batch, claim, attempts, finish);
-        // One recording at a time: they write the same campaign and channel records.
-        self.settle().await?;
-        if job.broken.is_some() {
-            return job.run(self.pipeline.clone()).await;
+        // One recording at a time: they write the same campaign and channel records. These
+        // messages were sent: their outcomes are written even when the last recording failed.
+        let previous = self.settle_within(claim).await;
+        if job.broken.is_some() || previous.is_err() {
+            let current = job.run(self.pipeline.clone()).await;
+            return previous.and(current);
         }
         let pipeline = self.pipeline.clone();
-        self.recording = Some(tokio::spawn(job.run(pipeline)));
+        self.recording = Some((claim.to_owned(), tokio::spawn(job.run(pipeline))));
         Ok(())
+    }
+
+    /// As [`Self::settle`], for a recording of `claim`: a claim lost is news only for that claim.
+    async fn settle_within(&mut self, claim: &str) -> Result<(), Stop> {
+        let other = self.recording.as_ref().is_some_and(|(c, _)| c != claim);
+        match self.settle().await {
+            Err(Stop::Lost) if other => Ok(()),
+            settled => settled,
+        }
     }
 
     /// Waits for the recording under way, if any, and says how it ended.
     async fn settle(&mut self) -> Result<(), Stop> {
         match self.recording.take() {
-            Some(task) => task.await.map_err(|e| Stop::Store(ApiError::internal(e)))?,
+            Some((_, task)) => task.await.map_err(|e| Stop::Store(ApiError::internal(e)))?,
             None => Ok(()),
         }
     }
@@ -842,8 +878,9 @@ impl Dispatcher {
         finish: bool,
     ) -> Result<(), Stop> {
         let job = self.prepare_record(batch, claim, outcomes, finish);
-        self.settle().await?;
-        job.run(self.pipeline.clone()).await
+        let previous = self.settle_within(claim).await;
+        let current = job.run(self.pipeline.clone()).await;
+        previous.and(current)
     }
 
     /// The transaction that writes a claim's outcomes: each message's status and history,
@@ -870,6 +907,7 @@ impl Dispatcher {
         // Sent messages, the bulk of every batch, are written by a few statements over all of
         // them; the rest one by one.
         let mut sent_keys: Vec<&str> = Vec::new();
+        let mut cleared_keys: Vec<&str> = Vec::new();
         let mut refs: Vec<serde_json::Value> = Vec::new();
         let mut gap_addresses: Vec<&str> = Vec::new();
         let mut drafts: Vec<crate::events::Draft> = Vec::new();
@@ -899,7 +937,11 @@ impl Dispatcher {
                 Outcome::Sent { provider_id } => {
                     drafts.push(event(message, "message.sent", None));
                     sent += 1;
-                    sent_keys.push(&message.key);
+                    if message.leftovers {
+                        cleared_keys.push(&message.key);
+                    } else {
+                        sent_keys.push(&message.key);
+                    }
                     // The provider's own id, when it is not the message's: reports come by it.
                     if *provider_id != message_id(batch, &message.key) {
                         refs.push(json!({ "k": message.key, "p": provider_id }));
@@ -971,14 +1013,28 @@ impl Dispatcher {
         // `sending` under a claim of the earlier kind): an outcome must neither count twice
         // nor overwrite a later state. A message sent although its campaign was cancelled while
         // it was on its way counts as sent, no longer as cancelled.
-        let sent_sql = if sent_keys.is_empty() {
-            "LET $was = [];"
-        } else {
-            "LET $was = (UPDATE array::map($sent_keys, |$k| type::record('message', [$ws, $batch, $k])) \
-                 SET status = 'sent', attempts = (attempts ?? 0) + 1, lease_until = NONE, \
-                 next_attempt_at = NONE, provider_id = string::concat($batch, '.', record::id(id)[2]), \
-                 history = array::push(history ?? [], { status: 'sent', at: <datetime>$now }) \
-                 WHERE status IN ['queued', 'sending', 'cancelled'] RETURN VALUE $before.status);"
+        // The provider's id is the message's unless `refs` says otherwise (`messages::Message`'s
+        // reading); the retry's time and an earlier claim's lease are cleared where there are.
+        let sent_sql = match (sent_keys.is_empty(), cleared_keys.is_empty()) {
+            (true, true) => "LET $was = [];",
+            (false, true) => {
+                "LET $was = (UPDATE array::map($sent_keys, |$k| type::record('message', [$ws, $batch, $k])) \
+                     SET status = 'sent', attempts = (attempts ?? 0) + 1, \
+                     history = array::push(history ?? [], { status: 'sent', at: <datetime>$now }) \
+                     WHERE status IN ['queued', 'sending', 'cancelled'] RETURN VALUE $before.status);"
+            }
+            _ => {
+                "LET $was = array::concat( \
+                     (UPDATE array::map($sent_keys, |$k| type::record('message', [$ws, $batch, $k])) \
+                         SET status = 'sent', attempts = (attempts ?? 0) + 1, \
+                         history = array::push(history ?? [], { status: 'sent', at: <datetime>$now }) \
+                         WHERE status IN ['queued', 'sending', 'cancelled'] RETURN VALUE $before.status), \
+                     (UPDATE array::map($cleared_keys, |$k| type::record('message', [$ws, $batch, $k])) \
+                         SET status = 'sent', attempts = (attempts ?? 0) + 1, lease_until = NONE, \
+                         next_attempt_at = NONE, \
+                         history = array::push(history ?? [], { status: 'sent', at: <datetime>$now }) \
+                         WHERE status IN ['queued', 'sending', 'cancelled'] RETURN VALUE $before.status));"
+            }
         };
         let others_sql = if rows.is_empty() {
             "LET $moved = [];"
@@ -1004,7 +1060,8 @@ impl Dispatcher {
              LET $n_failed = array::len(array::filter($moved, |$o| $o.s = 'failed')); \
              LET $n_skipped = array::len(array::filter($moved, |$o| $o.s = 'skipped')); \
              LET $day_counts = { sent: $n_sent, failed: $n_failed, skipped: $n_skipped };";
-        let campaign_update = match (campaign, sent_keys.is_empty() && counted.is_empty()) {
+        let nothing_counted = sent == 0 && counted.is_empty();
+        let campaign_update = match (campaign, nothing_counted) {
             (Some(_), false) => {
                 "UPDATE type::record('campaign', $batch) SET \
                      counts.queued = (counts.queued ?? 0) - ($n_sent - $n_uncancelled) - array::len($moved), \
@@ -1036,7 +1093,7 @@ impl Dispatcher {
             .copied()
             .collect::<Vec<_>>()
             .join(" ");
-        let day_add = if sent_keys.is_empty() && counted.is_empty() {
+        let day_add = if nothing_counted {
             ""
         } else {
             crate::messages::stats::ADD_STATEMENT
@@ -1074,6 +1131,7 @@ impl Dispatcher {
             "n": outcomes.len(),
             "rows": rows,
             "sent_keys": sent_keys,
+            "cleared_keys": cleared_keys,
             "other_keys": other_keys,
             "refs": refs,
             "gap_addresses": gap_addresses,
@@ -1171,10 +1229,11 @@ impl RecordJob {
         let started = Instant::now();
         match db.retrying(|| db.exec(&self.sql, self.vars.clone())).await {
             Ok(()) => {}
-            // The claim lapsed and another dispatcher took it: it sends these again.
+            // The claim lapsed and another dispatcher took it: it sends these again, and the rest.
             Err(crate::db::DbError::Store(e)) if e.contains("ulak:claim-lost") => {
                 tracing::warn!(channel = %self.channel, batch = %self.batch, count = self.count,
                     "a claim lapsed before its outcomes were recorded; they are left to its new claimant");
+                return Err(Stop::Lost);
             }
             Err(e) => return Err(e.into()),
         }
@@ -1191,6 +1250,8 @@ impl RecordJob {
 enum Stop {
     Broken(String),
     Store(ApiError),
+    /// A claim was taken over: what is left of it is its new claimant's.
+    Lost,
 }
 
 impl From<ApiError> for Stop {

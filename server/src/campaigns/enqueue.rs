@@ -258,13 +258,35 @@ pub async fn run(
             .await?
         }
     };
+    let material = Arc::new(material);
+    // A page is read and rendered in a task of its own while the one before is written (a query
+    // runs in the task that awaits it).
+    let prepare = |after: String| {
+        let pipeline = pipeline.clone();
+        let campaign = campaign.clone();
+        let material = material.clone();
+        let capabilities = capabilities.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let page = campaign
+                .campaign
+                .audience
+                .page(&pipeline.db, &campaign.workspace, &after, PAGE)
+                .await?;
+            let done = page.len() < PAGE;
+            let last = page.last().map(|c| c.id.clone());
+            let outcomes =
+                render_page(&pipeline, &campaign, &material, &capabilities, page).await?;
+            Ok::<_, ApiError>((outcomes, done, last, started.elapsed().as_millis() as u64))
+        })
+    };
     let mut cursor = campaign.enqueue_cursor.clone();
-    let mut next = campaign
-        .campaign
-        .audience
-        .page(&pipeline.db, &campaign.workspace, &cursor, PAGE)
-        .await?;
-    loop {
+    let mut next = Some(prepare(cursor.clone()));
+    while let Some(page) = next.take() {
+        let (outcomes, done, last, prepared_ms) = page.await.map_err(ApiError::internal)??;
+        if let (Some(after), false) = (&last, done) {
+            next = Some(prepare(after.clone()));
+        }
         // A campaign cancelled meanwhile stops here; what the last page queued is cancelled.
         let state: Option<String> = pipeline
             .db
@@ -277,67 +299,54 @@ pub async fn run(
             .next();
         match state.as_deref() {
             Some("cancelled") => {
+                if let Some(page) = next {
+                    page.abort();
+                }
                 super::cancel_queued(&pipeline.db, &campaign.workspace, &campaign.campaign.id)
                     .await?;
                 return Ok(());
             }
-            None | Some("failed" | "completed") => return Ok(()),
+            None | Some("failed" | "completed") => {
+                if let Some(page) = next {
+                    page.abort();
+                }
+                return Ok(());
+            }
             _ => {}
         }
-        let page = next;
-        let done = page.len() < PAGE;
-        let last = page.last().map(|c| c.id.clone());
         let started = std::time::Instant::now();
-        let outcomes = render_page(pipeline, campaign, &material, capabilities, page).await?;
-        let rendered_ms = started.elapsed().as_millis() as u64;
-        // The next page is read while this one is written.
-        // A task of its own: a query runs in the task that awaits it, and this one writes.
-        let reading = {
-            let pipeline = pipeline.clone();
-            let audience = campaign.campaign.audience.clone();
-            let workspace = campaign.workspace.clone();
-            let after = last.clone().filter(|_| !done);
-            tokio::spawn(async move {
-                let started = std::time::Instant::now();
-                let read = match after {
-                    Some(after) => audience.page(&pipeline.db, &workspace, &after, PAGE).await,
-                    None => Ok(Vec::new()),
-                };
-                (read, started.elapsed().as_millis() as u64)
-            })
-        };
-        let writing = async {
-            let started = std::time::Instant::now();
-            let written = write_page(
-                pipeline,
-                campaign,
-                &material,
-                outcomes,
-                last.as_deref(),
-                done,
-            )
-            .await;
-            (written, started.elapsed().as_millis() as u64)
-        };
-        let (read, (written, written_ms)) = tokio::join!(reading, writing);
-        let (read, read_ms) = read.map_err(ApiError::internal)?;
-        tracing::debug!(campaign = %campaign.campaign.id, rendered_ms, read_ms, written_ms, "page queued");
-        written?;
+        write_page(
+            pipeline,
+            campaign,
+            &material,
+            outcomes,
+            last.as_deref(),
+            done,
+        )
+        .await?;
+        tracing::debug!(campaign = %campaign.campaign.id, prepared_ms,
+            written_ms = started.elapsed().as_millis() as u64, "page queued");
         pipeline.work.notify_waiters();
-        next = read?;
         if let Some(last) = last {
             cursor = last;
         }
         if done {
             tracing::info!(campaign = %campaign.campaign.id, %cursor, "campaign queued");
-            return Ok(());
         }
     }
+    Ok(())
 }
 
-/// Writes a page's messages with the campaign's progress, in one transaction.
+/// The two halves of a page are written at once, each in a transaction of its own with its own
+/// counts record (the campaign's `campaign_enqueue` and `[campaign, 'b']`, which readers add in):
+/// a query runs in the task that awaits it, so one writer keeps one core busy.
+const HALVES: [&str; 2] = ["a", "b"];
+
+/// Writes a page's messages, then the enqueueing's cursor. Each half counts only the messages
+/// it actually inserted, so a page written again after a crash (its cursor was not saved yet)
+/// neither queues nor counts a recipient twice.
 async fn write_page(
-    pipeline: &Pipeline,
+    pipeline: &Arc<Pipeline>,
     campaign: &StoredCampaign,
     material: &Material,
     outcomes: Vec<(Contact, Outcome)>,
@@ -347,104 +356,142 @@ async fn write_page(
     let now = Utc::now();
     let ws = &campaign.workspace;
     let id = &campaign.campaign.id;
-    let mut rows = Vec::with_capacity(outcomes.len());
-    let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
-    for (contact, outcome) in &outcomes {
-        let (status, reason, address, text) = match outcome {
-            Outcome::Queued { address, text, .. } => {
-                ("queued", None, address.clone(), text.clone())
+    let half = outcomes.len().div_ceil(2).max(1);
+    let mut writes = Vec::with_capacity(2);
+    for (part, outcomes) in HALVES.iter().zip(outcomes.chunks(half)) {
+        // By status: each INSERT says how many rows it stored.
+        let mut rows: BTreeMap<&str, Vec<surrealdb::types::Value>> = BTreeMap::new();
+        for (contact, outcome) in outcomes {
+            let (status, reason, address, text) = match outcome {
+                Outcome::Queued { address, text, .. } => {
+                    ("queued", None, address.clone(), text.clone())
+                }
+                Outcome::Skipped(skip) => (
+                    "skipped",
+                    Some(skip.as_str().to_owned()),
+                    contact.phone.clone(),
+                    String::new(),
+                ),
+                Outcome::Failed(reason) => (
+                    "failed",
+                    Some(format!("render_failed: {reason}")),
+                    contact.phone.clone(),
+                    String::new(),
+                ),
+            };
+            let mut row = Map::new();
+            row.insert("id".into(), json!([ws, id, contact.id]));
+            row.insert("workspace".into(), json!(ws));
+            row.insert("direction".into(), json!("out"));
+            row.insert("channel".into(), json!(campaign.campaign.channel));
+            row.insert("campaign".into(), json!(id));
+            row.insert("contact".into(), json!(contact.id));
+            row.insert("address".into(), json!(address));
+            row.insert("text".into(), json!(text));
+            if let Some(subject) = &material.subject {
+                row.insert("subject".into(), json!(subject));
             }
-            Outcome::Skipped(skip) => (
-                "skipped",
-                Some(skip.as_str().to_owned()),
-                contact.phone.clone(),
-                String::new(),
-            ),
-            Outcome::Failed(reason) => (
-                "failed",
-                Some(format!("render_failed: {reason}")),
-                contact.phone.clone(),
-                String::new(),
-            ),
-        };
-        *counts.entry(status).or_default() += 1;
-        let mut row = Map::new();
-        row.insert("id".into(), json!([ws, id, contact.id]));
-        row.insert("workspace".into(), json!(ws));
-        row.insert("direction".into(), json!("out"));
-        row.insert("channel".into(), json!(campaign.campaign.channel));
-        row.insert("campaign".into(), json!(id));
-        row.insert("contact".into(), json!(contact.id));
-        row.insert("address".into(), json!(address));
-        row.insert("text".into(), json!(text));
-        if let Some(subject) = &material.subject {
-            row.insert("subject".into(), json!(subject));
+            // Fields at their default (no HTML, no attachments, no attempt yet) are left out:
+            // every value costs its write, a hundred thousand times over.
+            if material.html {
+                row.insert("html".into(), json!(true));
+            }
+            if !material.attachments.is_empty() {
+                row.insert("attachments".into(), json!(material.attachments));
+            }
+            if let Outcome::Queued {
+                approved: Some(approved),
+                ..
+            } = outcome
+            {
+                row.insert("approved".into(), json!(approved));
+            }
+            row.insert("status".into(), json!(status));
+            if let Some(reason) = &reason {
+                row.insert("reason".into(), json!(reason));
+            }
+            // A queued message's first entry is its creation (`messages::Message`'s reading).
+            if status != "queued" {
+                row.insert(
+                    "history".into(),
+                    json!([{ "status": status, "at": now, "reason": reason }]),
+                );
+            }
+            rows.entry(status)
+                .or_default()
+                .push(crate::db::with_datetimes(row, &[("created_at", now)]));
         }
-        row.insert("html".into(), json!(material.html));
-        row.insert("attachments".into(), json!(material.attachments));
-        if let Outcome::Queued {
-            approved: Some(approved),
-            ..
-        } = outcome
+        let mut take = |status: &str| rows.remove(status).unwrap_or_default().into_value();
+        // The campaign record itself is not touched: the dispatcher updates it all the time,
+        // and these transactions are long. Recipients skipped or failed here count on the
+        // workspace's day too (on the enqueueing's own records: no other writer waits for them).
+        let (queued, skipped, failed) = (take("queued"), take("skipped"), take("failed"));
+        let day_add = if matches!(&skipped, surrealdb::types::Value::Array(a) if !a.is_empty())
+            || matches!(&failed, surrealdb::types::Value::Array(a) if !a.is_empty())
         {
-            row.insert("approved".into(), json!(approved));
-        }
-        row.insert("status".into(), json!(status));
-        if let Some(reason) = &reason {
-            row.insert("reason".into(), json!(reason));
-        }
-        row.insert("attempts".into(), json!(0));
-        row.insert(
-            "history".into(),
-            json!([{ "status": status, "at": now, "reason": reason }]),
+            crate::messages::stats::ADD_STATEMENT
+        } else {
+            ""
+        };
+        let counts = if *part == "a" {
+            "type::record('campaign_enqueue', $id)"
+        } else {
+            "type::record('campaign_enqueue', [$id, $part])"
+        };
+        let sql = format!(
+            "BEGIN; \
+             LET $q = array::len(INSERT IGNORE INTO message $queued RETURN BEFORE); \
+             LET $s = array::len(INSERT IGNORE INTO message $skipped RETURN BEFORE); \
+             LET $f = array::len(INSERT IGNORE INTO message $failed RETURN BEFORE); \
+             UPSERT {counts} SET enqueued = (enqueued ?? 0) + $q + $s + $f, \
+                 queued = (queued ?? 0) + $q, skipped = (skipped ?? 0) + $s, failed = (failed ?? 0) + $f \
+                 RETURN NONE; \
+             LET $day_counts = {{ skipped: $s, failed: $f }}; \
+             {day_add} \
+             COMMIT;"
         );
-        rows.push(crate::db::with_datetimes(row, &[("created_at", now)]));
+        let vars = crate::db::vars([
+            ("queued", queued),
+            ("skipped", skipped),
+            ("failed", failed),
+            ("id", json!(id).into_value()),
+            ("part", json!(part).into_value()),
+            ("ws", json!(ws).into_value()),
+            (
+                "day",
+                json!(crate::messages::stats::today(material.settings.time_zone)).into_value(),
+            ),
+            ("ch", json!(campaign.campaign.channel).into_value()),
+            ("writer", json!(format!("enqueue:{id}:{part}")).into_value()),
+        ]);
+        let pipeline = pipeline.clone();
+        writes.push(tokio::spawn(async move {
+            let db = &pipeline.db;
+            db.retrying(|| db.exec_native(&sql, vars.clone())).await
+        }));
     }
-    let total = outcomes.len() as i64;
-    let count = |status: &str| counts.get(status).copied().unwrap_or(0);
-    // The campaign record itself is not touched: the dispatcher updates it all the time, and this
-    // transaction is long. Its counts go to `campaign_enqueue`, which readers add in.
-    // Recipients skipped or failed here count on the workspace's day too (on the campaign's own
-    // records: no other writer waits for them).
-    let day_add = if count("skipped") + count("failed") > 0 {
-        crate::messages::stats::ADD_STATEMENT
-    } else {
-        ""
-    };
-    let sql = format!(
-        "BEGIN; \
-         INSERT IGNORE INTO message $rows RETURN NONE; \
-         UPSERT type::record('campaign_enqueue', $id) SET cursor = $cursor, done = $done, \
-             enqueued = (enqueued ?? 0) + $total, queued = (queued ?? 0) + $queued, \
-             skipped = (skipped ?? 0) + $skipped, failed = (failed ?? 0) + $failed; \
-         {day_add} \
-         COMMIT;"
-    );
-    let day_counts = json!({ "skipped": count("skipped"), "failed": count("failed") });
-    let vars = crate::db::vars([
-        ("rows", rows.into_value()),
-        ("id", json!(id).into_value()),
-        (
-            "cursor",
-            json!(last.unwrap_or(&campaign.enqueue_cursor)).into_value(),
-        ),
-        ("done", json!(done).into_value()),
-        ("total", json!(total).into_value()),
-        ("queued", json!(count("queued")).into_value()),
-        ("skipped", json!(count("skipped")).into_value()),
-        ("failed", json!(count("failed")).into_value()),
-        ("ws", json!(ws).into_value()),
-        (
-            "day",
-            json!(crate::messages::stats::today(material.settings.time_zone)).into_value(),
-        ),
-        ("ch", json!(campaign.campaign.channel).into_value()),
-        ("writer", json!(format!("enqueue:{id}")).into_value()),
-        ("day_counts", day_counts.into_value()),
-    ]);
+    // Both halves end before an error is reported: none may go on writing after it.
+    let mut first_error = None;
+    for write in writes {
+        if let Err(e) = write
+            .await
+            .map_err(ApiError::internal)
+            .and_then(|written| written.map_err(ApiError::from))
+        {
+            first_error.get_or_insert(e);
+        }
+    }
+    if let Some(e) = first_error {
+        return Err(e);
+    }
     pipeline
         .db
-        .retrying(|| pipeline.db.exec_native(&sql, vars.clone()))
+        .retrying(|| {
+            pipeline.db.exec(
+                "UPSERT type::record('campaign_enqueue', $id) SET cursor = $cursor, done = $done RETURN NONE",
+                json!({ "id": id, "cursor": last.unwrap_or(&campaign.enqueue_cursor), "done": done }),
+            )
+        })
         .await?;
     Ok(())
 }

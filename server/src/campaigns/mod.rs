@@ -116,16 +116,23 @@ pub struct Campaign {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-/// A campaign's counts are its own plus those its enqueueing added (kept in `campaign_enqueue`).
+/// A campaign's counts are its own plus those its enqueueing added (kept in `campaign_enqueue`,
+/// under the campaign's id and `[id, 'b']`: one record per half of a page, see `enqueue`).
 macro_rules! campaign_fields {
     () => {
         "record::id(id) AS id, name, template, channel, audience, schedule, rate, state, \
-         state_reason, type::record('campaign_enqueue', record::id(id)).enqueued ?? 0 AS total, \
-         type::record('campaign_enqueue', record::id(id)).enqueued ?? 0 AS enqueued, { \
-             queued: (counts.queued ?? 0) + (type::record('campaign_enqueue', record::id(id)).queued ?? 0), \
+         state_reason, \
+         (type::record('campaign_enqueue', record::id(id)).enqueued ?? 0) \
+             + (type::record('campaign_enqueue', [record::id(id), 'b']).enqueued ?? 0) AS total, \
+         (type::record('campaign_enqueue', record::id(id)).enqueued ?? 0) \
+             + (type::record('campaign_enqueue', [record::id(id), 'b']).enqueued ?? 0) AS enqueued, { \
+             queued: (counts.queued ?? 0) + (type::record('campaign_enqueue', record::id(id)).queued ?? 0) \
+                 + (type::record('campaign_enqueue', [record::id(id), 'b']).queued ?? 0), \
              sent: counts.sent ?? 0, delivered: counts.delivered ?? 0, read: counts.read ?? 0, \
-             failed: (counts.failed ?? 0) + (type::record('campaign_enqueue', record::id(id)).failed ?? 0), \
-             skipped: (counts.skipped ?? 0) + (type::record('campaign_enqueue', record::id(id)).skipped ?? 0), \
+             failed: (counts.failed ?? 0) + (type::record('campaign_enqueue', record::id(id)).failed ?? 0) \
+                 + (type::record('campaign_enqueue', [record::id(id), 'b']).failed ?? 0), \
+             skipped: (counts.skipped ?? 0) + (type::record('campaign_enqueue', record::id(id)).skipped ?? 0) \
+                 + (type::record('campaign_enqueue', [record::id(id), 'b']).skipped ?? 0), \
              cancelled: counts.cancelled ?? 0 } AS counts, \
          progress, created_at, updated_at, started_at, finished_at"
     };

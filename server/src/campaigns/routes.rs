@@ -402,7 +402,7 @@ pub async fn delete_one(
         .exec(
             "LET $gone = (DELETE type::record('campaign', $id) WHERE workspace = $ws RETURN BEFORE); \
              IF array::len($gone) > 0 { \
-                 DELETE type::record('campaign_enqueue', $id); \
+                 DELETE type::record('campaign_enqueue', $id); DELETE type::record('campaign_enqueue', [$id, 'b']); \
                  FOR $d IN (SELECT VALUE id FROM array::first([claim:[$ws, $id, NONE]..[$ws, $id, {}]])) { DELETE $d; }; \
                  FOR $d IN (SELECT VALUE id FROM array::first([claim_head:[$ws, $id, NONE]..[$ws, $id, {}]])) { DELETE $d; }; \
              };",

@@ -397,7 +397,7 @@ async fn apply_statuses(
                  }; \
                  RETURN IF $target = NONE { { moved: [], sending: true, unknown: true } } ELSE { { \
                      moved: $moved, \
-                     sending: (SELECT VALUE status FROM ONLY $target) IN ['sending', 'queued'] \
+                     sending: (SELECT VALUE status FROM ONLY $target) IN ['sending', 'queued', 'cancelled'] \
                  } }; \
                  COMMIT;",
                 crate::db::without_nulls(json!({

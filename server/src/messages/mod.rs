@@ -194,7 +194,23 @@ where
 
 impl From<StoredMessage> for Message {
     fn from(s: StoredMessage) -> Self {
-        let b = s.rest;
+        let mut b = s.rest;
+        // A campaign's recipients queued at its start carry no `queued` entry (one value less to
+        // write for each): it is their creation. Those skipped or failed there carry theirs, at
+        // the moment of their creation.
+        if b.direction == Direction::Out
+            && b.campaign.is_some()
+            && b.history.first().is_none_or(|h| h.at != b.created_at)
+        {
+            b.history.insert(
+                0,
+                StatusChange {
+                    status: Status::Queued,
+                    at: b.created_at,
+                    reason: None,
+                },
+            );
+        }
         let first = |status: Status| b.history.iter().find(|h| h.status == status).map(|h| h.at);
         let (sent_at, delivered_at, read_at) = (
             first(Status::Sent),
@@ -215,7 +231,11 @@ impl From<StoredMessage> for Message {
             reason: b.reason,
             error_code: b.error_code,
             attempts: b.attempts,
-            provider_id: b.provider_id,
+            // Unless a transport said otherwise, a sent message's provider id is its own.
+            provider_id: b.provider_id.or_else(|| {
+                (b.direction == Direction::Out && sent_at.is_some())
+                    .then(|| message_id(&s.batch, &s.key))
+            }),
             history: b.history,
             created_at: b.created_at,
             sent_at,

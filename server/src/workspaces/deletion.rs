@@ -167,7 +167,7 @@ async fn purge_messaging(state: &AppState, workspace: &str) -> Result<(), ApiErr
         .await?;
     for campaign in &campaigns {
         db.exec(
-            "DELETE type::record('campaign_enqueue', $c)",
+            "DELETE type::record('campaign_enqueue', $c); DELETE type::record('campaign_enqueue', [$c, 'b']);",
             json!({ "c": campaign }),
         )
         .await?;

@@ -1041,3 +1041,73 @@ async fn a_started_campaign_sends_the_template_as_it_was_at_the_start() {
     );
     app.stop().await;
 }
+
+/// An enqueue that runs again over pages it had written (a crash before their cursor was saved)
+/// neither queues nor counts anyone twice: each half of a page counts only what it inserted.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_enqueue_run_again_over_written_pages_queues_and_counts_each_recipient_once() {
+    let app = crate::plugins::app_with_plugins(|_| {}).await;
+    let (owner, ws, template, channel) = stage(&app, "again@example.com", 2500).await;
+    let (status, body) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/channels/{channel}"),
+            json!({ "state": "paused" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id = campaign(
+        &owner,
+        &ws,
+        json!({ "name": "Yine", "template": template, "channel": channel, "audience": { "all": true } }),
+    )
+    .await;
+    start(&owner, &ws, &id).await;
+    let path = format!("/api/v1/workspaces/{ws}/campaigns/{id}");
+    let done = || async {
+        let done: Vec<bool> = app
+            .state
+            .db
+            .rows(
+                "SELECT VALUE done FROM type::record('campaign_enqueue', $id)",
+                json!({ "id": id }),
+            )
+            .await
+            .unwrap();
+        done.first().copied().unwrap_or(false)
+    };
+    wait_for(Duration::from_secs(60), || async {
+        done().await.then_some(())
+    })
+    .await;
+    let (_, first) = owner.get(&path).await;
+    assert_eq!(first["enqueued"], 2500, "{first}");
+    assert_eq!(first["counts"]["queued"], 2500, "{first}");
+    // As if the process had died before any page's cursor was saved: the dispatcher queues the
+    // campaign again from the start.
+    app.state
+        .db
+        .exec(
+            "UPDATE type::record('campaign_enqueue', $id) SET cursor = '', done = false",
+            json!({ "id": id }),
+        )
+        .await
+        .unwrap();
+    wait_for(Duration::from_secs(60), || async {
+        done().await.then_some(())
+    })
+    .await;
+    let (_, again) = owner.get(&path).await;
+    assert_eq!(again["enqueued"], 2500, "{again}");
+    assert_eq!(again["counts"]["queued"], 2500, "{again}");
+    let stored: Vec<i64> = app
+        .state
+        .db
+        .rows(
+            "SELECT VALUE count() FROM message WHERE campaign = $id GROUP ALL",
+            json!({ "id": id }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored, vec![2500]);
+    app.stop().await;
+}
