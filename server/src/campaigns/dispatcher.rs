@@ -41,13 +41,13 @@ const CLAIMABLE: &str = "channel = $ch AND ((status = 'queued' AND (next_attempt
     OR next_attempt_at <= time::now())) OR (status = 'sending' AND (lease_until < time::now() \
     OR (string::starts_with(claimed_by ?? '', $node) AND claimed_by != $me))))";
 
-/// The start of a claim's transaction: claimers of a batch on a channel first write one common
-/// record, so that two of them at once conflict and one claims again after the other; claims
-/// that lapsed or that an earlier incarnation of this node made are removed (never the one whose
-/// outcomes this dispatcher is recording, `$recording`); `$busy` is what the live ones name after
-/// `$after` (a dispatcher's own earlier claims lie before its cursor).
-const CLAIM: &str = "UPSERT type::record('claim_head', [$ws, $batch, $ch]) SET at = time::now(); \
-    LET $claims = (SELECT id, keys, last, claimed_by, lease_until \
+/// The start of a claim's transaction: claims that lapsed or that an earlier incarnation of this
+/// node made are removed (never the one whose outcomes this dispatcher is recording,
+/// `$recording`); `$busy` is what the live ones name after `$after` (a dispatcher's own earlier
+/// claims lie before its cursor). A claimer that takes messages also writes one record common to
+/// the batch on the channel ([`CLAIM_HEAD`]), so that two of them at once conflict and one claims
+/// again after the other; one that finds nothing writes nothing.
+const CLAIM: &str = "LET $claims = (SELECT id, keys, last, claimed_by, lease_until \
         FROM array::first([claim:[$ws, $batch, $ch, '']..[$ws, $batch, $ch, {}]])); \
     LET $stale = array::filter($claims, |$c| record::id($c.id)[3] != $recording \
         AND ($c.lease_until < time::now() \
@@ -55,6 +55,10 @@ const CLAIM: &str = "UPSERT type::record('claim_head', [$ws, $batch, $ch]) SET a
     FOR $c IN $stale { DELETE $c.id; }; \
     LET $busy = array::flatten(array::map(array::filter($claims, |$c| $c.last > $after \
         AND $c.id NOTINSIDE $stale.id), |$c| $c.keys));";
+
+/// The record every claimer of a batch on a channel writes (see [`CLAIM`]).
+const CLAIM_HEAD: &str =
+    "UPSERT type::record('claim_head', [$ws, $batch, $ch]) SET at = time::now();";
 
 /// The start of a recording transaction: the claim must still be this dispatcher's. A claim
 /// that lapsed and was taken over (or removed) refuses the outcomes: the new claimant sends those
@@ -553,6 +557,7 @@ impl Dispatcher {
             "BEGIN; {CLAIM} LET $rows = (SELECT {CLAIMED_FIELDS} FROM {source} \
              WHERE {CLAIMABLE} AND record::id(id)[2] NOTINSIDE $busy ORDER BY id LIMIT $limit); \
              IF array::len($rows) > 0 {{ \
+                 {CLAIM_HEAD} \
                  CREATE type::record('claim', [$ws, $batch, $ch, $claim]) SET keys = $rows.key, \
                      last = array::last($rows.key), claimed_by = $me, \
                      lease_until = time::now() + {CLAIM_LEASE_SECS}s; \

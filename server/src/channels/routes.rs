@@ -401,6 +401,26 @@ pub async fn delete_one(
     // Its retries, provider ids, per-recipient gaps (which name recipients), day counts and
     // inbound ids go with it; its messages stay in the log.
     super::purge_data(&state.db, &path.1).await?;
+    // The single sends' claim records on it that lapsed (a dispatcher still sending deletes its
+    // own; a campaign's go when the campaign ends). The channel is gone either way: a failure
+    // here is logged, not answered.
+    let vars = json!({ "ws": access.workspace, "batch": crate::messages::DIRECT, "ch": path.1 });
+    let leftovers = state
+        .db
+        .retrying(|| {
+            state.db.exec(
+                "BEGIN; \
+                 FOR $d IN (SELECT VALUE id FROM array::first([claim:[$ws, $batch, $ch, '']..[$ws, $batch, $ch, {}]]) \
+                     WHERE lease_until < time::now()) { DELETE $d; }; \
+                 DELETE type::record('claim_head', [$ws, $batch, $ch]); \
+                 COMMIT;",
+                vars.clone(),
+            )
+        })
+        .await;
+    if let Err(e) = leftovers {
+        tracing::warn!(channel = %path.1, error = %e, "claim records of a deleted channel not removed");
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 
