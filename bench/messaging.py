@@ -30,6 +30,12 @@ def peak_rss():
     return 0
 
 
+def cpu_seconds():
+    """The server's CPU time so far (user + system)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def profile(phase):
     """With BENCH_PROFILE=<dir>: a perf profile of the server during one phase (perf must exist)."""
     folder = os.environ.get("BENCH_PROFILE")
@@ -72,24 +78,30 @@ campaign = call("POST", "/campaigns", {
 })["id"]
 
 recorder = profile("enqueue")
+cpu = cpu_seconds()
 started = time.monotonic()
 call("POST", f"/campaigns/{campaign}/start", {})
 c = wait(f"/campaigns/{campaign}", lambda c: c["enqueued"] >= n)
 enqueue = time.monotonic() - started
 stop(recorder)
+cpu = cpu_seconds() - cpu
 print(f"== render + enqueue of {c['enqueued']:,} recipients: {enqueue:.2f} s "
       f"({c['enqueued'] / enqueue:,.0f}/s; goal ≤ 3 s for 100,000); "
-      f"peak RSS so far {peak_rss():,} kB")
+      f"server CPU {cpu:.2f} s ({cpu / enqueue:.0%} of one core); peak RSS so far {peak_rss():,} kB")
 
 recorder = profile("dispatch")
+cpu = cpu_seconds()
 started = time.monotonic()
 call("PATCH", f"/channels/{channel}", {"state": "active"})
 c = wait(f"/campaigns/{campaign}", lambda c: c["state"] in ("completed", "failed"), every=0.05)
 dispatch = time.monotonic() - started
 stop(recorder)
+cpu = cpu_seconds() - cpu
 sent = c["counts"]["sent"]
 print(f"== dispatch through sandbox, rate limits off: {sent:,} sent in {dispatch:.2f} s "
-      f"({sent / dispatch:,.0f} messages/s; goal ≥ 10,000/s); state {c['state']}, counts {c['counts']}; "
+      f"({sent / dispatch:,.0f} messages/s; goal ≥ 10,000/s); server CPU {cpu:.2f} s "
+      f"({cpu / dispatch:.0%} of one core, {cpu * 1e6 / max(sent, 1):.0f} µs per message); "
+      f"state {c['state']}, counts {c['counts']}; "
       f"peak RSS {peak_rss():,} kB")
 sample = call("GET", f"/campaigns/{campaign}/messages?limit=2")["items"]
 print("first messages:", [m["text"] for m in sample])

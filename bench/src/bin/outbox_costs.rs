@@ -20,9 +20,11 @@ async fn open(schema: &str) -> anyhow::Result<(Surreal<Any>, std::path::PathBuf)
     std::fs::create_dir_all(&dir)?;
     let db = surrealdb::engine::any::connect(format!("surrealkv://{}", dir.display())).await?;
     db.use_ns("ulak").use_db("ulak").await?;
-    db.query(format!("DEFINE TABLE message SCHEMALESS; {schema}"))
-        .await?
-        .check()?;
+    db.query(format!(
+        "DEFINE TABLE message SCHEMALESS; DEFINE TABLE event SCHEMALESS; {schema}"
+    ))
+    .await?
+    .check()?;
     Ok((db, dir))
 }
 
@@ -104,7 +106,27 @@ struct Dispatch {
     parallel: bool,
     /// The sent status pushes an entry onto the message's history.
     history: bool,
+    /// Record ids bound as values rather than made by a closure for each key.
+    bound_ids: bool,
+    /// `attempts += 1` and `sent_at = $now` rather than `(attempts ?? 0) + 1` and the history.
+    lean_set: bool,
+    /// Events bound whole (ids and times made here) rather than built by a closure each.
+    bound_events: bool,
 }
+
+const LEAN_OFF: Dispatch = Dispatch {
+    claims: false,
+    insert_events: true,
+    events: true,
+    parallel: false,
+    history: true,
+    bound_ids: false,
+    lean_set: false,
+    bound_events: false,
+};
+
+/// The recording the dispatcher does today.
+const NOW: Dispatch = LEAN_OFF;
 
 async fn dispatch(db: &Surreal<Any>, rows: usize, how: Dispatch) -> anyhow::Result<f64> {
     let started = Instant::now();
@@ -143,13 +165,22 @@ async fn dispatch(db: &Surreal<Any>, rows: usize, how: Dispatch) -> anyhow::Resu
         } else {
             "WHERE status = 'queued'"
         };
-        let history = if how.history {
-            ", history = array::push(history ?? [], { status: 'sent', at: time::now() })"
+        let set = if how.lean_set {
+            "attempts += 1, sent_at = $now"
+        } else if how.history {
+            "attempts = (attempts ?? 0) + 1, history = array::push(history ?? [], { status: 'sent', at: time::now() })"
         } else {
-            ", sent_at = time::now()"
+            "attempts = (attempts ?? 0) + 1, sent_at = time::now()"
+        };
+        let target = if how.bound_ids {
+            "$ids"
+        } else {
+            "array::map($keys, |$k| type::record('message', ['ws1', 'campaign1', $k]))"
         };
         let events_sql = if !how.events {
             ""
+        } else if how.bound_events {
+            "INSERT INTO event $events RETURN NONE;"
         } else if how.insert_events {
             "INSERT INTO event array::map($events, |$e| { id: [$e.ws, rand::ulid()], type: $e.type, at: time::now(), data: $e.data }) RETURN NONE;"
         } else {
@@ -157,9 +188,8 @@ async fn dispatch(db: &Surreal<Any>, rows: usize, how: Dispatch) -> anyhow::Resu
         };
         let sql = format!(
             "BEGIN; \
-             UPDATE array::map($keys, |$k| type::record('message', ['ws1', 'campaign1', $k])) \
-                 SET status = 'sent', attempts = (attempts ?? 0) + 1, lease_until = NONE, \
-                 provider_id = string::concat('campaign1.', record::id(id)[2]) {history} {guard} RETURN NONE; \
+             UPDATE {target} SET status = 'sent', {set}, lease_until = NONE, \
+                 provider_id = string::concat('campaign1.', record::id(id)[2]) {guard} RETURN NONE; \
              {events_sql} \
              COMMIT;"
         );
@@ -171,7 +201,7 @@ async fn dispatch(db: &Surreal<Any>, rows: usize, how: Dispatch) -> anyhow::Resu
             .map(|(keys, events)| {
                 let db = db.clone();
                 let sql = sql.clone();
-                let vars = json!({ "keys": keys, "events": events });
+                let vars = vars_of(keys, events, how);
                 tokio::spawn(async move {
                     db.query(sql).bind(vars).await?.check()?;
                     Ok::<_, anyhow::Error>(())
@@ -182,6 +212,57 @@ async fn dispatch(db: &Surreal<Any>, rows: usize, how: Dispatch) -> anyhow::Resu
         }
     }
     Ok(started.elapsed().as_secs_f64() * 1e6 / rows as f64)
+}
+
+/// The variables of one recording: keys or record ids, events as drafts or whole records.
+fn vars_of(keys: &[String], events: &[Value], how: Dispatch) -> surrealdb::types::Value {
+    use surrealdb::types::{Array, Datetime, RecordId, RecordIdKey};
+    let now = chrono::Utc::now();
+    let ids: Vec<surrealdb::types::Value> = keys
+        .iter()
+        .map(|k| {
+            let key = Array::from(vec![
+                "ws1".to_owned().into_value(),
+                "campaign1".to_owned().into_value(),
+                k.clone().into_value(),
+            ]);
+            surrealdb::types::Value::RecordId(RecordId::new("message", RecordIdKey::Array(key)))
+        })
+        .collect();
+    let events: Vec<surrealdb::types::Value> = if how.bound_events {
+        events
+            .iter()
+            .map(|e| {
+                let mut object = surrealdb::types::Object::new();
+                let key = Array::from(vec![
+                    "ws1".to_owned().into_value(),
+                    ulid::Ulid::new().to_string().into_value(),
+                ]);
+                object.insert(
+                    "id",
+                    surrealdb::types::Value::RecordId(RecordId::new(
+                        "event",
+                        RecordIdKey::Array(key),
+                    )),
+                );
+                object.insert("type", "message.sent".to_owned().into_value());
+                object.insert("at", surrealdb::types::Value::Datetime(Datetime::from(now)));
+                object.insert("data", e["data"].clone().into_value());
+                surrealdb::types::Value::Object(object)
+            })
+            .collect()
+    } else {
+        events.iter().map(|e| e.clone().into_value()).collect()
+    };
+    ulak::db::vars([
+        ("keys", keys.to_vec().into_value()),
+        ("ids", ids.into_value()),
+        ("events", events.into_value()),
+        (
+            "now",
+            surrealdb::types::Value::Datetime(Datetime::from(now)),
+        ),
+    ])
 }
 
 #[tokio::main]
@@ -222,6 +303,7 @@ async fn main() -> anyhow::Result<()> {
                 history: true,
                 events: true,
                 parallel: false,
+                ..LEAN_OFF
             },
         ),
         (
@@ -232,6 +314,7 @@ async fn main() -> anyhow::Result<()> {
                 history: true,
                 events: true,
                 parallel: false,
+                ..LEAN_OFF
             },
         ),
         (
@@ -242,6 +325,7 @@ async fn main() -> anyhow::Result<()> {
                 history: false,
                 events: true,
                 parallel: false,
+                ..LEAN_OFF
             },
         ),
         (
@@ -252,6 +336,7 @@ async fn main() -> anyhow::Result<()> {
                 history: true,
                 events: true,
                 parallel: false,
+                ..LEAN_OFF
             },
         ),
         (
@@ -262,6 +347,7 @@ async fn main() -> anyhow::Result<()> {
                 history: false,
                 events: true,
                 parallel: false,
+                ..LEAN_OFF
             },
         ),
         (
@@ -272,6 +358,7 @@ async fn main() -> anyhow::Result<()> {
                 history: false,
                 events: false,
                 parallel: false,
+                ..LEAN_OFF
             },
         ),
         (
@@ -282,6 +369,41 @@ async fn main() -> anyhow::Result<()> {
                 history: false,
                 events: false,
                 parallel: true,
+                ..LEAN_OFF
+            },
+        ),
+        (
+            "no per-message claim, history entry, events by one INSERT, record ids bound",
+            Dispatch {
+                bound_ids: true,
+                ..NOW
+            },
+        ),
+        (
+            "  … and `attempts += 1, sent_at = $now`",
+            Dispatch {
+                bound_ids: true,
+                lean_set: true,
+                ..NOW
+            },
+        ),
+        (
+            "  … and events bound whole",
+            Dispatch {
+                bound_ids: true,
+                lean_set: true,
+                bound_events: true,
+                ..NOW
+            },
+        ),
+        (
+            "  … two halves recorded at once",
+            Dispatch {
+                bound_ids: true,
+                lean_set: true,
+                bound_events: true,
+                parallel: true,
+                ..NOW
             },
         ),
     ];

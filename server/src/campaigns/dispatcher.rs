@@ -1020,24 +1020,21 @@ impl Dispatcher {
         // it was on its way counts as sent, no longer as cancelled.
         // The provider's id is the message's unless `refs` says otherwise (`messages::Message`'s
         // reading); the retry's time and an earlier claim's lease are cleared where there are.
+        // The sent messages' record ids, the history entry and the events are bound whole
+        // (`RecordJob::vars`): the store then evaluates nothing per message but the guard, which
+        // halved what recording a batch costs (`bench/src/bin/outbox_costs.rs`).
         let sent_sql = match (sent_keys.is_empty(), cleared_keys.is_empty()) {
             (true, true) => "LET $was = [];",
             (false, true) => {
-                "LET $was = (UPDATE array::map($sent_keys, |$k| type::record('message', [$ws, $batch, $k])) \
-                     SET status = 'sent', attempts = (attempts ?? 0) + 1, \
-                     history = array::push(history ?? [], { status: 'sent', at: <datetime>$now }) \
+                "LET $was = (UPDATE $sent_ids SET status = 'sent', attempts += 1, history += $sent_entry \
                      WHERE status IN ['queued', 'sending', 'cancelled'] RETURN VALUE $before.status);"
             }
             _ => {
                 "LET $was = array::concat( \
-                     (UPDATE array::map($sent_keys, |$k| type::record('message', [$ws, $batch, $k])) \
-                         SET status = 'sent', attempts = (attempts ?? 0) + 1, \
-                         history = array::push(history ?? [], { status: 'sent', at: <datetime>$now }) \
+                     (UPDATE $sent_ids SET status = 'sent', attempts += 1, history += $sent_entry \
                          WHERE status IN ['queued', 'sending', 'cancelled'] RETURN VALUE $before.status), \
-                     (UPDATE array::map($cleared_keys, |$k| type::record('message', [$ws, $batch, $k])) \
-                         SET status = 'sent', attempts = (attempts ?? 0) + 1, lease_until = NONE, \
-                         next_attempt_at = NONE, \
-                         history = array::push(history ?? [], { status: 'sent', at: <datetime>$now }) \
+                     (UPDATE $cleared_ids SET status = 'sent', attempts += 1, lease_until = NONE, \
+                         next_attempt_at = NONE, history += $sent_entry \
                          WHERE status IN ['queued', 'sending', 'cancelled'] RETURN VALUE $before.status));"
             }
         };
@@ -1124,7 +1121,7 @@ impl Dispatcher {
             events = if drafts.is_empty() {
                 ""
             } else {
-                crate::events::RECORD
+                crate::events::RECORD_BOUND
             }
         );
         // Without nulls: `$error` is NONE when nothing failed (a null would count as an error).
@@ -1135,8 +1132,6 @@ impl Dispatcher {
             "claim": claim,
             "n": outcomes.len(),
             "rows": rows,
-            "sent_keys": sent_keys,
-            "cleared_keys": cleared_keys,
             "other_keys": other_keys,
             "refs": refs,
             "gap_addresses": gap_addresses,
@@ -1146,8 +1141,9 @@ impl Dispatcher {
             "writer": "recorder",
             "me": self.pipeline.incarnation,
             "error": last_error,
-            "ulak_events": drafts,
         }));
+        let sent_keys: Vec<String> = sent_keys.into_iter().map(str::to_owned).collect();
+        let cleared_keys: Vec<String> = cleared_keys.into_iter().map(str::to_owned).collect();
         if self.sent_today.0 == self.today() {
             self.sent_today.1 += sent;
         }
@@ -1167,6 +1163,11 @@ impl Dispatcher {
         RecordJob {
             sql,
             vars,
+            workspace: self.channel.workspace.clone(),
+            sent_keys,
+            cleared_keys,
+            now,
+            drafts,
             channel: self.channel.id.clone(),
             batch: batch.to_owned(),
             count: outcomes.len(),
@@ -1221,6 +1222,14 @@ impl Dispatcher {
 struct RecordJob {
     sql: String,
     vars: serde_json::Value,
+    workspace: String,
+    /// The messages recorded as sent (`$sent_ids`), and those of them with an earlier claim's
+    /// lease or a retry's time to clear (`$cleared_ids`).
+    sent_keys: Vec<String>,
+    cleared_keys: Vec<String>,
+    /// When the outcomes were known: the time of the `sent` history entries.
+    now: DateTime<Utc>,
+    drafts: Vec<crate::events::Draft>,
     channel: String,
     batch: String,
     count: usize,
@@ -1229,10 +1238,43 @@ struct RecordJob {
 }
 
 impl RecordJob {
+    /// The transaction's variables, with the values bound whole; the events made afresh for
+    /// each attempt (see [`crate::events::RECORD_BOUND`]).
+    fn vars(&self) -> surrealdb::types::Value {
+        use surrealdb::types::{
+            Array, Datetime, Object, RecordId, RecordIdKey, SurrealValue, Value,
+        };
+        let ids = |keys: &[String]| -> Value {
+            keys.iter()
+                .map(|k| {
+                    let key = Array::from(vec![
+                        self.workspace.clone().into_value(),
+                        self.batch.clone().into_value(),
+                        k.clone().into_value(),
+                    ]);
+                    Value::RecordId(RecordId::new("message", RecordIdKey::Array(key)))
+                })
+                .collect::<Vec<Value>>()
+                .into_value()
+        };
+        let mut entry = Object::new();
+        entry.insert("status", "sent".to_owned().into_value());
+        entry.insert("at", Value::Datetime(Datetime::from(self.now)));
+        let mut vars = match self.vars.clone().into_value() {
+            Value::Object(vars) => vars,
+            _ => Object::new(),
+        };
+        vars.insert("sent_ids", ids(&self.sent_keys));
+        vars.insert("cleared_ids", ids(&self.cleared_keys));
+        vars.insert("sent_entry", Value::Object(entry));
+        vars.insert("ulak_event_records", crate::events::records(&self.drafts));
+        Value::Object(vars)
+    }
+
     async fn run(self, pipeline: Arc<Pipeline>) -> Result<(), Stop> {
         let db = &pipeline.db;
         let started = Instant::now();
-        match db.retrying(|| db.exec(&self.sql, self.vars.clone())).await {
+        match db.retrying(|| db.exec_native(&self.sql, self.vars())).await {
             Ok(()) => {}
             // The claim lapsed and another dispatcher took it: it sends these again, and the rest.
             Err(crate::db::DbError::Store(e)) if e.contains("ulak:claim-lost") => {
