@@ -42,14 +42,14 @@ const CLAIMABLE: &str = "channel = $ch AND ((status = 'queued' AND (next_attempt
     OR (string::starts_with(claimed_by ?? '', $node) AND claimed_by != $me))))";
 
 /// The start of a claim's transaction: claims that lapsed or that an earlier incarnation of this
-/// node made are removed (never the one whose outcomes this dispatcher is recording,
+/// node made are removed (never those whose outcomes this dispatcher is recording,
 /// `$recording`); `$busy` is what the live ones name after `$after` (a dispatcher's own earlier
 /// claims lie before its cursor). A claimer that takes messages also writes one record common to
 /// the batch on the channel ([`CLAIM_HEAD`]), so that two of them at once conflict and one claims
 /// again after the other; one that finds nothing writes nothing.
 const CLAIM: &str = "LET $claims = (SELECT id, keys, last, claimed_by, lease_until \
         FROM array::first([claim:[$ws, $batch, $ch, '']..[$ws, $batch, $ch, {}]])); \
-    LET $stale = array::filter($claims, |$c| record::id($c.id)[3] != $recording \
+    LET $stale = array::filter($claims, |$c| record::id($c.id)[3] NOTINSIDE $recording \
         AND ($c.lease_until < time::now() \
             OR (string::starts_with($c.claimed_by, $node) AND $c.claimed_by != $me))); \
     FOR $c IN $stale { DELETE $c.id; }; \
@@ -82,6 +82,9 @@ const REFRESH: Duration = Duration::from_millis(400);
 const UNLIMITED_CLAIM: usize = 1000;
 /// How long one chunk of unpaced sends should take before its outcomes are recorded.
 const CHUNK_TIME: Duration = Duration::from_millis(250);
+/// Recordings of outcomes under way at once, each of its own claim: the store runs one
+/// transaction on one core, and a recording is most of what dispatching costs.
+const RECORDINGS: usize = 2;
 
 /// A message as the dispatcher claims it.
 #[derive(Debug, Clone, Deserialize)]
@@ -197,8 +200,9 @@ pub struct Dispatcher {
     states: HashMap<String, CampaignState>,
     /// Campaigns whose recipients this replica is queueing now.
     enqueueing: HashMap<String, tokio::task::JoinHandle<()>>,
-    /// The outcomes of the last chunk being written, while the next is claimed and sent.
-    recording: Option<(String, tokio::task::JoinHandle<Result<(), Stop>>)>,
+    /// The outcomes of the last chunks being written (by claim, oldest first), while the next
+    /// is claimed and sent; at most [`RECORDINGS`].
+    recordings: VecDeque<(String, tokio::task::JoinHandle<Result<(), Stop>>)>,
     /// [`Pipeline::changes`] as last seen.
     changes_seen: u64,
     max_attempts: u32,
@@ -238,7 +242,7 @@ impl Dispatcher {
             sources,
             states: HashMap::new(),
             enqueueing: HashMap::new(),
-            recording: None,
+            recordings: VecDeque::new(),
             changes_seen: 0,
             concurrency,
             refreshed: None,
@@ -334,8 +338,10 @@ impl Dispatcher {
     /// Reads the channel's campaigns back: starts those whose time came, queues recipients of
     /// running ones, completes the finished, and drops paused and ended ones from the sources.
     async fn refresh(&mut self) -> Result<(), Stop> {
-        // Counts read below must include what was sent: the daily cap depends on them.
+        // Counts read below must include what was sent: the daily cap depends on them. Tallies a
+        // fold did not add in (a crash between a recording and its fold) are added now.
         self.settle().await?;
+        fold(&self.pipeline.db, &self.channel.workspace, &self.channel.id).await?;
         self.refreshed = Some(Instant::now());
         let db = self.pipeline.db.clone();
         if let Some(channel) = crate::channels::find_any(&db, &self.channel.id).await? {
@@ -551,7 +557,7 @@ impl Dispatcher {
         let db = &self.pipeline.db;
         let vars = json!({ "ws": self.channel.workspace, "batch": batch, "after": after,
                 "keys": keys, "claim": id, "ch": self.channel.id, "limit": limit,
-                "recording": self.recording.as_ref().map_or("", |(claim, _)| claim.as_str()),
+                "recording": self.recordings.iter().map(|(claim, _)| claim.as_str()).collect::<Vec<_>>(),
                 "node": format!("{}/", self.pipeline.node), "me": self.pipeline.incarnation });
         let sql = format!(
             "BEGIN; {CLAIM} LET $rows = (SELECT {CLAIMED_FIELDS} FROM {source} \
@@ -712,33 +718,60 @@ impl Dispatcher {
         tracing::debug!(channel = %self.channel.id, batch, sent = attempts.len(),
             ms = started.elapsed().as_millis() as u64, "sent");
         let job = self.prepare_record(batch, claim, attempts, finish);
-        // One recording at a time: they write the same campaign and channel records. These
-        // messages were sent: their outcomes are written even when the last recording failed.
-        let previous = self.settle_within(claim).await;
+        // Recordings of different claims go on at once (they share no record: the counts are
+        // tallied, see [`fold_sql`]); one of the same claim waits for the one before, which writes
+        // the same claim record and, finishing, removes it. These messages were sent: their
+        // outcomes are written even when an earlier recording failed.
+        let same_claim = self.recordings.iter().any(|(c, _)| c == claim);
+        let keep = if same_claim { 0 } else { RECORDINGS - 1 };
+        let mut previous = self.settle_within(claim, keep).await;
         if job.broken.is_some() || previous.is_err() {
+            let rest = self.settle_within(claim, 0).await;
+            previous = previous.and(rest);
             let current = job.run(self.pipeline.clone()).await;
             return previous.and(current);
         }
         let pipeline = self.pipeline.clone();
-        self.recording = Some((claim.to_owned(), tokio::spawn(job.run(pipeline))));
+        self.recordings
+            .push_back((claim.to_owned(), tokio::spawn(job.run(pipeline))));
         Ok(())
     }
 
-    /// As [`Self::settle`], for a recording of `claim`: a claim lost is news only for that claim.
-    async fn settle_within(&mut self, claim: &str) -> Result<(), Stop> {
-        let other = self.recording.as_ref().is_some_and(|(c, _)| c != claim);
-        match self.settle().await {
-            Err(Stop::Lost) if other => Ok(()),
-            settled => settled,
+    /// Waits for the oldest recordings under way until `keep` are left, for a recording of
+    /// `claim`, and says how they ended (the first failure): a claim lost is news only for that
+    /// claim.
+    async fn settle_within(&mut self, claim: &str, keep: usize) -> Result<(), Stop> {
+        let mut result = Ok(());
+        while self.recordings.len() > keep {
+            let Some((of, task)) = self.recordings.pop_front() else {
+                break;
+            };
+            let ended = task
+                .await
+                .map_err(|e| Stop::Store(ApiError::internal(e)))
+                .and_then(|ended| ended);
+            match ended {
+                Err(Stop::Lost) if of != claim => {}
+                Err(e) if result.is_ok() => result = Err(e),
+                _ => {}
+            }
         }
+        result
     }
 
-    /// Waits for the recording under way, if any, and says how it ended.
+    /// Waits for every recording under way and says how they ended (the first failure).
     async fn settle(&mut self) -> Result<(), Stop> {
-        match self.recording.take() {
-            Some((_, task)) => task.await.map_err(|e| Stop::Store(ApiError::internal(e)))?,
-            None => Ok(()),
+        let mut result = Ok(());
+        while let Some((_, task)) = self.recordings.pop_front() {
+            let ended = task
+                .await
+                .map_err(|e| Stop::Store(ApiError::internal(e)))
+                .and_then(|ended| ended);
+            if result.is_ok() {
+                result = ended;
+            }
         }
+        result
     }
 
     /// Paced sending: one at a time, each outcome recorded before the next send, so progress,
@@ -883,7 +916,7 @@ impl Dispatcher {
         finish: bool,
     ) -> Result<(), Stop> {
         let job = self.prepare_record(batch, claim, outcomes, finish);
-        let previous = self.settle_within(claim).await;
+        let previous = self.settle_within(claim, 0).await;
         let current = job.run(self.pipeline.clone()).await;
         previous.and(current)
     }
@@ -1060,20 +1093,17 @@ impl Dispatcher {
         let counts = "LET $n_sent = array::len($was); \
              LET $n_uncancelled = array::len(array::filter($was, |$s| $s = 'cancelled')); \
              LET $n_failed = array::len(array::filter($moved, |$o| $o.s = 'failed')); \
-             LET $n_skipped = array::len(array::filter($moved, |$o| $o.s = 'skipped')); \
-             LET $day_counts = { sent: $n_sent, failed: $n_failed, skipped: $n_skipped };";
+             LET $n_skipped = array::len(array::filter($moved, |$o| $o.s = 'skipped'));";
         let nothing_counted = sent == 0 && counted.is_empty();
-        let campaign_update = match (campaign, nothing_counted) {
-            (Some(_), false) => {
-                "UPDATE type::record('campaign', $batch) SET \
-                     counts.queued = (counts.queued ?? 0) - ($n_sent - $n_uncancelled) - array::len($moved), \
-                     counts.cancelled = (counts.cancelled ?? 0) - $n_uncancelled, \
-                     counts.sent = (counts.sent ?? 0) + $n_sent, \
-                     counts.failed = (counts.failed ?? 0) + $n_failed, \
-                     counts.skipped = (counts.skipped ?? 0) + $n_skipped, \
-                     updated_at = time::now();"
-            }
-            _ => "",
+        // What the campaign's, the day's and the channel's counts gain, for the fold that adds
+        // it in (see [`fold_sql`]): recordings then share no record and run at once.
+        let tally = if nothing_counted && last_error.is_none() {
+            ""
+        } else {
+            "CREATE type::record('outcome_tally', [$ws, $ch, $tally]) CONTENT { \
+                 batch: $batch, campaign: $is_campaign, day: $day, sent: $n_sent, \
+                 uncancelled: $n_uncancelled, failed: $n_failed, skipped: $n_skipped, \
+                 moved: array::len($moved), error: $error, at: time::now() } RETURN NONE;"
         };
         let extra = [
             (!refs.is_empty()).then_some(
@@ -1095,21 +1125,9 @@ impl Dispatcher {
             .copied()
             .collect::<Vec<_>>()
             .join(" ");
-        let day_add = if nothing_counted {
-            ""
-        } else {
-            crate::messages::stats::ADD_STATEMENT
-        };
         let sql = format!(
             "BEGIN; {RECORD_CLAIM} {sent_sql} {extra} {others_sql} {counts} \
-             {campaign_update} \
-             {day_add} \
-             UPSERT type::record('channel_day', [$ch, $day]) SET sent = (sent ?? 0) + $n_sent; \
-             UPDATE type::record('channel', $ch) SET health.sent = (health.sent ?? 0) + $n_sent, \
-                 health.failed = (health.failed ?? 0) + $n_failed, \
-                 health.last_success_at = IF $n_sent > 0 {{ time::now() }} ELSE {{ health.last_success_at }}, \
-                 health.last_error_at = IF $error != NONE {{ time::now() }} ELSE {{ health.last_error_at }}, \
-                 health.last_error = $error ?? health.last_error; \
+             {tally} \
              {finish} \
              {events} \
              COMMIT;",
@@ -1138,7 +1156,9 @@ impl Dispatcher {
             "now": now,
             "day": self.today(),
             "counted": counted,
-            "writer": "recorder",
+            "is_campaign": campaign.is_some(),
+            // Ordered by time: a fold adds the last error last.
+            "tally": ulid::Ulid::new().to_string(),
             "me": self.pipeline.incarnation,
             "error": last_error,
         }));
@@ -1284,6 +1304,7 @@ impl RecordJob {
             }
             Err(e) => return Err(e.into()),
         }
+        fold(db, &self.workspace, &self.channel).await?;
         tracing::debug!(channel = %self.channel, batch = %self.batch, recorded = self.count,
             ms = started.elapsed().as_millis() as u64, "recorded");
         match self.broken {
@@ -1291,6 +1312,48 @@ impl RecordJob {
             None => Ok(()),
         }
     }
+}
+
+/// Adds the outcome tallies of a channel into the counts of their campaigns, of the day
+/// (`message_day`, `channel_day`: the daily cap) and of the channel's health, and removes them.
+/// Each recording is followed by one; two at once conflict on the tallies they remove, and the
+/// later runs again (finding the rest).
+fn fold_sql() -> String {
+    let add_day = crate::messages::stats::ADD_STATEMENT;
+    format!(
+        "BEGIN; \
+         LET $tallies = (SELECT * FROM array::first([outcome_tally:[$ws, $ch, NONE]..[$ws, $ch, {{}}]])); \
+         FOR $t IN $tallies {{ \
+             DELETE $t.id; \
+             IF $t.campaign {{ \
+                 UPDATE type::record('campaign', $t.batch) SET \
+                     counts.queued = (counts.queued ?? 0) - ($t.sent - $t.uncancelled) - $t.moved, \
+                     counts.cancelled = (counts.cancelled ?? 0) - $t.uncancelled, \
+                     counts.sent = (counts.sent ?? 0) + $t.sent, \
+                     counts.failed = (counts.failed ?? 0) + $t.failed, \
+                     counts.skipped = (counts.skipped ?? 0) + $t.skipped, \
+                     updated_at = time::now(); \
+             }}; \
+             LET $day = $t.day; \
+             LET $day_counts = {{ sent: $t.sent, failed: $t.failed, skipped: $t.skipped }}; \
+             {add_day} \
+             UPSERT type::record('channel_day', [$ch, $day]) SET sent = (sent ?? 0) + $t.sent; \
+             UPDATE type::record('channel', $ch) SET health.sent = (health.sent ?? 0) + $t.sent, \
+                 health.failed = (health.failed ?? 0) + $t.failed, \
+                 health.last_success_at = IF $t.sent > 0 {{ $t.at }} ELSE {{ health.last_success_at }}, \
+                 health.last_error_at = IF $t.error != NONE {{ $t.at }} ELSE {{ health.last_error_at }}, \
+                 health.last_error = $t.error ?? health.last_error; \
+         }}; \
+         COMMIT;"
+    )
+}
+
+/// Runs [`fold_sql`] for a channel.
+async fn fold(db: &crate::db::Db, workspace: &str, channel: &str) -> Result<(), Stop> {
+    let sql = fold_sql();
+    let vars = json!({ "ws": workspace, "ch": channel, "writer": "recorder" });
+    db.retrying(|| db.exec(&sql, vars.clone())).await?;
+    Ok(())
 }
 
 /// Why the dispatcher stops or pauses.

@@ -402,8 +402,9 @@ pub async fn delete_one(
     // inbound ids go with it; its messages stay in the log.
     super::purge_data(&state.db, &path.1).await?;
     // The single sends' claim records on it that lapsed (a dispatcher still sending deletes its
-    // own; a campaign's go when the campaign ends). The channel is gone either way: a failure
-    // here is logged, not answered.
+    // own; a campaign's go when the campaign ends), and outcome tallies not yet added in (its day
+    // counts are gone; its campaigns miss at most the last recording's). The channel is gone
+    // either way: a failure here is logged, not answered.
     let vars = json!({ "ws": access.workspace, "batch": crate::messages::DIRECT, "ch": path.1 });
     let leftovers = state
         .db
@@ -413,6 +414,8 @@ pub async fn delete_one(
                  FOR $d IN (SELECT VALUE id FROM array::first([claim:[$ws, $batch, $ch, '']..[$ws, $batch, $ch, {}]]) \
                      WHERE lease_until < time::now()) { DELETE $d; }; \
                  DELETE type::record('claim_head', [$ws, $batch, $ch]); \
+                 FOR $d IN (SELECT VALUE id FROM array::first([outcome_tally:[$ws, $ch, NONE]..[$ws, $ch, {}]])) \
+                     { DELETE $d; }; \
                  COMMIT;",
                 vars.clone(),
             )

@@ -30,6 +30,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (19, V19_WHATSAPP_NUMBERS),
     (20, V20_PLUGIN_COMPONENTS),
     (21, V21_OUTBOX_CLAIMS),
+    (22, V22_OUTCOME_TALLIES),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -456,6 +457,13 @@ DEFINE INDEX IF NOT EXISTS plugin_chunk_sha ON plugin_chunk FIELDS sha256;
 const V21_OUTBOX_CLAIMS: &str = r#"
 DEFINE TABLE IF NOT EXISTS claim SCHEMALESS;
 DEFINE TABLE IF NOT EXISTS claim_head SCHEMALESS;
+"#;
+
+/// What each recording of a dispatcher's outcomes counted (`campaigns::dispatcher`), keyed
+/// [workspace, channel, id]: recordings write these instead of the campaign's, the day's and the
+/// channel's counts, so that two of them run at once; one fold after each adds them in.
+const V22_OUTCOME_TALLIES: &str = r#"
+DEFINE TABLE IF NOT EXISTS outcome_tally SCHEMALESS;
 "#;
 
 #[derive(Deserialize)]

@@ -194,7 +194,8 @@ async fn purge_messaging(state: &AppState, workspace: &str) -> Result<(), ApiErr
         "DELETE conversation WHERE workspace = $ws; DELETE type::record('messaging_settings', $ws); \
          FOR $d IN (SELECT VALUE id FROM array::first([message_day:[$ws, NONE]..[$ws, {}]])) { DELETE $d; }; \
          FOR $d IN (SELECT VALUE id FROM array::first([claim:[$ws, NONE]..[$ws, {}]])) { DELETE $d; }; \
-         FOR $d IN (SELECT VALUE id FROM array::first([claim_head:[$ws, NONE]..[$ws, {}]])) { DELETE $d; };",
+         FOR $d IN (SELECT VALUE id FROM array::first([claim_head:[$ws, NONE]..[$ws, {}]])) { DELETE $d; }; \
+         FOR $d IN (SELECT VALUE id FROM array::first([outcome_tally:[$ws, NONE]..[$ws, {}]])) { DELETE $d; };",
         json!({ "ws": workspace }),
     )
     .await?;

@@ -662,6 +662,79 @@ async fn deleting_a_channel_removes_its_lapsed_single_send_claims_and_only_those
     app.stop().await;
 }
 
+/// Recordings write what they counted as a tally that a fold adds into the campaign's, the day's
+/// and the channel's counts. A tally whose fold never ran (the process died between the two) is
+/// added in by the dispatcher's next refresh, once, and completes the campaign it finishes.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_outcome_tally_left_by_a_crash_is_added_in_once() {
+    let app = crate::plugins::app_with_plugins(|_| {}).await;
+    let (owner, ws, template, channel) = stage(&app, "tally@example.com", 3).await;
+    let (status, body) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/channels/{channel}"),
+            json!({ "state": "paused" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id = campaign(
+        &owner,
+        &ws,
+        json!({ "name": "Sayım", "template": template, "channel": channel, "audience": { "all": true } }),
+    )
+    .await;
+    start(&owner, &ws, &id).await;
+    let path = format!("/api/v1/workspaces/{ws}/campaigns/{id}");
+    wait_for(Duration::from_secs(15), || async {
+        let (_, c) = owner.get(&path).await;
+        (c["counts"]["queued"] == 3 && c["enqueued"] == 3).then_some(())
+    })
+    .await;
+    // What a recording of two sends and a failure writes, without the fold that followed it.
+    app.state
+        .db
+        .exec(
+            "LET $keys = (SELECT VALUE id FROM message WHERE campaign = $id ORDER BY id); \
+             UPDATE $keys[0], $keys[1] SET status = 'sent', attempts = 1; \
+             UPDATE $keys[2] SET status = 'failed', attempts = 1, reason = 'boom'; \
+             CREATE type::record('outcome_tally', [$ws, $ch, '01JDZ8Q6W3A0S7T5ZK8N2M4P6R']) CONTENT { \
+                 batch: $id, campaign: true, day: '2026-12-01', sent: 2, uncancelled: 0, failed: 1, \
+                 skipped: 0, moved: 1, error: 'boom', at: time::now() };",
+            json!({ "ws": ws, "ch": channel, "id": id }),
+        )
+        .await
+        .unwrap();
+    let done = wait_for(Duration::from_secs(15), || async {
+        let (_, c) = owner.get(&path).await;
+        (c["state"] == "completed").then_some(c)
+    })
+    .await;
+    assert_eq!(done["counts"]["queued"], 0, "{done}");
+    assert_eq!(done["counts"]["sent"], 2, "{done}");
+    assert_eq!(done["counts"]["failed"], 1, "{done}");
+    let (_, ch) = owner
+        .get(&format!("/api/v1/workspaces/{ws}/channels/{channel}"))
+        .await;
+    assert_eq!(ch["health"]["sent"], 2, "{ch}");
+    assert_eq!(ch["health"]["failed"], 1, "{ch}");
+    assert_eq!(ch["health"]["last_error"], "boom", "{ch}");
+    // Added in once: the tally is gone and, a few refreshes later, nothing moved again.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let left: Vec<Value> = app
+        .state
+        .db
+        .rows("SELECT * FROM outcome_tally", json!({}))
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    let (_, again) = owner.get(&path).await;
+    assert_eq!(again["counts"], done["counts"], "{again}");
+    let (_, ch) = owner
+        .get(&format!("/api/v1/workspaces/{ws}/channels/{channel}"))
+        .await;
+    assert_eq!(ch["health"]["sent"], 2, "{ch}");
+    app.stop().await;
+}
+
 /// Signs an http-webhook inbound payload as the plugin expects it.
 fn signed(secret: &str, body: &Value) -> (String, String, Vec<u8>) {
     use hmac::{Hmac, Mac};
