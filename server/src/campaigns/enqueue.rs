@@ -259,6 +259,13 @@ pub async fn run(
         }
     };
     let material = Arc::new(material);
+    // Before the first message: a contact's thread finds the campaign's messages by it.
+    crate::messages::threads::note_campaign(
+        &pipeline.db,
+        &campaign.workspace,
+        &campaign.campaign.id,
+    )
+    .await?;
     // A page is read and rendered in a task of its own while the one before is written (a query
     // runs in the task that awaits it).
     let prepare = |after: String| {

@@ -31,6 +31,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (20, V20_PLUGIN_COMPONENTS),
     (21, V21_OUTBOX_CLAIMS),
     (22, V22_OUTCOME_TALLIES),
+    (23, V23_THREADS_WITHOUT_INDEX),
 ];
 
 const V1_FOUNDATION: &str = r#"
@@ -466,6 +467,16 @@ const V22_OUTCOME_TALLIES: &str = r#"
 DEFINE TABLE IF NOT EXISTS outcome_tally SCHEMALESS;
 "#;
 
+/// A contact's messages are found without an index over every message (`messages::threads`):
+/// the campaigns that queued messages in a workspace, and a record per single send and inbound
+/// message with a contact. The records for messages stored before are built by
+/// `threads::backfill`, run with this version.
+const V23_THREADS_WITHOUT_INDEX: &str = r#"
+DEFINE TABLE IF NOT EXISTS message_batch SCHEMALESS;
+DEFINE TABLE IF NOT EXISTS contact_message SCHEMALESS;
+REMOVE INDEX IF EXISTS message_thread ON message;
+"#;
+
 #[derive(Deserialize)]
 struct Version {
     version: u32,
@@ -479,6 +490,9 @@ pub(super) async fn migrate(db: &Db) -> Result<(), DbError> {
         .map_or(0, |v| v.version);
     for (version, statements) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         db.exec(statements, json!({})).await?;
+        if *version == 23 {
+            crate::messages::threads::backfill(db).await?;
+        }
         db.exec(
             "UPSERT meta:schema SET version = $version",
             json!({ "version": version }),

@@ -495,6 +495,8 @@ pub async fn record_inbound(
          attempts = 0, provider_id = $provider, history = [{ status: 'received', at: <datetime>$at }], \
          created_at = <datetime>$at; \
          IF $contact != NONE { \
+             CREATE type::record('contact_message', [$ws, $contact, $batch, $key]) \
+                 SET message = type::record('message', [$ws, $batch, $key]) RETURN NONE; \
              UPSERT type::record('conversation', [$ws, $contact]) SET workspace = $ws, contact = $contact, \
                  channel = $channel, last_at = <datetime>$at, last_in_at = IF last_in_at = NONE OR last_in_at < <datetime>$at { <datetime>$at } ELSE { last_in_at }, \
                  last_text = $text, last_direction = 'in', \

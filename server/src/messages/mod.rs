@@ -12,6 +12,7 @@ pub mod optout;
 pub mod routes;
 pub mod send;
 pub mod stats;
+pub mod threads;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -407,14 +408,14 @@ pub async fn log(
             );
             "array::first([message:[$ws, $batch, $after]>..[$ws, $batch, {}]])"
         }
-        // A contact's messages come from the (workspace, contact) index.
+        // A contact's messages: see `threads`.
         None if filter.contact.is_some() => {
             conditions.push(
                 "workspace = $ws AND id > type::record('message', [$ws, $after_batch, $after])",
             );
             vars.insert("after_batch".into(), json!(after_batch));
             vars.insert("after".into(), json!(after_key));
-            "message"
+            "$thread_ids"
         }
         None => {
             vars.insert("after_batch".into(), json!(after_batch));
@@ -427,8 +428,13 @@ pub async fn log(
     } else {
         format!("WHERE {}", conditions.join(" AND "))
     };
-    let sql = format!("SELECT {FIELDS} FROM {range} {clause} ORDER BY id LIMIT $limit");
-    let rows: Vec<StoredMessage> = db.rows(&sql, Value::Object(vars)).await?;
+    let ids = if range == "$thread_ids" {
+        threads::THREAD_IDS
+    } else {
+        ""
+    };
+    let sql = format!("{ids} SELECT {FIELDS} FROM {range} {clause} ORDER BY id LIMIT $limit");
+    let rows: Vec<StoredMessage> = db.last_rows(&sql, Value::Object(vars)).await?;
     Ok(rows.into_iter().map(Message::from).collect())
 }
 

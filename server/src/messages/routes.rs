@@ -298,10 +298,11 @@ pub async fn thread(
     };
     let rows: Vec<StoredMessage> = state
         .db
-        .rows(
+        .last_rows(
             &format!(
-                "SELECT {FIELDS} FROM message WHERE workspace = $ws AND contact = $contact \
-                 AND time::millis(created_at) < $before ORDER BY created_at DESC LIMIT $limit"
+                "{THREAD_IDS} SELECT {FIELDS} FROM $thread_ids WHERE workspace = $ws AND contact = $contact \
+                 AND time::millis(created_at) < $before ORDER BY created_at DESC LIMIT $limit",
+                THREAD_IDS = crate::messages::threads::THREAD_IDS
             ),
             json!({ "ws": access.workspace, "contact": path.1, "before": before, "limit": limit + 1 }),
         )

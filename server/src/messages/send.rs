@@ -284,6 +284,10 @@ pub async fn send(
         .rows_native_at(
             "BEGIN; \
              LET $new = (INSERT IGNORE INTO message $row RETURN AFTER); \
+             IF array::len($new) > 0 AND $row.contact != NONE { \
+                 CREATE type::record('contact_message', [$row.workspace, $row.contact, $batch, $key]) \
+                     SET message = $new[0].id RETURN NONE; \
+             }; \
              IF array::len($new) > 0 { \
                  CREATE type::record('event', [$row.workspace, rand::ulid()]) SET type = 'message.queued', \
                      at = time::now(), data = { message: $mid, channel: $row.channel, campaign: NONE, \
@@ -294,8 +298,10 @@ pub async fn send(
             crate::db::vars([
                 ("row", stored),
                 ("mid", json!(message_id(DIRECT, &key)).into_value()),
+                ("batch", DIRECT.to_owned().into_value()),
+                ("key", key.clone().into_value()),
             ]),
-            3,
+            4,
         )
         .await?;
     if let Some(contact) = &to.contact {

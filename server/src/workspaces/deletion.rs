@@ -177,17 +177,22 @@ async fn purge_messaging(state: &AppState, workspace: &str) -> Result<(), ApiErr
         json!({ "ws": workspace }),
     )
     .await?;
-    loop {
-        let removed: Vec<serde_json::Value> = db
-            .last_rows(
-                "LET $batch = (SELECT VALUE id FROM array::first([message:[$ws, NONE]..[$ws, {}]]) LIMIT 2000); \
-                 FOR $m IN $batch { DELETE $m; }; \
-                 RETURN $batch;",
-                json!({ "ws": workspace }),
-            )
-            .await?;
-        if removed.len() < 2000 {
-            break;
+    // Messages, and the records that find a contact's (`messages::threads`).
+    for table in ["message", "contact_message"] {
+        loop {
+            let removed: Vec<serde_json::Value> = db
+                .last_rows(
+                    &format!(
+                        "LET $batch = (SELECT VALUE id FROM array::first([{table}:[$ws, NONE]..[$ws, {{}}]]) LIMIT 2000); \
+                         FOR $m IN $batch {{ DELETE $m; }}; \
+                         RETURN $batch;"
+                    ),
+                    json!({ "ws": workspace }),
+                )
+                .await?;
+            if removed.len() < 2000 {
+                break;
+            }
         }
     }
     db.exec(
@@ -195,7 +200,8 @@ async fn purge_messaging(state: &AppState, workspace: &str) -> Result<(), ApiErr
          FOR $d IN (SELECT VALUE id FROM array::first([message_day:[$ws, NONE]..[$ws, {}]])) { DELETE $d; }; \
          FOR $d IN (SELECT VALUE id FROM array::first([claim:[$ws, NONE]..[$ws, {}]])) { DELETE $d; }; \
          FOR $d IN (SELECT VALUE id FROM array::first([claim_head:[$ws, NONE]..[$ws, {}]])) { DELETE $d; }; \
-         FOR $d IN (SELECT VALUE id FROM array::first([outcome_tally:[$ws, NONE]..[$ws, {}]])) { DELETE $d; };",
+         FOR $d IN (SELECT VALUE id FROM array::first([outcome_tally:[$ws, NONE]..[$ws, {}]])) { DELETE $d; }; \
+         FOR $d IN (SELECT VALUE id FROM array::first([message_batch:[$ws, NONE]..[$ws, {}]])) { DELETE $d; };",
         json!({ "ws": workspace }),
     )
     .await?;

@@ -735,6 +735,180 @@ async fn an_outcome_tally_left_by_a_crash_is_added_in_once() {
     app.stop().await;
 }
 
+/// Sends a campaign to every contact and waits until it completes; returns its id.
+async fn completed_campaign(
+    owner: &Caller,
+    ws: &str,
+    template: &str,
+    channel: &str,
+    name: &str,
+) -> String {
+    let id = campaign(
+        owner,
+        ws,
+        json!({ "name": name, "template": template, "channel": channel, "audience": { "all": true },
+                "rate": { "per_minute": null, "jitter_min_ms": 0, "jitter_max_ms": 0 } }),
+    )
+    .await;
+    start(owner, ws, &id).await;
+    wait_for(Duration::from_secs(20), || async {
+        let (_, c) = owner
+            .get(&format!("/api/v1/workspaces/{ws}/campaigns/{id}"))
+            .await;
+        (c["state"] == "completed").then_some(())
+    })
+    .await;
+    id
+}
+
+/// The message ids of a contact's thread (newest first) and of the log filtered by the contact,
+/// read one message per page (each cursor followed).
+async fn thread_and_log(owner: &Caller, ws: &str, contact: &str) -> (Vec<String>, Vec<String>) {
+    let mut pages = Vec::new();
+    for base in [
+        format!("/api/v1/workspaces/{ws}/conversations/{contact}/messages?limit=1"),
+        format!("/api/v1/workspaces/{ws}/messages?contact={contact}&limit=1"),
+    ] {
+        let mut ids = Vec::new();
+        let mut path = base.clone();
+        loop {
+            let (status, page) = owner.get(&path).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            for m in page["items"].as_array().unwrap() {
+                assert_eq!(m["contact"], contact, "{m}");
+                ids.push(m["id"].as_str().unwrap().to_owned());
+            }
+            match page["next_cursor"].as_str() {
+                Some(cursor) => {
+                    path = format!("{base}&cursor={}", crate::helpers::urlencode(cursor))
+                }
+                None => break,
+            }
+            assert!(ids.len() < 20, "{ids:?}");
+        }
+        pages.push(ids);
+    }
+    let log = pages.pop().unwrap();
+    (pages.pop().unwrap(), log)
+}
+
+/// A contact's thread and the log filtered by contact find its messages of every campaign (one
+/// deleted since included) and its single sends, and no one else's, page by page.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_contacts_thread_has_its_campaign_messages_and_single_sends_only() {
+    let app = crate::plugins::app_with_plugins(|_| {}).await;
+    let (owner, ws, template, channel) = stage(&app, "thread@example.com", 2).await;
+    let first = completed_campaign(&owner, &ws, &template, &channel, "Birinci").await;
+    let second = completed_campaign(&owner, &ws, &template, &channel, "İkinci").await;
+    let (status, single) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/messages"),
+            json!({ "channel": channel, "phone": "0532 100 00 00", "text": "Kargonuz yolda." }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{single}");
+    let (status, body) = owner
+        .delete(&format!("/api/v1/workspaces/{ws}/campaigns/{first}"))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    // Another workspace's campaign to a contact with the same id stays out.
+    let (status, other) = owner
+        .post("/api/v1/workspaces", json!({ "name": "Öteki" }))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{other}");
+    let other = other["id"].as_str().unwrap().to_owned();
+    contacts(&owner, &other, 1, "liste").await;
+    let other_template = self::template(&owner, &other, "Selam %ad%", Vec::new()).await;
+    let other_channel = self::channel(&owner, &other, "sandbox", json!({})).await;
+    completed_campaign(&owner, &other, &other_template, &other_channel, "Öteki").await;
+
+    let (thread, log) = thread_and_log(&owner, &ws, "905321000000").await;
+    let single = single["id"].as_str().unwrap().to_owned();
+    let mut expected = vec![
+        format!("{first}.905321000000"),
+        format!("{second}.905321000000"),
+        single.clone(),
+    ];
+    assert_eq!(thread.first(), Some(&single), "newest first: {thread:?}");
+    let mut sorted = thread.clone();
+    sorted.sort();
+    expected.sort();
+    assert_eq!(sorted, expected, "{thread:?}");
+    assert_eq!(log, expected, "in id order: {log:?}");
+    let (thread, log) = thread_and_log(&owner, &ws, "905321000001").await;
+    assert_eq!(thread.len(), 2, "{thread:?}");
+    assert_eq!(log.len(), 2, "{log:?}");
+    app.stop().await;
+}
+
+/// A store written before contacts' messages were found without an index (schema v22): the
+/// upgrade finds its campaigns and single sends again.
+#[tokio::test(flavor = "multi_thread")]
+async fn messages_stored_before_the_thread_records_are_found_after_the_upgrade() {
+    let dir = std::env::temp_dir().join(format!(
+        "ulak-threads-{}-{}",
+        std::process::id(),
+        ulak::db::new_id()
+    ));
+    let on_disk = |s: &mut ulak::config::Settings| {
+        s.database.url = String::new();
+        s.storage.data_dir = dir.clone();
+    };
+    let app = crate::plugins::app_with_plugins(on_disk).await;
+    let (owner, ws, template, channel) = stage(&app, "upgrade@example.com", 1).await;
+    let id = completed_campaign(&owner, &ws, &template, &channel, "Eski").await;
+    let (status, single) = owner
+        .post(
+            &format!("/api/v1/workspaces/{ws}/messages"),
+            json!({ "channel": channel, "phone": "0532 100 00 00", "text": "Kargonuz yolda." }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{single}");
+    let (before, _) = thread_and_log(&owner, &ws, "905321000000").await;
+    assert_eq!(before.len(), 2, "{before:?}");
+    // As a v22 store was: the index, no thread records.
+    app.state
+        .db
+        .exec(
+            "DELETE message_batch; DELETE contact_message; \
+             DEFINE INDEX message_thread ON message FIELDS workspace, contact; \
+             UPSERT meta:schema SET version = 22;",
+            json!({}),
+        )
+        .await
+        .unwrap();
+    let (gone, _) = thread_and_log(&owner, &ws, "905321000000").await;
+    assert!(gone.is_empty(), "{gone:?}");
+    app.stop().await;
+    let app = crate::plugins::app_with_plugins(on_disk).await;
+    let owner = app.login("upgrade@example.com").await;
+    let (after, log) = thread_and_log(&owner, &ws, "905321000000").await;
+    let mut expected = vec![
+        format!("{id}.905321000000"),
+        single["id"].as_str().unwrap().to_owned(),
+    ];
+    expected.sort();
+    let mut sorted = after.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected, "{after:?}");
+    assert_eq!(log, expected, "{log:?}");
+    let indexes: Value = app
+        .state
+        .db
+        .rows::<Value>("INFO FOR TABLE message", json!({}))
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    assert!(
+        indexes["indexes"].get("message_thread").is_none(),
+        "{indexes}"
+    );
+    app.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Signs an http-webhook inbound payload as the plugin expects it.
 fn signed(secret: &str, body: &Value) -> (String, String, Vec<u8>) {
     use hmac::{Hmac, Mac};
