@@ -338,6 +338,31 @@ async fn stage(
     (owner, ws, template, channel)
 }
 
+/// A campaign to `contacts` contacts started on a paused sandbox channel: queued, never sent.
+/// Returns the owner, the workspace, the channel and the campaign.
+async fn started_on_paused_channel(
+    app: &crate::helpers::TestApp,
+    email: &str,
+    contacts: usize,
+) -> (Caller, String, String, String) {
+    let (owner, ws, template, channel) = stage(app, email, contacts).await;
+    let (status, body) = owner
+        .patch(
+            &format!("/api/v1/workspaces/{ws}/channels/{channel}"),
+            json!({ "state": "paused" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let id = campaign(
+        &owner,
+        &ws,
+        json!({ "name": "Duraklatılmış", "template": template, "channel": channel, "audience": { "all": true } }),
+    )
+    .await;
+    start(&owner, &ws, &id).await;
+    (owner, ws, channel, id)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn pause_resume_and_cancel_take_effect_within_a_second() {
     let app = crate::plugins::app_with_plugins(|_| {}).await;
@@ -668,21 +693,7 @@ async fn deleting_a_channel_removes_its_lapsed_single_send_claims_and_only_those
 #[tokio::test(flavor = "multi_thread")]
 async fn an_outcome_tally_left_by_a_crash_is_added_in_once() {
     let app = crate::plugins::app_with_plugins(|_| {}).await;
-    let (owner, ws, template, channel) = stage(&app, "tally@example.com", 3).await;
-    let (status, body) = owner
-        .patch(
-            &format!("/api/v1/workspaces/{ws}/channels/{channel}"),
-            json!({ "state": "paused" }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let id = campaign(
-        &owner,
-        &ws,
-        json!({ "name": "Sayım", "template": template, "channel": channel, "audience": { "all": true } }),
-    )
-    .await;
-    start(&owner, &ws, &id).await;
+    let (owner, ws, channel, id) = started_on_paused_channel(&app, "tally@example.com", 3).await;
     let path = format!("/api/v1/workspaces/{ws}/campaigns/{id}");
     wait_for(Duration::from_secs(15), || async {
         let (_, c) = owner.get(&path).await;
@@ -1380,21 +1391,7 @@ async fn a_started_campaign_sends_the_template_as_it_was_at_the_start() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_enqueue_run_again_over_written_pages_queues_and_counts_each_recipient_once() {
     let app = crate::plugins::app_with_plugins(|_| {}).await;
-    let (owner, ws, template, channel) = stage(&app, "again@example.com", 2500).await;
-    let (status, body) = owner
-        .patch(
-            &format!("/api/v1/workspaces/{ws}/channels/{channel}"),
-            json!({ "state": "paused" }),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let id = campaign(
-        &owner,
-        &ws,
-        json!({ "name": "Yine", "template": template, "channel": channel, "audience": { "all": true } }),
-    )
-    .await;
-    start(&owner, &ws, &id).await;
+    let (owner, ws, _, id) = started_on_paused_channel(&app, "again@example.com", 2500).await;
     let path = format!("/api/v1/workspaces/{ws}/campaigns/{id}");
     let done = || async {
         let done: Vec<bool> = app
