@@ -753,7 +753,8 @@ impl Dispatcher {
             match ended {
                 Err(Stop::Lost) if of != claim => {}
                 Err(e) if result.is_ok() => result = Err(e),
-                _ => {}
+                Err(e) => log_dropped(&self.channel.id, &e),
+                Ok(()) => {}
             }
         }
         result
@@ -767,8 +768,10 @@ impl Dispatcher {
                 .await
                 .map_err(|e| Stop::Store(ApiError::internal(e)))
                 .and_then(|ended| ended);
-            if result.is_ok() {
-                result = ended;
+            match ended {
+                Err(e) if result.is_ok() => result = Err(e),
+                Err(e) => log_dropped(&self.channel.id, &e),
+                Ok(()) => {}
             }
         }
         result
@@ -1138,8 +1141,10 @@ impl Dispatcher {
             },
             events = if drafts.is_empty() {
                 ""
-            } else {
+            } else if self.pipeline.db.is_local() {
                 crate::events::RECORD_BOUND
+            } else {
+                crate::events::RECORD
             }
         );
         // Without nulls: `$error` is NONE when nothing failed (a null would count as an error).
@@ -1188,6 +1193,7 @@ impl Dispatcher {
             cleared_keys,
             now,
             drafts,
+            bound_events: self.pipeline.db.is_local(),
             channel: self.channel.id.clone(),
             batch: batch.to_owned(),
             count: outcomes.len(),
@@ -1250,6 +1256,8 @@ struct RecordJob {
     /// When the outcomes were known: the time of the `sent` history entries.
     now: DateTime<Utc>,
     drafts: Vec<crate::events::Draft>,
+    /// The events are bound whole ([`crate::events::RECORD_BOUND`]), or made by the store.
+    bound_events: bool,
     channel: String,
     batch: String,
     count: usize,
@@ -1287,7 +1295,12 @@ impl RecordJob {
         vars.insert("sent_ids", ids(&self.sent_keys));
         vars.insert("cleared_ids", ids(&self.cleared_keys));
         vars.insert("sent_entry", Value::Object(entry));
-        vars.insert("ulak_event_records", crate::events::records(&self.drafts));
+        if self.bound_events {
+            vars.insert("ulak_event_records", crate::events::records(&self.drafts));
+        } else {
+            let drafts = serde_json::to_value(&self.drafts).unwrap_or_default();
+            vars.insert("ulak_events", drafts.into_value());
+        }
         Value::Object(vars)
     }
 
@@ -1304,7 +1317,17 @@ impl RecordJob {
             }
             Err(e) => return Err(e.into()),
         }
-        fold(db, &self.workspace, &self.channel).await?;
+        let took = started.elapsed();
+        if self.bound_events && took > Duration::from_millis(pipeline.settings.events.settle_ms / 2)
+        {
+            tracing::warn!(channel = %self.channel, batch = %self.batch, recorded = self.count,
+                ms = took.as_millis() as u64,
+                "recording outcomes took more than half of events.settle_ms: raise it, or event followers may pass over events");
+        }
+        // The outcomes are written: a fold that fails here is done by the next refresh.
+        if let Err(e) = fold_tallies(db, &self.workspace, &self.channel).await {
+            tracing::warn!(channel = %self.channel, error = %e, "counts left to the next refresh");
+        }
         tracing::debug!(channel = %self.channel, batch = %self.batch, recorded = self.count,
             ms = started.elapsed().as_millis() as u64, "recorded");
         match self.broken {
@@ -1349,11 +1372,30 @@ fn fold_sql() -> String {
 }
 
 /// Runs [`fold_sql`] for a channel.
-async fn fold(db: &crate::db::Db, workspace: &str, channel: &str) -> Result<(), Stop> {
+pub(crate) async fn fold_tallies(
+    db: &crate::db::Db,
+    workspace: &str,
+    channel: &str,
+) -> Result<(), crate::db::DbError> {
     let sql = fold_sql();
     let vars = json!({ "ws": workspace, "ch": channel, "writer": "recorder" });
-    db.retrying(|| db.exec(&sql, vars.clone())).await?;
-    Ok(())
+    db.retrying(|| db.exec(&sql, vars.clone())).await
+}
+
+async fn fold(db: &crate::db::Db, workspace: &str, channel: &str) -> Result<(), Stop> {
+    Ok(fold_tallies(db, workspace, channel).await?)
+}
+
+/// A recording's failure that another one's hides (only the first is acted on).
+fn log_dropped(channel: &str, e: &Stop) {
+    match e {
+        Stop::Lost => {}
+        Stop::Broken(reason) => {
+            tracing::warn!(%channel, %reason, "a recording also found the channel broken");
+        }
+        Stop::Store(e) => tracing::warn!(%channel, error = %e,
+            "a recording also failed; its messages are sent again when their claim lapses"),
+    }
 }
 
 /// Why the dispatcher stops or pauses.

@@ -398,13 +398,20 @@ pub async fn delete_one(
             .details(json!({ "name": deleted.name, "kind": deleted.kind })),
     )
     .await;
+    // What its last recordings counted goes into its campaigns' counts and the workspace's
+    // statistics first (its own day counts and health go with it).
+    if let Err(e) =
+        crate::campaigns::dispatcher::fold_tallies(&state.db, &access.workspace, &path.1).await
+    {
+        tracing::warn!(channel = %path.1, error = %e, "counts of a deleted channel's last sends not added in");
+    }
     // Its retries, provider ids, per-recipient gaps (which name recipients), day counts and
     // inbound ids go with it; its messages stay in the log.
     super::purge_data(&state.db, &path.1).await?;
     // The single sends' claim records on it that lapsed (a dispatcher still sending deletes its
-    // own; a campaign's go when the campaign ends), and outcome tallies not yet added in (its day
-    // counts are gone; its campaigns miss at most the last recording's). The channel is gone
-    // either way: a failure here is logged, not answered.
+    // own; a campaign's go when the campaign ends), and outcome tallies a dispatcher still
+    // stopping wrote since. The channel is gone either way: a failure here is logged, not
+    // answered.
     let vars = json!({ "ws": access.workspace, "batch": crate::messages::DIRECT, "ch": path.1 });
     let leftovers = state
         .db

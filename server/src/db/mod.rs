@@ -90,6 +90,9 @@ impl From<DbError> for ApiError {
 #[derive(Clone)]
 pub struct Db {
     inner: Conn,
+    /// The store runs in this process (embedded or `mem://`), on this machine's clock; not a
+    /// SurrealDB server, whose clock may differ from this replica's.
+    local: bool,
 }
 
 #[derive(Clone)]
@@ -160,6 +163,7 @@ impl Db {
             std::fs::create_dir_all(dir)
                 .map_err(|e| DbError::Store(format!("cannot create data directory {dir}: {e}")))?;
         }
+        let local = !(url.starts_with("ws://") || url.starts_with("wss://"));
         let inner = if url.starts_with("surrealkv://") {
             Conn::Embedded(open_embedded(&url, &settings.database).await?)
         } else {
@@ -177,9 +181,14 @@ impl Db {
         inner
             .use_ns_db(&settings.database.namespace, &settings.database.database)
             .await?;
-        let db = Db { inner };
+        let db = Db { inner, local };
         schema::migrate(&db).await?;
         Ok(db)
+    }
+
+    /// Whether the store runs in this process, on this machine's clock (not a SurrealDB server).
+    pub fn is_local(&self) -> bool {
+        self.local
     }
 
     /// Runs a query and returns the rows of statement `index` (an empty list for NONE).

@@ -59,9 +59,11 @@ pub const RECORD: &str = "INSERT INTO event array::map($ulak_events, |$e| { \
 
 /// As [`RECORD`], for writers of many events at once: `$ulak_event_records` holds the events
 /// whole ([`records`]), ids and times included, so that the store evaluates nothing per event (a
-/// closure per event was a fifth of recording a batch of sends). Make the records just before the
-/// transaction runs, as [`RECORD`] makes its ids as it runs: followers of the log stop
-/// `events.settle_ms` short of now, which covers a transaction's duration but not a wait before it.
+/// closure per event was a fifth of recording a batch of sends). Only with a store on this
+/// machine's clock ([`Db::is_local`]): followers of the log stop `events.settle_ms` short of the
+/// store's now, and a replica's clock may differ from a SurrealDB server's. Make the records just
+/// before the transaction runs, as [`RECORD`] makes its ids as it runs: the margin covers a
+/// transaction's duration but not a wait before it.
 pub const RECORD_BOUND: &str = "INSERT INTO event $ulak_event_records RETURN NONE;";
 
 /// The records [`RECORD_BOUND`] inserts: ids `[workspace, ulid]` and times made now.
