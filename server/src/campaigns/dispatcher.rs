@@ -341,7 +341,7 @@ impl Dispatcher {
         // Counts read below must include what was sent: the daily cap depends on them. Tallies a
         // fold did not add in (a crash between a recording and its fold) are added now.
         self.settle().await?;
-        fold(&self.pipeline.db, &self.channel.workspace, &self.channel.id).await?;
+        fold_tallies(&self.pipeline.db, &self.channel.workspace, &self.channel.id).await?;
         self.refreshed = Some(Instant::now());
         let db = self.pipeline.db.clone();
         if let Some(channel) = crate::channels::find_any(&db, &self.channel.id).await? {
@@ -719,7 +719,7 @@ impl Dispatcher {
             ms = started.elapsed().as_millis() as u64, "sent");
         let job = self.prepare_record(batch, claim, attempts, finish);
         // Recordings of different claims go on at once (they share no record: the counts are
-        // tallied, see [`fold_sql`]); one of the same claim waits for the one before, which writes
+        // tallied, see [`FOLD`]); one of the same claim waits for the one before, which writes
         // the same claim record and, finishing, removes it. These messages were sent: their
         // outcomes are written even when an earlier recording failed.
         let same_claim = self.recordings.iter().any(|(c, _)| c == claim);
@@ -1049,7 +1049,6 @@ impl Dispatcher {
             other_keys.push(&message.key);
             rows.push(row);
         }
-        let campaign = (batch != DIRECT).then_some(batch);
         // Counts move only for messages this transaction finds still waiting (`queued`, or
         // `sending` under a claim of the earlier kind): an outcome must neither count twice
         // nor overwrite a later state. A message sent although its campaign was cancelled while
@@ -1099,7 +1098,7 @@ impl Dispatcher {
              LET $n_skipped = array::len(array::filter($moved, |$o| $o.s = 'skipped'));";
         let nothing_counted = sent == 0 && counted.is_empty();
         // What the campaign's, the day's and the channel's counts gain, for the fold that adds
-        // it in (see [`fold_sql`]): recordings then share no record and run at once.
+        // it in (see [`FOLD`]): recordings then share no record and run at once.
         let tally = if nothing_counted && last_error.is_none() {
             ""
         } else {
@@ -1161,7 +1160,7 @@ impl Dispatcher {
             "now": now,
             "day": self.today(),
             "counted": counted,
-            "is_campaign": campaign.is_some(),
+            "is_campaign": campaign_id.is_some(),
             // Ordered by time: a fold adds the last error last.
             "tally": ulid::Ulid::new().to_string(),
             "me": self.pipeline.incarnation,
@@ -1341,7 +1340,7 @@ impl RecordJob {
 /// (`message_day`, `channel_day`: the daily cap) and of the channel's health, and removes them.
 /// Each recording is followed by one; two at once conflict on the tallies they remove, and the
 /// later runs again (finding the rest).
-fn fold_sql() -> String {
+static FOLD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     let add_day = crate::messages::stats::ADD_STATEMENT;
     format!(
         "BEGIN; \
@@ -1369,21 +1368,16 @@ fn fold_sql() -> String {
          }}; \
          COMMIT;"
     )
-}
+});
 
-/// Runs [`fold_sql`] for a channel.
+/// Runs [`FOLD`] for a channel.
 pub(crate) async fn fold_tallies(
     db: &crate::db::Db,
     workspace: &str,
     channel: &str,
 ) -> Result<(), crate::db::DbError> {
-    let sql = fold_sql();
     let vars = json!({ "ws": workspace, "ch": channel, "writer": "recorder" });
-    db.retrying(|| db.exec(&sql, vars.clone())).await
-}
-
-async fn fold(db: &crate::db::Db, workspace: &str, channel: &str) -> Result<(), Stop> {
-    Ok(fold_tallies(db, workspace, channel).await?)
+    db.retrying(|| db.exec(&FOLD, vars.clone())).await
 }
 
 /// A recording's failure that another one's hides (only the first is acted on).
